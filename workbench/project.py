@@ -1,0 +1,981 @@
+"""A research project: a folder of plain files, read into a :class:`Project`.
+
+The folder is the single source of truth (see ``docs/project-format.md``)::
+
+    workbench.toml               name, format version, created
+    narratives.csv               id, title, narrator, consent, sha256, attributes...
+    narratives/<id>.txt          canonical UTF-8 text of each story (immutable)
+    codebook.yaml                the current codebook, regenerated from its events
+    events/codebook/<coder>.jsonl   codebook changes, with who, when and why
+    events/codings/<coder>.jsonl    coded / uncoded / noted events of one coder
+    events/memos/<coder>.jsonl      memos of one coder
+
+Every coder writes only their own files, so a project shared through git merges without
+conflicts, and 30 people can code one project on a shared server at once. Nothing is
+overwritten: the current state is the fold of all events.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import re
+import secrets
+import shutil
+import tempfile
+import tomllib
+import warnings
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Iterable, Mapping
+
+import numpy as np
+import pandas as pd
+
+from . import _log
+from ._text import canonical_text, decode_bytes, sha256_text, slugify
+from .codebook import Codebook, read_codebook_file
+from .errors import (
+    CoderNameError,
+    ConsentError,
+    IntegrityError,
+    NotAProjectError,
+    ProjectExistsError,
+    SpanError,
+    UnknownCodingError,
+    UnknownNarrativeError,
+    WorkbenchError,
+)
+
+FORMAT_VERSION = 1
+CONSENT_VALUES = ("given", "restricted", "withdrawn")
+CODING_COLUMNS = ["coding_id", "narrative_id", "start", "end", "code", "coder", "created_at", "note", "text"]
+NARRATIVE_CORE = ["id", "title", "narrator", "consent"]
+_CSV_CORE = [*NARRATIVE_CORE, "sha256"]
+_CODER = re.compile(r"^[^\s./\\\x00-\x1f][^/\\\x00-\x1f]{0,63}$")
+_NARRATIVE_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
+_CODING_FIELDS = ["event", "id", "coder", "at", "narrative", "start", "end", "code", "code_id", "text", "note"]
+
+
+def _coding_schema():
+    import pyarrow as pa
+
+    return pa.schema([
+        ("event", pa.string()), ("id", pa.string()), ("coder", pa.string()),
+        ("at", pa.string()), ("narrative", pa.string()), ("start", pa.int64()), ("end", pa.int64()),
+        ("code", pa.string()), ("code_id", pa.string()), ("text", pa.string()), ("note", pa.string()),
+    ])
+
+
+def check_coder(coder: Any) -> str:
+    """Return *coder* if it can name a coder (and their files), else raise :class:`CoderNameError`."""
+    if not isinstance(coder, str) or not _CODER.match(coder) or coder != coder.strip():
+        raise CoderNameError(
+            f"{coder!r} cannot be a coder name: use 1-64 characters, no slashes or control characters, "
+            "not starting with a dot or a space (e.g. 'ana', 'R. Osei', 'group:tuesday')."
+        )
+    return coder
+
+
+def _coder_file(coder: str) -> str:
+    """File name for a coder's log: readable for plain names, escaped otherwise (``auto:x`` -> ``auto%3Ax``)."""
+    from urllib.parse import quote
+
+    return quote(coder, safe=" @+,=()[]{}'!~-_") + ".jsonl"
+
+
+def _coder_from_file(path: Path) -> str:
+    from urllib.parse import unquote
+
+    return unquote(path.name[: -len(".jsonl")])
+
+
+class Project:
+    """An open project. Create one with :func:`create_project`, :func:`open_project` or :func:`sample_project`.
+
+    >>> p = wb.open_project("my-project")
+    >>> nid = p.narratives.id[0]
+    >>> cid = p.code(nid, 0, 40, "reciprocity", coder="ana")
+    >>> p.codings(coder="ana").head()
+    """
+
+    def __init__(self, path: str | os.PathLike) -> None:
+        self.path = Path(path).resolve()
+        meta_file = self.path / "workbench.toml"
+        if not meta_file.is_file():
+            hint = " (it does not exist)" if not self.path.exists() else ""
+            raise NotAProjectError(
+                f"{self.path}{hint} is not a workbench project: it has no workbench.toml. "
+                "Create one with wb.create_project(path) or `workbench init PATH`."
+            )
+        try:
+            self._meta = tomllib.loads(meta_file.read_text(encoding="utf-8"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            raise NotAProjectError(f"{meta_file} is not valid TOML: {exc}") from None
+        version = self._meta.get("format_version", 1)
+        if not isinstance(version, int) or version > FORMAT_VERSION:
+            raise NotAProjectError(
+                f"{meta_file} has format version {version!r}; this workbench reads up to {FORMAT_VERSION}. "
+                "Upgrade narrative-workbench."
+            )
+        self.codebook = Codebook(self)
+        self._last_at = ""
+        self._texts: dict[str, str] = {}
+        self._texts_hash: dict[str, str] = {}
+        self._narratives = pd.DataFrame(columns=NARRATIVE_CORE)
+        self._narratives_stamp: tuple | None = None
+        self._readers: dict[Path, _log.LogReader] = {}
+        self._coding_parts: list[pd.DataFrame] = []
+        self._coding_pending: list[dict] = []
+        self._codings_cache: pd.DataFrame | None = None
+        self._memo_events: list[dict] = []
+        self._codebook_events: list[dict] = []
+        self._withdrawn: set[str] = set()
+        self._withdraw_stamp: tuple | None = None
+        self._load()
+
+    # ------------------------------------------------------------------ paths & time
+    @property
+    def name(self) -> str:
+        """The project's name (from ``workbench.toml``)."""
+        return str(self._meta.get("name", self.path.name))
+
+    def _dir(self, *parts: str) -> Path:
+        return self.path.joinpath(*parts)
+
+    def _lock(self, path: Path):
+        return _log.lock_for(path, self._dir(".locks"))
+
+    def _now(self) -> str:
+        """UTC time as ISO text, strictly increasing within this process (orders same-instant events)."""
+        now = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+        if now <= self._last_at:
+            last = datetime.strptime(self._last_at, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=timezone.utc)
+            now = (last + pd.Timedelta(microseconds=1)).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+        self._last_at = now
+        return now
+
+    def __repr__(self) -> str:
+        return (f"<Project {self.name!r} at {self.path}: {len(self._narratives)} narratives, "
+                f"{len(self.codebook)} codes>")
+
+    # ------------------------------------------------------------------ loading
+    def _load(self) -> None:
+        self._load_narratives(force=True)
+        self._load_withdrawals()
+        for reader in self._readers.values():
+            reader.reset()
+        self._coding_parts, self._coding_pending, self._codings_cache = [], [], None
+        self._memo_events, self._codebook_events = [], []
+        self.refresh()
+        self._sync_codebook_yaml()
+
+    def refresh(self) -> "Project":
+        """Pick up what other people (processes) wrote since the last look; cheap when nothing changed.
+
+        >>> p.refresh().codings()
+        """
+        self._load_narratives()
+        if self._load_withdrawals():
+            return self._reload_events()
+        codebook_changed = False
+        for path in sorted(self._dir("events", "codebook").glob("*.jsonl")):
+            data, replaced = self._reader(path).read_new_bytes()
+            if replaced:
+                return self._reload_events()
+            if data:
+                self._codebook_events.extend(self._stamp(_log.parse_lines(data, path), path))
+                codebook_changed = True
+        if codebook_changed:
+            self.codebook._load(self._codebook_events)
+            self._codings_cache = None
+        for path in sorted(self._dir("events", "memos").glob("*.jsonl")):
+            data, replaced = self._reader(path).read_new_bytes()
+            if replaced:
+                return self._reload_events()
+            if data:
+                self._memo_events.extend(self._stamp(_log.parse_lines(data, path), path))
+        for path in sorted(self._dir("events", "codings").glob("*.jsonl")):
+            data, replaced = self._reader(path).read_new_bytes()
+            if replaced:
+                return self._reload_events()
+            if data:
+                self._take_coding_bytes(data, path)
+        return self
+
+    def _reload_events(self) -> "Project":
+        self._readers = {}
+        self._coding_parts, self._coding_pending, self._codings_cache = [], [], None
+        self._memo_events, self._codebook_events = [], []
+        return self.refresh()
+
+    def _reader(self, path: Path) -> _log.LogReader:
+        if path not in self._readers:
+            self._readers[path] = _log.LogReader(path)
+        return self._readers[path]
+
+    @staticmethod
+    def _stamp(records: list[dict], path: Path) -> list[dict]:
+        """The file a record sits in says who wrote it; that wins over the line's own claim."""
+        coder = _coder_from_file(path)
+        for record in records:
+            record["coder"] = coder
+        return records
+
+    def _take_coding_bytes(self, data: bytes, path: Path) -> None:
+        coder = _coder_from_file(path)
+        if len(data) > 1 << 16:
+            table = _log.parse_lines_fast(data, path, _coding_schema())
+            if table is not None:
+                frame = table.to_pandas()
+                frame["coder"] = coder
+                self._coding_parts.append(frame)
+                self._codings_cache = None
+                return
+        self._coding_pending.extend(self._stamp(_log.parse_lines(data, path), path))
+        self._codings_cache = None
+
+    def _load_narratives(self, force: bool = False) -> None:
+        csv_path = self._dir("narratives.csv")
+        try:
+            stat = csv_path.stat()
+        except FileNotFoundError:
+            raise NotAProjectError(f"{self.path} has no narratives.csv; is it a workbench project?") from None
+        stamp = (stat.st_ino, stat.st_size, stat.st_mtime_ns)
+        if not force and stamp == self._narratives_stamp:
+            return
+        frame = _read_narratives_csv(csv_path)
+        texts = {}
+        for row in frame.itertuples(index=False):
+            if row.consent == "withdrawn" and row.sha256 == "":
+                continue  # the text was removed on withdrawal
+            if row.id in self._texts and self._texts_hash.get(row.id) == row.sha256:
+                texts[row.id] = self._texts[row.id]
+                continue
+            texts[row.id] = self._read_text(row.id, row.sha256)
+        self._texts = texts
+        self._texts_hash = dict(zip(frame["id"], frame["sha256"]))
+        self._narratives = frame
+        self._narratives_stamp = stamp
+
+    def _read_text(self, nid: str, sha: str) -> str:
+        path = self._dir("narratives", f"{nid}.txt")
+        try:
+            data = path.read_bytes()
+        except FileNotFoundError:
+            raise IntegrityError(
+                f"{path} is missing, but narratives.csv lists narrative {nid!r}. "
+                "Restore the file (e.g. `git checkout -- narratives/`)."
+            ) from None
+        text = decode_bytes(data, str(path))
+        if sha256_text(text) != sha:
+            raise IntegrityError(
+                f"{path} has changed since it was added (its SHA-256 no longer matches narratives.csv). "
+                "A narrative's text is immutable because codings point into it: restore the original "
+                "(e.g. `git checkout -- narratives/`), or add the new version as a new narrative."
+            )
+        return text
+
+    def _load_withdrawals(self) -> bool:
+        """Read the withdrawal tombstones; True when they changed since the last look."""
+        path = self._dir("events", "withdrawals.jsonl")
+        try:
+            stat = path.stat()
+            stamp = (stat.st_ino, stat.st_size, stat.st_mtime_ns)
+        except FileNotFoundError:
+            stamp = None
+        if stamp == self._withdraw_stamp:
+            return False
+        self._withdraw_stamp = stamp
+        records = _log.parse_lines(path.read_bytes(), path) if stamp else []
+        self._withdrawn = {r["narrative"] for r in records if r.get("narrative")}
+        return True
+
+    def _sync_codebook_yaml(self) -> None:
+        """Regenerate ``codebook.yaml`` when it no longer shows the codebook (e.g. after a git pull)."""
+        path = self._dir("codebook.yaml")
+        wanted = self.codebook.to_yaml()
+        try:
+            if path.read_text(encoding="utf-8") == wanted:
+                return
+        except (FileNotFoundError, UnicodeDecodeError):
+            pass
+        try:
+            _log.atomic_write(path, wanted)
+        except OSError:  # a read-only copy of a project still opens
+            pass
+
+    # ------------------------------------------------------------------ narratives
+    @property
+    def narratives(self) -> pd.DataFrame:
+        """One row per narrative: id, title, narrator, consent, then attributes.
+
+        >>> p.narratives[["id", "title", "setting"]]
+        """
+        frame = self._narratives.drop(columns=["sha256"])
+        frame = frame[frame["consent"] != "withdrawn"].reset_index(drop=True)
+        for column in frame.columns[len(NARRATIVE_CORE):]:
+            numbers = pd.to_numeric(frame[column], errors="coerce")
+            if len(frame) and numbers.notna().all() and (frame[column] != "").all():
+                frame[column] = numbers.astype("int64") if (numbers % 1 == 0).all() else numbers
+        return frame
+
+    @property
+    def attributes(self) -> list[str]:
+        """Names of the narrative attributes (columns after id, title, narrator, consent)."""
+        return [c for c in self._narratives.columns if c not in _CSV_CORE]
+
+    def text(self, nid: str) -> str:
+        """The canonical text of narrative *nid* (NFC, ``\\n`` line ends, no BOM).
+
+        >>> p.text("kitchen-table")[:60]
+        """
+        self._check_narrative(nid)
+        return self._texts[nid]
+
+    def _check_narrative(self, nid: Any) -> None:
+        if nid in self._withdrawn:
+            raise ConsentError(f"Narrative {nid!r} was withdrawn by its narrator; it can no longer be used.")
+        if nid not in self._texts:
+            self._load_narratives()
+            if nid not in self._texts:
+                known = ", ".join(list(self._texts)[:8])
+                raise UnknownNarrativeError(
+                    f"There is no narrative {nid!r} in this project. Known ids include: {known}"
+                    f"{', ...' if len(self._texts) > 8 else ''}. See p.narratives."
+                )
+
+    def add_narrative(
+        self,
+        text: str,
+        title: str | None = None,
+        narrator: str = "",
+        attributes: Mapping[str, Any] | None = None,
+        consent: str = "given",
+        id: str | None = None,
+    ) -> str:
+        """Add a story and return its id. The text is stored canonical: NFC, ``\\n`` line ends, no BOM.
+
+        The text is immutable afterwards (codings point into it). The id is a slug of the title
+        unless given.
+
+        >>> nid = p.add_narrative("When I first walked in...", title="First walk-in", narrator="R07",
+        ...                       attributes={"setting": "peer group", "year": 2024})
+        """
+        return self._add_narratives([dict(text=text, title=title, narrator=narrator,
+                                          attributes=attributes or {}, consent=consent, id=id)])[0]
+
+    def _add_narratives(self, items: list[dict], progress: bool = False) -> list[str]:
+        """Validate every item first, then write them all under one lock (all or nothing)."""
+        prepared = []
+        for item in items:
+            text = item["text"]
+            if isinstance(text, bytes):
+                text = decode_bytes(text, item.get("title") or "narrative")
+            if not isinstance(text, str):
+                raise WorkbenchError(f"A narrative's text must be a string, got {type(text).__name__}.")
+            text = canonical_text(text)
+            if not text.strip():
+                raise WorkbenchError(f"Narrative {item.get('title') or item.get('id')!r} has no text.")
+            consent = item.get("consent") or "given"
+            if consent not in ("given", "restricted"):
+                raise ConsentError(f"consent must be 'given' or 'restricted' when adding (got {consent!r}).")
+            attributes = {str(k): v for k, v in dict(item.get("attributes") or {}).items()}
+            for key, value in attributes.items():
+                if key in _CSV_CORE or not key.strip():
+                    raise WorkbenchError(f"{key!r} cannot be an attribute name (it is reserved or empty).")
+                if isinstance(value, (dict, list, tuple, set)):
+                    raise WorkbenchError(f"Attribute {key!r} must be a single value, not {type(value).__name__}.")
+            title = str(item.get("title") or text.strip().splitlines()[0][:60])
+            prepared.append((item.get("id"), title, str(item.get("narrator") or ""), consent, text, attributes))
+
+        csv_path = self._dir("narratives.csv")
+        with self._lock(csv_path):
+            frame = _read_narratives_csv(csv_path)
+            taken = set(frame["id"])
+            rows, ids = [], []
+            for wanted_id, title, narrator, consent, text, attributes in prepared:
+                if wanted_id is not None:
+                    if not isinstance(wanted_id, str) or not _NARRATIVE_ID.match(wanted_id):
+                        raise WorkbenchError(
+                            f"Narrative id {wanted_id!r} is not usable: lower-case letters, digits, '-' and '_'.")
+                    if wanted_id in taken:
+                        raise WorkbenchError(f"There is already a narrative with id {wanted_id!r}.")
+                    nid = wanted_id
+                else:
+                    base = slugify(title, fallback="story")
+                    nid, n = base, 2
+                    while nid in taken:
+                        nid, n = f"{base}-{n}", n + 1
+                taken.add(nid)
+                ids.append(nid)
+                rows.append({"id": nid, "title": title, "narrator": narrator, "consent": consent,
+                             "sha256": sha256_text(text), **{k: _cell(v) for k, v in attributes.items()},
+                             "_text": text})
+            folder = self._dir("narratives")
+            folder.mkdir(exist_ok=True)
+            for row in _progress(rows, "Adding narratives", progress):
+                _log.atomic_write(folder / f"{row['id']}.txt", row.pop("_text"))
+            new = pd.DataFrame(rows).fillna("")
+            frame = pd.concat([frame, new], ignore_index=True).fillna("")
+            _write_narratives_csv(csv_path, frame)
+        self._load_narratives()
+        return ids
+
+    def import_narratives(self, source: str | os.PathLike | Iterable[str | os.PathLike],
+                          text_column: str = "text", progress: bool = True, **options: Any) -> pd.DataFrame:
+        """Import stories from a folder or files: ``.txt``, ``.md``, ``.docx``, and ``.csv`` with a text column.
+
+        Text is canonicalised (NFC, ``\\n`` line ends, no BOM). A file whose text is already in the
+        project is skipped. Everything is checked before anything is written. Returns one row per
+        story: file, id, title, status.
+
+        >>> p.import_narratives("interviews/")
+        """
+        from .importers import read_sources
+
+        items, skipped = read_sources(source, text_column=text_column, **options)
+        known = dict(zip(self._narratives["sha256"], self._narratives["id"]))
+        fresh, report = [], []
+        for item in items:
+            sha = sha256_text(canonical_text(item["text"]))
+            if sha in known:
+                report.append({"file": item["file"], "id": known[sha], "title": item.get("title"),
+                               "status": "skipped: same text already in the project"})
+                continue
+            known[sha] = "(this import)"
+            fresh.append(item)
+        ids = self._add_narratives([{k: v for k, v in item.items() if k != "file"} for item in fresh],
+                                   progress=progress) if fresh else []
+        for item, nid in zip(fresh, ids):
+            report.append({"file": item["file"], "id": nid, "title": item.get("title"), "status": "added"})
+        report.extend(skipped)
+        return pd.DataFrame(report, columns=["file", "id", "title", "status"])
+
+    def set_attributes(self, nid: str, **attributes: Any) -> None:
+        """Set narrative attributes (e.g. ``setting="warm line"``); the text never changes."""
+        self._update_narrative_row(nid, {k: _cell(v) for k, v in attributes.items()}, check_keys=True)
+
+    def set_consent(self, nid: str, consent: str) -> None:
+        """Record the narrator's consent: ``"given"``, ``"restricted"`` (counted, never quoted) or ``"withdrawn"``.
+
+        ``"withdrawn"`` is the same as :meth:`withdraw`.
+        """
+        if consent not in CONSENT_VALUES:
+            raise ConsentError(f"consent must be one of {CONSENT_VALUES}, not {consent!r}.")
+        if consent == "withdrawn":
+            self.withdraw(nid, reason="consent set to withdrawn")
+            return
+        self._check_narrative(nid)
+        self._update_narrative_row(nid, {"consent": consent})
+
+    def _update_narrative_row(self, nid: str, changes: dict, check_keys: bool = False) -> None:
+        self._check_narrative(nid)
+        if check_keys:
+            for key in changes:
+                if key in _CSV_CORE or not key.strip():
+                    raise WorkbenchError(f"{key!r} cannot be set as an attribute.")
+        csv_path = self._dir("narratives.csv")
+        with self._lock(csv_path):
+            frame = _read_narratives_csv(csv_path)
+            for key, value in changes.items():
+                if key not in frame.columns:
+                    frame[key] = ""
+                frame.loc[frame["id"] == nid, key] = value
+            _write_narratives_csv(csv_path, frame)
+        self._load_narratives()
+
+    # ------------------------------------------------------------------ coding
+    def code(self, nid: str, start: int, end: int, code: str, coder: str, note: str | None = None) -> str:
+        """Code the passage ``[start, end)`` of narrative *nid* with *code*, as *coder*; returns the coding id.
+
+        Offsets are code points into :meth:`text`. The event is on disk when this returns.
+
+        >>> cid = p.code("kitchen-table", 120, 187, "reciprocity", coder="ana", note="both learn")
+        """
+        return self._write_codings([self._coding_event(nid, start, end, code, coder, note)], coder)[0]
+
+    def code_many(self, rows: pd.DataFrame | Iterable[Mapping[str, Any]], coder: str,
+                  progress: bool = False) -> list[str]:
+        """Write many codings for one coder at once: one lock and one fsync for the batch.
+
+        *rows* has ``narrative_id, start, end, code`` and optionally ``note`` (and ``created_at``
+        for importers that keep another tool's times). All rows are checked before any is written.
+
+        >>> p.code_many([{"narrative_id": nid, "start": 0, "end": 12, "code": "reciprocity"}], coder="ana")
+        """
+        check_coder(coder)
+        if isinstance(rows, pd.DataFrame):
+            missing = {"narrative_id", "start", "end", "code"} - set(rows.columns)
+            if missing:
+                raise WorkbenchError(f"code_many() rows lack column(s) {sorted(missing)}.")
+            records: Iterable[Mapping[str, Any]] = rows.to_dict("records")
+        else:
+            records = rows
+        events = []
+        for row in _progress(records, "Checking codings", progress):
+            try:
+                event = self._coding_event(row["narrative_id"], row["start"], row["end"], row["code"], coder,
+                                           _none_if_nan(row.get("note")), check_name=False)
+            except KeyError as exc:
+                if isinstance(exc, WorkbenchError):
+                    raise
+                raise WorkbenchError(f"A code_many() row lacks {exc}: {dict(row)!r}") from None
+            created = _none_if_nan(row.get("created_at"))
+            if created is not None:
+                event["at"] = pd.Timestamp(created).tz_localize("UTC") if pd.Timestamp(created).tzinfo is None \
+                    else pd.Timestamp(created).tz_convert("UTC")
+                event["at"] = event["at"].strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+            events.append(event)
+        return self._write_codings(events, coder)
+
+    def _coding_event(self, nid: Any, start: Any, end: Any, code: Any, coder: str, note: Any,
+                      check_name: bool = True) -> dict:
+        if check_name:
+            check_coder(coder)
+        self._check_narrative(nid)
+        text = self._texts[nid]
+        for label, value in (("start", start), ("end", end)):
+            if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)):
+                if isinstance(value, (float, np.floating)) and float(value).is_integer():
+                    continue
+                raise SpanError(f"{label} must be a whole number (a character offset), got {value!r}.")
+        start, end = int(start), int(end)
+        if not 0 <= start < end <= len(text):
+            problem = ("is empty" if start == end else "is reversed" if start > end
+                       else f"lies outside the text (0..{len(text)})")
+            raise SpanError(
+                f"The span [{start}, {end}) of narrative {nid!r} {problem}. Offsets are character "
+                f"positions in p.text({nid!r}), start inclusive, end exclusive."
+            )
+        if not isinstance(code, str):
+            raise WorkbenchError(f"code must be a code name (text), got {code!r}.")
+        try:
+            entry = self.codebook._get(code)
+        except WorkbenchError:
+            self.refresh()  # someone may just have added it
+            entry = self.codebook._get(code)
+        if note is not None and not isinstance(note, str):
+            raise WorkbenchError(f"note must be text, got {type(note).__name__}.")
+        return {"event": "coded", "id": secrets.token_hex(8), "coder": coder, "at": self._now(),
+                "narrative": nid, "start": start, "end": end, "code": entry.name, "code_id": entry.code_id,
+                "text": text[start:end], "note": note or None}
+
+    def _write_codings(self, events: list[dict], coder: str) -> list[str]:
+        if not events:
+            return []
+        path = self._dir("events", "codings", _coder_file(coder))
+        self._append(path, events, guard=self._refuse_withdrawn)
+        self._coding_pending.extend(events)
+        self._codings_cache = None
+        return [e["id"] for e in events if e["event"] == "coded"]
+
+    def _refuse_withdrawn(self, events: list[dict]) -> None:
+        """Checked under the log's lock: a withdrawal another process made wins over our stale view."""
+        self._load_withdrawals()
+        hit = {e.get("narrative") for e in events} & self._withdrawn
+        if hit:
+            raise ConsentError(f"Narrative(s) {sorted(hit)} were withdrawn by their narrator; nothing was written.")
+
+    def _append(self, path: Path, events: list[dict], guard=None) -> None:
+        """Append *events* to *path* under its lock; take in whatever others appended there meanwhile."""
+        path.parent.mkdir(parents=True, exist_ok=True)
+        reader = self._reader(path)
+        lines = "".join(_log.dumps({k: v for k, v in e.items() if v is not None or k == "note"}) for e in events)
+        with self._lock(path):
+            if guard is not None:
+                guard(events)
+            others, replaced = reader.read_new_bytes()
+            _log.append_lines(path, lines, _NoLock())
+            reader.offset = path.stat().st_size
+        if replaced:
+            self._reload_events()
+            return
+        if others:
+            if path.parent.name == "codings":
+                self._take_coding_bytes(others, path)
+            elif path.parent.name == "memos":
+                self._memo_events.extend(self._stamp(_log.parse_lines(others, path), path))
+            else:
+                self._codebook_events.extend(self._stamp(_log.parse_lines(others, path), path))
+
+    def uncode(self, coding_id: str, coder: str) -> None:
+        """Remove one of *coder*'s own codings (an ``uncoded`` event; the history keeps it).
+
+        >>> p.uncode(cid, coder="ana")
+        """
+        check_coder(coder)
+        row = self._coding_row(coding_id)
+        if row["coder"] != coder:
+            raise UnknownCodingError(
+                f"Coding {coding_id!r} belongs to {row['coder']!r}; {coder!r} can only remove their own codings. "
+                "Talk it through, or record your own reading.")
+        self._write_codings([{"event": "uncoded", "id": coding_id, "coder": coder, "at": self._now(),
+                              "narrative": row["narrative_id"]}], coder)
+
+    def annotate(self, coding_id: str, note: str, coder: str) -> None:
+        """Set (or replace, keeping history) the note on one of *coder*'s own codings."""
+        check_coder(coder)
+        if not isinstance(note, str):
+            raise WorkbenchError("note must be text.")
+        row = self._coding_row(coding_id)
+        if row["coder"] != coder:
+            raise UnknownCodingError(f"Coding {coding_id!r} belongs to {row['coder']!r}; notes are the coder's own.")
+        self._write_codings([{"event": "noted", "id": coding_id, "coder": coder, "at": self._now(),
+                              "narrative": row["narrative_id"], "note": note}], coder)
+
+    def _coding_row(self, coding_id: str) -> pd.Series:
+        current = self._current_codings()
+        if coding_id not in current.index:
+            self.refresh()
+            current = self._current_codings()
+            if coding_id not in current.index:
+                raise UnknownCodingError(f"There is no current coding {coding_id!r} (removed, or never made).")
+        return current.loc[coding_id]
+
+    # ------------------------------------------------------------------ reading codings
+    def _coding_events(self) -> pd.DataFrame:
+        """Every coding event ever written (all coders), one row each, in arrival order."""
+        if self._coding_pending:
+            frame = pd.DataFrame(self._coding_pending)
+            for column in _CODING_FIELDS:
+                if column not in frame:
+                    frame[column] = None
+            self._coding_parts.append(frame[_CODING_FIELDS])
+            self._coding_pending = []
+        if len(self._coding_parts) > 1:
+            self._coding_parts = [pd.concat(self._coding_parts, ignore_index=True)]
+        if not self._coding_parts:
+            return pd.DataFrame(columns=_CODING_FIELDS)
+        return self._coding_parts[0]
+
+    def _current_codings(self) -> pd.DataFrame:
+        """The fold: coded events minus those uncoded by their own coder, with the latest note; indexed by id."""
+        if self._codings_cache is not None and not self._coding_pending:
+            return self._codings_cache
+        events = self._coding_events()
+        kind = events["event"]
+        coded = events[kind == "coded"].drop_duplicates("id")
+        if self._withdrawn:
+            coded = coded[~coded["narrative"].isin(self._withdrawn)]
+        coded = coded.set_index("id", drop=False)
+        others = events[kind != "coded"]
+        if len(others):
+            owner = coded["coder"].reindex(others["id"]).to_numpy()
+            mine = others[owner == others["coder"].to_numpy()]
+            gone = mine.loc[mine["event"] == "uncoded", "id"]
+            coded = coded[~coded.index.isin(gone)]
+            notes = mine[mine["event"] == "noted"].drop_duplicates("id", keep="last").set_index("id")["note"]
+            if len(notes):
+                hit = coded.index.isin(notes.index)
+                coded = coded.copy()
+                coded.loc[hit, "note"] = notes.reindex(coded.index[hit]).to_numpy()
+        names = self.codebook.name_map()
+        frame = pd.DataFrame({
+            "coding_id": coded["id"].astype(str),
+            "narrative_id": coded["narrative"].astype(str),
+            "start": coded["start"].astype("int64"),
+            "end": coded["end"].astype("int64"),
+            "code": coded["code_id"].map(names).fillna(coded["code"]).astype(str),
+            "coder": coded["coder"].astype(str),
+            "created_at": pd.to_datetime(coded["at"], format="ISO8601", utc=True),
+            "note": coded["note"].where(coded["note"].notna(), None),
+            "text": coded["text"].astype(str),
+        })
+        frame.index.name = None
+        self._codings_cache = frame
+        return frame
+
+    def codings(self, coder: str | Iterable[str] | None = None, code: str | Iterable[str] | None = None,
+                narrative: str | Iterable[str] | None = None) -> pd.DataFrame:
+        """Current codings as a DataFrame: coding_id, narrative_id, start, end, code, coder, created_at, note, text.
+
+        Filters take one value or a list. ``code`` uses current names (codings of merged codes
+        count as their target).
+
+        >>> p.codings(coder="ana", code="reciprocity")
+        """
+        frame = self._current_codings()
+        for column, wanted in (("coder", coder), ("code", code), ("narrative_id", narrative)):
+            if wanted is not None:
+                values = [wanted] if isinstance(wanted, str) else list(wanted)
+                frame = frame[frame[column].isin(values)]
+        frame = frame.sort_values(["narrative_id", "start", "end", "coder"], kind="stable")
+        return frame.reset_index(drop=True)
+
+    @property
+    def coders(self) -> list[str]:
+        """Everyone who has coded or written a memo, sorted."""
+        names = set(self._current_codings()["coder"].unique())
+        names |= {m["coder"] for m in self._memo_events}
+        return sorted(names)
+
+    # ------------------------------------------------------------------ memos
+    def memo(self, text: str, coder: str, narrative: str | None = None, code: str | None = None,
+             coding: str | None = None, kind: str = "reflexive", title: str | None = None,
+             participants: Iterable[str] | None = None) -> str:
+        """Write a memo (``kind`` ``"reflexive"``, ``"analytic"`` or ``"dialogue"``); returns its id.
+
+        Tie it to a narrative, a code or a coding, or to nothing (a project memo). A dialogue
+        memo names who took part.
+
+        >>> p.memo("I noticed I name coercion quickly; I worked in those services.", coder="ana",
+        ...        narrative="kitchen-table", kind="reflexive")
+        """
+        check_coder(coder)
+        if not isinstance(text, str) or not text.strip():
+            raise WorkbenchError("A memo needs some text.")
+        if kind not in ("reflexive", "analytic", "dialogue"):
+            raise WorkbenchError(f"kind must be 'reflexive', 'analytic' or 'dialogue', not {kind!r}.")
+        if narrative is not None:
+            self._check_narrative(narrative)
+        code_id = self.codebook.id_of(code) if code is not None else None
+        if coding is not None:
+            row = self._coding_row(coding)
+            narrative = narrative or row["narrative_id"]
+        people = sorted({check_coder(p) for p in participants}) if participants else None
+        if kind == "dialogue" and not people:
+            raise WorkbenchError("A dialogue memo names who took part: participants=['ana', 'ben'].")
+        event = {"event": "memo", "id": secrets.token_hex(8), "coder": coder, "at": self._now(),
+                 "kind": kind, "title": title, "text": text.strip(), "narrative": narrative,
+                 "code": self.codebook.resolve(code_id).name if code_id else None, "code_id": code_id,
+                 "coding": coding, "participants": people}
+        path = self._dir("events", "memos", _coder_file(coder))
+        self._append(path, [event], guard=self._refuse_withdrawn)
+        self._memo_events.append(event)
+        return event["id"]
+
+    def memos(self, coder: str | None = None, narrative: str | None = None, code: str | None = None,
+              kind: str | None = None) -> pd.DataFrame:
+        """Memos as a DataFrame: memo_id, coder, created_at, kind, title, text, narrative_id, code, coding_id, participants."""
+        names = self.codebook.name_map()
+        rows = [
+            {"memo_id": m.get("id"), "coder": m.get("coder"), "created_at": m.get("at"), "kind": m.get("kind"),
+             "title": m.get("title"), "text": m.get("text"), "narrative_id": m.get("narrative"),
+             "code": names.get(m.get("code_id"), m.get("code")) if m.get("code_id") else m.get("code"),
+             "coding_id": m.get("coding"), "participants": m.get("participants")}
+            for m in self._memo_events
+            if m.get("event") == "memo" and m.get("narrative") not in self._withdrawn
+        ]
+        columns = ["memo_id", "coder", "created_at", "kind", "title", "text", "narrative_id", "code",
+                   "coding_id", "participants"]
+        frame = pd.DataFrame(rows, columns=columns)
+        frame["created_at"] = pd.to_datetime(frame["created_at"], format="ISO8601", utc=True)
+        for column, wanted in (("coder", coder), ("narrative_id", narrative), ("code", code), ("kind", kind)):
+            if wanted is not None:
+                frame = frame[frame[column] == wanted]
+        return frame.sort_values("created_at", kind="stable").reset_index(drop=True)
+
+    # ------------------------------------------------------------------ codebook plumbing
+    def _write_codebook_events(self, events: list[dict], coder: str) -> None:
+        check_coder(coder)
+        at = self._now()
+        for seq, event in enumerate(events):
+            event.update(coder=coder, at=at, seq=seq)
+        path = self._dir("events", "codebook", _coder_file(coder))
+        self._append(path, events)
+        self._codebook_events.extend(events)
+        self.codebook._load(self._codebook_events)
+        self._codings_cache = None
+        self._sync_codebook_yaml()
+
+    # ------------------------------------------------------------------ history
+    def history(self) -> pd.DataFrame:
+        """Everything that happened, oldest first: at, coder, kind, event, narrative_id, code, coding_id, detail.
+
+        Codings show the code's name *as it was applied*; later renames do not rewrite the past.
+        """
+        events = self._coding_events()
+        if self._withdrawn:
+            events = events[~events["narrative"].isin(self._withdrawn)]
+        coding_rows = pd.DataFrame({
+            "at": events["at"], "coder": events["coder"], "kind": "coding", "event": events["event"],
+            "narrative_id": events["narrative"], "code": events["code"], "coding_id": events["id"],
+            "detail": events["text"].where(events["event"] == "coded", events["note"]),
+        })
+        if len(coding_rows):  # uncoded/noted events name the code through their coding
+            first = events[events["event"] == "coded"].drop_duplicates("id").set_index("id")
+            coding_rows["code"] = coding_rows["code"].fillna(coding_rows["coding_id"].map(first["code"]))
+            coding_rows["narrative_id"] = coding_rows["narrative_id"].fillna(
+                coding_rows["coding_id"].map(first["narrative"]))
+        cb = self.codebook.history()
+        codebook_rows = pd.DataFrame({
+            "at": cb["at"].map(lambda t: t.strftime("%Y-%m-%dT%H:%M:%S.%fZ") if pd.notna(t) else None),
+            "coder": cb["coder"], "kind": "codebook", "event": cb["event"], "narrative_id": None,
+            "code": cb["code"], "coding_id": None,
+            "detail": (cb["detail"] + " | " + cb["rationale"]).str.strip(" |"),
+        })
+        memo = self.memos()
+        memo_rows = pd.DataFrame({
+            "at": memo["created_at"].map(lambda t: t.strftime("%Y-%m-%dT%H:%M:%S.%fZ")),
+            "coder": memo["coder"], "kind": "memo", "event": memo["kind"],
+            "narrative_id": memo["narrative_id"], "code": memo["code"], "coding_id": memo["coding_id"],
+            "detail": memo["text"],
+        })
+        parts = [f for f in (coding_rows, codebook_rows, memo_rows) if len(f)]
+        if not parts:
+            return pd.DataFrame(columns=["at", "coder", "kind", "event", "narrative_id", "code", "coding_id", "detail"])
+        frame = pd.concat(parts, ignore_index=True)
+        frame["at"] = pd.to_datetime(frame["at"], format="ISO8601", utc=True)
+        return frame.sort_values("at", kind="stable").reset_index(drop=True)
+
+    def info(self) -> dict[str, Any]:
+        """Counts for a quick look: narratives, words, codes, codings, coders, memos."""
+        codings = self._current_codings()
+        return {
+            "name": self.name,
+            "path": str(self.path),
+            "narratives": int(len(self.narratives)),
+            "words": int(sum(len(t.split()) for t in self._texts.values())),
+            "codes": len(self.codebook),
+            "codings": int(len(codings)),
+            "coders": self.coders,
+            "memos": int(len(self.memos())),
+            "withdrawn": len(self._withdrawn),
+        }
+
+
+class _NoLock:
+    """Stand-in when the caller already holds the log's lock."""
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+
+def _none_if_nan(value: Any) -> Any:
+    if value is None:
+        return None
+    try:
+        if pd.isna(value):
+            return None
+    except (TypeError, ValueError):
+        pass
+    return value
+
+
+def _cell(value: Any) -> str:
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return ""
+    if isinstance(value, str) and ("\n" in value or "\r" in value):
+        raise WorkbenchError("Attribute values must be one line of text.")
+    return str(value)
+
+
+def _progress(items, description: str, enabled: bool):
+    if not enabled:
+        return items
+    from tqdm.auto import tqdm
+
+    return tqdm(items, desc=description, leave=False)
+
+
+def _read_narratives_csv(path: Path) -> pd.DataFrame:
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        raise IntegrityError(f"{path} is not UTF-8 text.") from None
+    reader = csv.DictReader(io.StringIO(text))
+    fields = reader.fieldnames or _CSV_CORE
+    missing = [c for c in _CSV_CORE if c not in fields]
+    if missing:
+        raise IntegrityError(f"{path} lacks the column(s) {missing}; expected {', '.join(_CSV_CORE)}, attributes...")
+    rows = list(reader)
+    columns = [*_CSV_CORE, *[f for f in fields if f not in _CSV_CORE]]
+    return pd.DataFrame(rows, columns=columns, dtype=object).fillna("")
+
+
+def _write_narratives_csv(path: Path, frame: pd.DataFrame) -> None:
+    columns = [*_CSV_CORE, *[c for c in frame.columns if c not in _CSV_CORE]]
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(columns)
+    writer.writerows(frame[columns].astype(str).itertuples(index=False, name=None))
+    _log.atomic_write(path, buffer.getvalue())
+
+
+# ---------------------------------------------------------------------- entry points
+_PROJECT_GITIGNORE = ".locks/\n.*.tmp\n"
+_PROJECT_GITATTRIBUTES = (
+    "# Each line of an event log is independent: a union merge never loses an event.\n"
+    "events/**/*.jsonl merge=union\n"
+)
+
+
+def create_project(path: str | os.PathLike, codebook: str | os.PathLike | None = None,
+                   name: str | None = None, coder: str = "setup") -> Project:
+    """Create a new, empty project folder (optionally seeded with a codebook YAML file).
+
+    >>> p = wb.create_project("my-project", codebook="codebooks/peer_support_principles.yaml",
+    ...                       name="Peer stories")
+    """
+    target = Path(path)
+    if (target / "workbench.toml").exists():
+        raise ProjectExistsError(f"{target} already holds a project; open it with wb.open_project({str(target)!r}).")
+    if target.exists() and (not target.is_dir() or any(target.iterdir())):
+        raise ProjectExistsError(f"{target} exists and is not empty; choose a new folder for the project.")
+    check_coder(coder)
+    events = read_codebook_file(codebook) if codebook is not None else []
+    name = name or target.name
+    if not isinstance(name, str) or "\n" in name:
+        raise WorkbenchError("The project name must be one line of text.")
+    target.mkdir(parents=True, exist_ok=True)
+    try:
+        created = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+        (target / "workbench.toml").write_text(
+            f"# A narrative workbench project: see docs/project-format.md\n"
+            f"name = {_toml_string(name)}\nformat_version = {FORMAT_VERSION}\ncreated = \"{created}\"\n",
+            encoding="utf-8")
+        (target / "narratives").mkdir()
+        for sub in ("codebook", "codings", "memos"):
+            (target / "events" / sub).mkdir(parents=True)
+        _write_narratives_csv(target / "narratives.csv", pd.DataFrame(columns=_CSV_CORE))
+        (target / ".gitignore").write_text(_PROJECT_GITIGNORE, encoding="utf-8")
+        (target / ".gitattributes").write_text(_PROJECT_GITATTRIBUTES, encoding="utf-8")
+        project = Project(target)
+        if events:
+            project._write_codebook_events(events, coder)
+    except BaseException:
+        shutil.rmtree(target, ignore_errors=True)
+        raise
+    return project
+
+
+def _toml_string(value: str) -> str:
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def open_project(path: str | os.PathLike) -> Project:
+    """Open an existing project folder.
+
+    >>> p = wb.open_project("my-project")
+    """
+    return Project(path)
+
+
+def data_path(name: str) -> Path:
+    """A folder shipped with the workbench: ``"codebooks"`` or ``"peer_stories"`` (the sample project).
+
+    Installed wheels carry them in ``workbench/_data/``; a checkout has them at the top level.
+    """
+    checkout = {"codebooks": "codebooks", "peer_stories": "sample_data/peer_stories"}[name]
+    for candidate in (Path(__file__).parent / "_data" / name, Path(__file__).resolve().parent.parent / checkout):
+        if candidate.exists():
+            return candidate
+    raise WorkbenchError(f"The workbench's {name} folder is missing from this installation; reinstall it.")
+
+
+def sample_project(copy_to: str | os.PathLike | None = None) -> Project:
+    """A fresh copy of the sample project (24 peer stories, 3 coders), never the original.
+
+    >>> p = wb.sample_project(copy_to="tmp-sample")
+    """
+    source = data_path("peer_stories")
+    target = Path(copy_to) if copy_to is not None else Path(tempfile.mkdtemp(prefix="workbench-sample-")) / "peer_stories"
+    if target.exists() and any(target.iterdir()):
+        raise ProjectExistsError(f"{target} exists and is not empty; sample_project() copies into a new folder.")
+    shutil.copytree(source, target, dirs_exist_ok=True, ignore=shutil.ignore_patterns(".locks", "*.tmp"))
+    return Project(target)
