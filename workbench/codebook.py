@@ -450,6 +450,12 @@ class Codebook:
         self._project._write_codebook_events(
             [{"event": "retire", "code_id": code.code_id, "rationale": rationale}], coder)
 
+    def import_qdc(self, path: str, coder: str = "setup", rationale: str = "imported from a REFI-QDA codebook"):
+        """Add the codes of a REFI-QDA codebook (``.qdc``) that this codebook lacks; returns a report frame."""
+        from .exchange import import_qdc
+
+        return import_qdc(self._project, path, coder=coder, rationale=rationale)
+
     def reinstate(self, name: str, rationale: str = "", coder: str = "setup") -> None:
         """Bring back a retired or merged code."""
         self._project.refresh()

@@ -820,6 +820,43 @@ class Project:
         frame["at"] = pd.to_datetime(frame["at"], format="ISO8601", utc=True)
         return frame.sort_values("at", kind="stable").reset_index(drop=True)
 
+    # ------------------------------------------------------------------ exchange (workbench.exchange)
+    def export_qdpx(self, path: str | os.PathLike, anonymise_coders: bool = False,
+                    include_memos: bool = True) -> Path:
+        """Export the project as a REFI-QDA project (``.qdpx``) for NVivo, ATLAS.ti, MAXQDA, QualCoder...
+
+        >>> p.export_qdpx("team.qdpx")
+        """
+        from .exchange import export_qdpx
+
+        return export_qdpx(self, path, anonymise_coders=anonymise_coders, include_memos=include_memos)
+
+    def export_qdc(self, path: str | os.PathLike) -> Path:
+        """Export the codebook as a REFI-QDA codebook (``.qdc``)."""
+        from .exchange import export_qdc
+
+        return export_qdc(self, path)
+
+    def export_csv(self, path: str | os.PathLike, anonymise_coders: bool = False,
+                   include_memos: bool = True) -> Path:
+        """Codings as CSV: one row per coding with coder, passage and narrative attributes."""
+        from .exchange import export_csv
+
+        return export_csv(self, path, anonymise_coders=anonymise_coders, include_memos=include_memos)
+
+    def export_xlsx(self, path: str | os.PathLike, anonymise_coders: bool = False,
+                    include_memos: bool = True) -> Path:
+        """Codings, codebook (and memos) as an Excel workbook."""
+        from .exchange import export_xlsx
+
+        return export_xlsx(self, path, anonymise_coders=anonymise_coders, include_memos=include_memos)
+
+    def report(self, path: str | os.PathLike, anonymise_coders: bool = False, include_memos: bool = True) -> Path:
+        """A self-contained HTML report (codebook, frequencies, co-occurrence, agreement, quotes), viewable offline."""
+        from .exchange import write_report
+
+        return write_report(self, path, anonymise_coders=anonymise_coders, include_memos=include_memos)
+
     def info(self) -> dict[str, Any]:
         """Counts for a quick look: narratives, words, codes, codings, coders, memos."""
         codings = self._current_codings()

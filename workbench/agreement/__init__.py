@@ -1,0 +1,29 @@
+"""Intercoder agreement: coefficients for coded units and for unitized text.
+
+Plain-data functions (lists, arrays, DataFrames in; floats out). See
+``docs/agreement.md`` for which coefficient answers which question.
+"""
+
+from workbench.agreement.measures import (
+    AgreementError,
+    brennan_prediger,
+    cohen_kappa,
+    coincidence_matrix,
+    fleiss_kappa,
+    gwet_ac1,
+    krippendorff_alpha,
+    percent_agreement,
+    scott_pi,
+)
+
+__all__ = [
+    "AgreementError",
+    "brennan_prediger",
+    "cohen_kappa",
+    "coincidence_matrix",
+    "fleiss_kappa",
+    "gwet_ac1",
+    "krippendorff_alpha",
+    "percent_agreement",
+    "scott_pi",
+]

@@ -1,0 +1,135 @@
+"""The ``workbench`` command: the basics without a notebook.
+
+    workbench init my-project --codebook codebooks/peer_support_principles.yaml --name "Peer stories"
+    workbench import my-project stories/            # .txt .md .docx .csv
+    workbench import --qdpx from-nvivo.qdpx my-project
+    workbench info my-project
+    workbench codings my-project --format csv -o codings.csv
+    workbench export my-project --qdpx team.qdpx    # or --qdc, --csv, --xlsx
+    workbench report my-project -o report.html
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from .errors import WorkbenchError
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="workbench", description="Collaborative, reflexive coding of peer narratives.")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    init = sub.add_parser("init", help="create a new project folder")
+    init.add_argument("path")
+    init.add_argument("--codebook", help="a codebook YAML file to start from (e.g. codebooks/starter.yaml)")
+    init.add_argument("--name", help="the project's name (default: the folder's name)")
+
+    imp = sub.add_parser("import", help="import stories (.txt .md .docx .csv) or a REFI-QDA project (--qdpx)")
+    imp.add_argument("--qdpx", metavar="FILE", help="import this .qdpx into a new project folder PROJECT")
+    imp.add_argument("--offsets", help="with --qdpx: offset policy, e.g. 'codepoints' or 'utf16-crlf2' (default: from the file)")
+    imp.add_argument("project")
+    imp.add_argument("sources", nargs="*", help="files or folders with stories")
+    imp.add_argument("--text-column", default="text", help="the column with the stories in a .csv (default: text)")
+    imp.add_argument("--pseudonyms", help="a CSV mapping real names to pseudonyms, kept outside the project")
+
+    info = sub.add_parser("info", help="counts: narratives, codes, codings, coders, memos")
+    info.add_argument("project")
+
+    codings = sub.add_parser("codings", help="print or save the current codings")
+    codings.add_argument("project")
+    codings.add_argument("--format", choices=["csv", "json", "table"], default="table")
+    codings.add_argument("--coder")
+    codings.add_argument("--code")
+    codings.add_argument("-o", "--output", help="write to this file instead of the screen")
+
+    export = sub.add_parser("export", help="export to REFI-QDA (.qdpx, .qdc) or spreadsheets")
+    export.add_argument("project")
+    group = export.add_mutually_exclusive_group(required=True)
+    group.add_argument("--qdpx", metavar="FILE")
+    group.add_argument("--qdc", metavar="FILE")
+    group.add_argument("--csv", metavar="FILE")
+    group.add_argument("--xlsx", metavar="FILE")
+    _sharing_options(export)
+
+    report = sub.add_parser("report", help="write a self-contained HTML report")
+    report.add_argument("project")
+    report.add_argument("-o", "--output", required=True)
+    _sharing_options(report)
+    return parser
+
+
+def _sharing_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--anonymise-coders", action="store_true", help="replace coder names with neutral labels")
+    parser.add_argument("--no-memos", action="store_true", help="leave notes and memos out")
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        return _run(args)
+    except WorkbenchError as exc:
+        print(f"workbench: {exc}", file=sys.stderr)
+        return 2
+
+
+def _run(args: argparse.Namespace) -> int:
+    from .project import create_project, open_project
+
+    if args.command == "init":
+        project = create_project(args.path, codebook=args.codebook, name=args.name)
+        print(f"Created {project.path} with {len(project.codebook)} codes.")
+    elif args.command == "import":
+        if args.qdpx:
+            from .exchange import import_qdpx
+
+            project = import_qdpx(args.qdpx, into=args.project, **({"offsets": args.offsets} if args.offsets else {}))
+            print(project.import_report if hasattr(project, "import_report") else project)
+        else:
+            if not args.sources:
+                raise WorkbenchError("Name the files or folders to import: workbench import PROJECT FILES...")
+            project = open_project(args.project)
+            options = {"pseudonyms": args.pseudonyms} if args.pseudonyms else {}
+            report = project.import_narratives(args.sources, text_column=args.text_column, progress=False, **options)
+            print(report.to_string(index=False))
+    elif args.command == "info":
+        info = open_project(args.project).info()
+        for key, value in info.items():
+            print(f"{key:>11}: {', '.join(value) if isinstance(value, list) else value}")
+    elif args.command == "codings":
+        frame = open_project(args.project).codings(coder=args.coder, code=args.code)
+        frame = frame.assign(created_at=frame["created_at"].map(lambda t: t.isoformat()))
+        if args.format == "csv":
+            text = frame.to_csv(index=False)
+        elif args.format == "json":
+            text = json.dumps(frame.to_dict("records"), ensure_ascii=False, indent=1) + "\n"
+        else:
+            text = frame.drop(columns=["text"]).to_string(index=False) + "\n"
+        if args.output:
+            Path(args.output).write_text(text, encoding="utf-8")
+        else:
+            sys.stdout.write(text)
+    elif args.command == "export":
+        project = open_project(args.project)
+        sharing = {"anonymise_coders": args.anonymise_coders, "include_memos": not args.no_memos}
+        if args.qdpx:
+            out = project.export_qdpx(args.qdpx, **sharing)
+        elif args.qdc:
+            out = project.export_qdc(args.qdc)
+        elif args.csv:
+            out = project.export_csv(args.csv, **sharing)
+        else:
+            out = project.export_xlsx(args.xlsx, **sharing)
+        print(f"Wrote {out}")
+    elif args.command == "report":
+        out = open_project(args.project).report(args.output, anonymise_coders=args.anonymise_coders,
+                                                include_memos=not args.no_memos)
+        print(f"Wrote {out}")
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
