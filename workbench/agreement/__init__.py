@@ -15,6 +15,7 @@ from workbench.agreement.measures import (
     percent_agreement,
     scott_pi,
 )
+from workbench.agreement.unitizing import unitized_alpha, unitized_disagreement_2004
 
 __all__ = [
     "AgreementError",
@@ -26,4 +27,6 @@ __all__ = [
     "krippendorff_alpha",
     "percent_agreement",
     "scott_pi",
+    "unitized_alpha",
+    "unitized_disagreement_2004",
 ]
