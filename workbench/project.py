@@ -18,6 +18,7 @@ overwritten: the current state is the fold of all events.
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import os
 import re
@@ -53,7 +54,7 @@ CONSENT_VALUES = ("given", "restricted", "withdrawn")
 CODING_COLUMNS = ["coding_id", "narrative_id", "start", "end", "code", "coder", "created_at", "note", "text"]
 NARRATIVE_CORE = ["id", "title", "narrator", "consent"]
 _CSV_CORE = [*NARRATIVE_CORE, "sha256"]
-_CODER = re.compile(r"^[^\s./\\\x00-\x1f][^/\\\x00-\x1f]{0,63}$")
+_CODER = re.compile(r"^[^\s./\x00-\x1f\x7f][^/\x00-\x1f\x7f]{0,63}$")
 _NARRATIVE_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 _CODING_FIELDS = ["event", "id", "coder", "at", "narrative", "start", "end", "code", "code_id", "text", "note"]
 
@@ -72,7 +73,7 @@ def check_coder(coder: Any) -> str:
     """Return *coder* if it can name a coder (and their files), else raise :class:`CoderNameError`."""
     if not isinstance(coder, str) or not _CODER.match(coder) or coder != coder.strip():
         raise CoderNameError(
-            f"{coder!r} cannot be a coder name: use 1-64 characters, no slashes or control characters, "
+            f"{coder!r} cannot be a coder name: use 1-64 characters, no '/' or control characters, "
             "not starting with a dot or a space (e.g. 'ana', 'R. Osei', 'group:tuesday')."
         )
     return coder
@@ -289,7 +290,7 @@ class Project:
             return False
         self._withdraw_stamp = stamp
         records = _log.parse_lines(path.read_bytes(), path) if stamp else []
-        self._withdrawn = {r["narrative"] for r in records if r.get("narrative")}
+        self._withdrawn = {r["key"] for r in records if r.get("key")}
         return True
 
     def _sync_codebook_yaml(self) -> None:
@@ -335,7 +336,7 @@ class Project:
         return self._texts[nid]
 
     def _check_narrative(self, nid: Any) -> None:
-        if nid in self._withdrawn:
+        if isinstance(nid, str) and _tombstone_key(nid) in self._withdrawn:
             raise ConsentError(f"Narrative {nid!r} was withdrawn by its narrator; it can no longer be used.")
         if nid not in self._texts:
             self._load_narratives()
@@ -400,13 +401,13 @@ class Project:
                     if not isinstance(wanted_id, str) or not _NARRATIVE_ID.match(wanted_id):
                         raise WorkbenchError(
                             f"Narrative id {wanted_id!r} is not usable: lower-case letters, digits, '-' and '_'.")
-                    if wanted_id in taken:
+                    if wanted_id in taken or _tombstone_key(wanted_id) in self._withdrawn:
                         raise WorkbenchError(f"There is already a narrative with id {wanted_id!r}.")
                     nid = wanted_id
                 else:
                     base = slugify(title, fallback="story")
                     nid, n = base, 2
-                    while nid in taken:
+                    while nid in taken or _tombstone_key(nid) in self._withdrawn:
                         nid, n = f"{base}-{n}", n + 1
                 taken.add(nid)
                 ids.append(nid)
@@ -424,18 +425,29 @@ class Project:
         return ids
 
     def import_narratives(self, source: str | os.PathLike | Iterable[str | os.PathLike],
-                          text_column: str = "text", progress: bool = True, **options: Any) -> pd.DataFrame:
+                          text_column: str = "text", pseudonyms: str | os.PathLike | None = None,
+                          progress: bool = True, encoding: str | None = None) -> pd.DataFrame:
         """Import stories from a folder or files: ``.txt``, ``.md``, ``.docx``, and ``.csv`` with a text column.
 
-        Text is canonicalised (NFC, ``\\n`` line ends, no BOM). A file whose text is already in the
-        project is skipped. Everything is checked before anything is written. Returns one row per
-        story: file, id, title, status.
+        Text is canonicalised (NFC, ``\\n`` line ends, no BOM). With ``pseudonyms`` (a CSV of
+        ``real,pseudonym`` kept *outside* the project folder), names are replaced in every text,
+        title and narrator before anything is written (see docs/care.md). A file whose text is
+        already in the project is skipped. Everything is checked before anything is written.
+        Returns one row per story: file, id, title, status.
 
-        >>> p.import_narratives("interviews/")
+        >>> p.import_narratives("interviews/", pseudonyms="../private/names.csv")
         """
         from .importers import read_sources
 
-        items, skipped = read_sources(source, text_column=text_column, **options)
+        items, skipped = read_sources(source, text_column=text_column, encoding=encoding)
+        if pseudonyms is not None:
+            from .care import apply_pseudonyms, load_pseudonyms
+
+            mapping = load_pseudonyms(pseudonyms, texts=[item["text"] for item in items], project_path=self.path)
+            for item in items:
+                for key in ("text", "title", "narrator"):
+                    if item.get(key):
+                        item[key] = apply_pseudonyms(item[key], mapping)
         known = dict(zip(self._narratives["sha256"], self._narratives["id"]))
         fresh, report = [], []
         for item in items:
@@ -574,7 +586,7 @@ class Project:
     def _refuse_withdrawn(self, events: list[dict]) -> None:
         """Checked under the log's lock: a withdrawal another process made wins over our stale view."""
         self._load_withdrawals()
-        hit = {e.get("narrative") for e in events} & self._withdrawn
+        hit = self._withdrawn_among({e.get("narrative") for e in events})
         if hit:
             raise ConsentError(f"Narrative(s) {sorted(hit)} were withdrawn by their narrator; nothing was written.")
 
@@ -658,7 +670,7 @@ class Project:
         kind = events["event"]
         coded = events[kind == "coded"].drop_duplicates("id")
         if self._withdrawn:
-            coded = coded[~coded["narrative"].isin(self._withdrawn)]
+            coded = coded[~coded["narrative"].isin(self._withdrawn_among(coded["narrative"].unique()))]
         coded = coded.set_index("id", drop=False)
         others = events[kind != "coded"]
         if len(others):
@@ -756,7 +768,7 @@ class Project:
              "code": names.get(m.get("code_id"), m.get("code")) if m.get("code_id") else m.get("code"),
              "coding_id": m.get("coding"), "participants": m.get("participants")}
             for m in self._memo_events
-            if m.get("event") == "memo" and m.get("narrative") not in self._withdrawn
+            if m.get("event") == "memo" and not self._withdrawn_among([m.get("narrative")])
         ]
         columns = ["memo_id", "coder", "created_at", "kind", "title", "text", "narrative_id", "code",
                    "coding_id", "participants"]
@@ -788,7 +800,7 @@ class Project:
         """
         events = self._coding_events()
         if self._withdrawn:
-            events = events[~events["narrative"].isin(self._withdrawn)]
+            events = events[~events["narrative"].isin(self._withdrawn_among(events["narrative"].unique()))]
         coding_rows = pd.DataFrame({
             "at": events["at"], "coder": events["coder"], "kind": "coding", "event": events["event"],
             "narrative_id": events["narrative"], "code": events["code"], "coding_id": events["id"],
@@ -819,6 +831,61 @@ class Project:
         frame = pd.concat(parts, ignore_index=True)
         frame["at"] = pd.to_datetime(frame["at"], format="ISO8601", utc=True)
         return frame.sort_values("at", kind="stable").reset_index(drop=True)
+
+    # ------------------------------------------------------------------ withdrawal
+    def _withdrawn_among(self, nids: Iterable[Any]) -> set:
+        """Those of *nids* whose narratives were withdrawn."""
+        if not self._withdrawn:
+            return set()
+        return {n for n in nids if isinstance(n, str) and _tombstone_key(n) in self._withdrawn}
+
+    def withdraw(self, nid: str, reason: str = "", by: str = "setup") -> None:
+        """Withdraw a narrative at its narrator's request: its text, codings, notes and memos leave the folder.
+
+        Every event anchored to the story is removed from the event logs (the one exception to
+        append-only), its text file and its row in ``narratives.csv`` are deleted, and a tombstone
+        in ``events/withdrawals.jsonl`` records when and why, without content (the narrative is
+        named only by a one-way hash of its id). Other processes that still hold the story have
+        their later writes for it refused. Copies exported earlier are beyond reach: see docs/care.md.
+
+        >>> p.withdraw("kitchen-table", reason="narrator asked on 3 May")
+        """
+        check_coder(by)
+        if not isinstance(reason, str) or "\n" in reason:
+            raise WorkbenchError("reason must be one line of text (and should not quote the story).")
+        self._check_narrative(nid)
+        key = _tombstone_key(nid)
+        tombstones = self._dir("events", "withdrawals.jsonl")
+        # 1. the tombstone first: from now on every writer (checking under its log's lock) refuses this story
+        _log.append_lines(tombstones, _log.dumps({"event": "withdrawn", "key": key, "at": self._now(),
+                                                  "by": by, "reason": reason}), self._lock(tombstones))
+        # 2. then purge each log under its own lock, so no append can slip in between
+        for folder in ("codings", "memos"):
+            for path in sorted(self._dir("events", folder).glob("*.jsonl")):
+                with self._lock(path):
+                    records = _log.parse_lines(path.read_bytes(), path)
+                    removed_codings = {r.get("id") for r in records
+                                       if r.get("narrative") == nid and r.get("event") == "coded"}
+                    kept = [r for r in records if r.get("narrative") != nid and r.get("coding") not in removed_codings]
+                    if len(kept) != len(records):
+                        _log.atomic_write(path, "".join(_log.dumps(r) for r in kept))
+        # 3. the text and its row
+        csv_path = self._dir("narratives.csv")
+        with self._lock(csv_path):
+            frame = _read_narratives_csv(csv_path)
+            _write_narratives_csv(csv_path, frame[frame["id"] != nid])
+            self._dir("narratives", f"{nid}.txt").unlink(missing_ok=True)
+        self._texts.pop(nid, None)
+        self._load_narratives(force=True)
+        self._load_withdrawals()
+        self._reload_events()
+
+    def withdrawals(self) -> pd.DataFrame:
+        """The withdrawal tombstones: at, by, reason (no content, no narrative id)."""
+        path = self._dir("events", "withdrawals.jsonl")
+        records = _log.parse_lines(path.read_bytes(), path) if path.exists() else []
+        return pd.DataFrame([{"at": r.get("at"), "by": r.get("by"), "reason": r.get("reason")} for r in records],
+                            columns=["at", "by", "reason"])
 
     # ------------------------------------------------------------------ exchange (workbench.exchange)
     def export_qdpx(self, path: str | os.PathLike, anonymise_coders: bool = False,
@@ -871,6 +938,11 @@ class Project:
             "memos": int(len(self.memos())),
             "withdrawn": len(self._withdrawn),
         }
+
+
+def _tombstone_key(nid: str) -> str:
+    """A one-way name for a withdrawn narrative: lets writers refuse it without keeping its id."""
+    return hashlib.sha256(f"workbench-withdrawn:{nid}".encode("utf-8")).hexdigest()[:32]
 
 
 class _NoLock:
