@@ -313,7 +313,7 @@ def krippendorff_alpha(
     n_values = len(coded.values)
 
     if n_values <= _DENSE_MAX_VALUES or level == "ratio":
-        if n_values > _RATIO_MAX_VALUES:
+        if level == "ratio" and n_values > _RATIO_MAX_VALUES:
             raise AgreementError(
                 f"ratio alpha with {n_values} distinct values needs a {n_values}^2 "
                 "matrix; round or bin the values first"
