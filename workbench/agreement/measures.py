@@ -120,11 +120,11 @@ def _factorize(flat: np.ndarray, categories: Sequence | None) -> tuple[np.ndarra
         if len(set(map(_hashable, cats))) != len(cats):
             raise AgreementError("categories must not repeat a value")
         try:
-            cat = pd.Categorical(flat, categories=cats)
+            codes = np.asarray(pd.Index(cats, dtype=object).get_indexer(flat), dtype=np.int64)
         except (TypeError, ValueError) as exc:
             raise AgreementError(f"cannot match the data to the given categories: {exc}") from None
-        codes = np.asarray(cat.codes, dtype=np.int64)
         present = ~pd.isna(flat)
+        codes[~present] = -1
         if np.any(codes[present] < 0):
             bad = pd.unique(flat[present & (codes < 0)])[:5]
             raise AgreementError(

@@ -119,7 +119,7 @@ def _prepare(length: Any, units: Any, coders: Sequence | None) -> _Units:
         coder_names = list(coder_names)
     else:
         coder_names = list(dict.fromkeys(coders))
-        coder_codes = pd.Categorical(df["coder"], categories=coder_names).codes
+        coder_codes = pd.Index(coder_names, dtype=object).get_indexer(df["coder"])
         if np.any(coder_codes < 0):
             missing = sorted({str(c) for c in df["coder"][coder_codes < 0]})
             raise AgreementError(f"units by coders not listed in coders=: {', '.join(missing)}")
