@@ -81,14 +81,15 @@ def test_closed_forms_match_package_on_continuous_values(monkeypatch):
 
 def test_more_distinct_values_than_the_dense_limit(monkeypatch):
     rng = np.random.default_rng(8)
-    truth = rng.normal(size=2000)
-    data = truth + rng.normal(scale=0.5, size=(3, 2000))  # ~6000 distinct values
+    truth = rng.normal(size=800)
+    data = truth + rng.normal(scale=0.5, size=(3, 800))  # ~2200 distinct values > 2048
     data[rng.random(data.shape) < 0.1] = np.nan
     closed = krippendorff_alpha(data, "interval")
     assert 0.5 < closed < 0.9
+    monkeypatch.setattr(measures, "_RATIO_MAX_VALUES", 1000)
     with pytest.raises(measures.AgreementError, match="ratio"):
         krippendorff_alpha(np.abs(data), "ratio")
-    monkeypatch.setattr(measures, "_DENSE_MAX_VALUES", 10_000)
+    monkeypatch.setattr(measures, "_DENSE_MAX_VALUES", 3_000)
     assert krippendorff_alpha(data, "interval") == pytest.approx(closed, rel=1e-9)
 
 
