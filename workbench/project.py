@@ -34,7 +34,7 @@ from typing import Any, Iterable, Mapping
 import numpy as np
 import pandas as pd
 
-from . import _log
+from . import _cache, _log
 from ._text import canonical_text, decode_bytes, sha256_text, slugify
 from .codebook import Codebook, read_codebook_file
 from .errors import (
@@ -56,6 +56,7 @@ NARRATIVE_CORE = ["id", "title", "narrator", "consent"]
 _CSV_CORE = [*NARRATIVE_CORE, "sha256"]
 _CODER = re.compile(r"^[^\s./\x00-\x1f\x7f][^/\x00-\x1f\x7f]{0,63}$")
 _NARRATIVE_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
+_SNAPSHOT_AFTER = 8 << 20  # bytes of a log parsed at open before a snapshot is worth writing
 _CODING_FIELDS = ["event", "id", "coder", "at", "narrative", "start", "end", "code", "code_id", "text", "note"]
 
 
@@ -63,8 +64,7 @@ def _coding_schema():
     import pyarrow as pa
 
     return pa.schema([
-        ("event", pa.string()), ("id", pa.string()), ("coder", pa.string()),
-        ("at", pa.string()), ("narrative", pa.string()), ("start", pa.int64()), ("end", pa.int64()),
+        ("event", pa.string()), ("id", pa.string()), ("at", pa.string()), ("narrative", pa.string()), ("start", pa.int64()), ("end", pa.int64()),
         ("code", pa.string()), ("code_id", pa.string()), ("text", pa.string()), ("note", pa.string()),
     ])
 
@@ -127,8 +127,9 @@ class Project:
         self._narratives = pd.DataFrame(columns=NARRATIVE_CORE)
         self._narratives_stamp: tuple | None = None
         self._readers: dict[Path, _log.LogReader] = {}
-        self._coding_parts: list[pd.DataFrame] = []
-        self._coding_pending: list[dict] = []
+        self._coding_tables: dict[Path, list] = {}  # per log: Arrow tables of parsed events
+        self._coding_pending: list[tuple[Path, dict]] = []  # our own recent writes
+        self._coding_frame: pd.DataFrame | None = None  # all events, as one frame
         self._codings_cache: pd.DataFrame | None = None
         self._memo_events: list[dict] = []
         self._codebook_events: list[dict] = []
@@ -167,12 +168,16 @@ class Project:
         self._load_withdrawals()
         for reader in self._readers.values():
             reader.reset()
-        self._coding_parts, self._coding_pending, self._codings_cache = [], [], None
-        self._memo_events, self._codebook_events = [], []
-        self.refresh()
+        self._clear_events()
+        self.refresh(_first=True)
         self._sync_codebook_yaml()
 
-    def refresh(self) -> "Project":
+    def _clear_events(self) -> None:
+        self._coding_tables, self._coding_pending = {}, []
+        self._coding_frame, self._codings_cache = None, None
+        self._memo_events, self._codebook_events = [], []
+
+    def refresh(self, _first: bool = False) -> "Project":
         """Pick up what other people (processes) wrote since the last look; cheap when nothing changed.
 
         >>> p.refresh().codings()
@@ -197,19 +202,29 @@ class Project:
                 return self._reload_events()
             if data:
                 self._memo_events.extend(self._stamp(_log.parse_lines(data, path), path))
+        cache_dir = self._dir(".workbench-cache")
         for path in sorted(self._dir("events", "codings").glob("*.jsonl")):
-            data, replaced = self._reader(path).read_new_bytes()
+            reader = self._reader(path)
+            snapshot = _cache.load(cache_dir, path) if _first else None
+            if snapshot is not None:
+                table, reader.offset, reader.inode = snapshot
+                self._coding_tables[path] = [table]
+            covered = reader.offset
+            data, replaced = reader.read_new_bytes()
             if replaced:
                 return self._reload_events()
             if data:
                 self._take_coding_bytes(data, path)
+                if _first and reader.offset - covered > _SNAPSHOT_AFTER:
+                    import pyarrow as pa
+
+                    _cache.save(cache_dir, path, pa.concat_tables(self._coding_tables[path]), reader.offset)
         return self
 
     def _reload_events(self) -> "Project":
         self._readers = {}
-        self._coding_parts, self._coding_pending, self._codings_cache = [], [], None
-        self._memo_events, self._codebook_events = [], []
-        return self.refresh()
+        self._clear_events()
+        return self.refresh(_first=True)
 
     def _reader(self, path: Path) -> _log.LogReader:
         if path not in self._readers:
@@ -225,17 +240,17 @@ class Project:
         return records
 
     def _take_coding_bytes(self, data: bytes, path: Path) -> None:
-        coder = _coder_from_file(path)
-        if len(data) > 1 << 16:
-            table = _log.parse_lines_fast(data, path, _coding_schema())
-            if table is not None:
-                frame = table.to_pandas()
-                frame["coder"] = coder
-                self._coding_parts.append(frame)
-                self._codings_cache = None
+        """Parse coding events read from *path* (pyarrow for bulk, the careful parser otherwise)."""
+        table = _log.parse_lines_fast(data, path, _coding_schema()) if len(data) > 1 << 16 else None
+        if table is None:
+            import pyarrow as pa
+
+            records = _log.parse_lines(data, path)
+            if not records:
                 return
-        self._coding_pending.extend(self._stamp(_log.parse_lines(data, path), path))
-        self._codings_cache = None
+            table = pa.Table.from_pylist(records, schema=_coding_schema())
+        self._coding_tables.setdefault(path, []).append(table)
+        self._coding_frame, self._codings_cache = None, None
 
     def _load_narratives(self, force: bool = False) -> None:
         csv_path = self._dir("narratives.csv")
@@ -517,30 +532,67 @@ class Project:
 
         >>> p.code_many([{"narrative_id": nid, "start": 0, "end": 12, "code": "reciprocity"}], coder="ana")
         """
+        from json.encoder import encode_basestring as quote
+
         check_coder(coder)
-        if isinstance(rows, pd.DataFrame):
-            missing = {"narrative_id", "start", "end", "code"} - set(rows.columns)
-            if missing:
-                raise WorkbenchError(f"code_many() rows lack column(s) {sorted(missing)}.")
-            records: Iterable[Mapping[str, Any]] = rows.to_dict("records")
-        else:
-            records = rows
-        events = []
-        for row in _progress(records, "Checking codings", progress):
+        frame = rows if isinstance(rows, pd.DataFrame) else pd.DataFrame(list(rows))
+        if frame.empty:
+            return []
+        missing = {"narrative_id", "start", "end", "code"} - set(frame.columns)
+        if missing:
+            raise WorkbenchError(f"code_many() rows lack column(s) {sorted(missing)}.")
+        nids = frame["narrative_id"].to_numpy(dtype=object)
+        for nid in pd.unique(nids):
+            self._check_narrative(nid)
+        starts, ends = _offsets(frame["start"], "start"), _offsets(frame["end"], "end")
+        lengths = pd.Series(nids).map({nid: len(text) for nid, text in self._texts.items()}).to_numpy()
+        bad = np.flatnonzero(~((starts >= 0) & (starts < ends) & (ends <= lengths)))
+        if len(bad):
+            row = int(bad[0])  # the single-coding check words the problem best
+            self._coding_event(nids[row], int(starts[row]), int(ends[row]), "", coder, None, check_name=False)
+            raise SpanError(f"Row {row}: span [{starts[row]}, {ends[row]}) does not fit narrative {nids[row]!r}.")
+        names = frame["code"].to_numpy(dtype=object)
+        entries = {}
+        for name in pd.unique(names):
+            if not isinstance(name, str):
+                raise WorkbenchError(f"code must be a code name (text), got {name!r}.")
             try:
-                event = self._coding_event(row["narrative_id"], row["start"], row["end"], row["code"], coder,
-                                           _none_if_nan(row.get("note")), check_name=False)
-            except KeyError as exc:
-                if isinstance(exc, WorkbenchError):
-                    raise
-                raise WorkbenchError(f"A code_many() row lacks {exc}: {dict(row)!r}") from None
-            created = _none_if_nan(row.get("created_at"))
-            if created is not None:
-                event["at"] = pd.Timestamp(created).tz_localize("UTC") if pd.Timestamp(created).tzinfo is None \
-                    else pd.Timestamp(created).tz_convert("UTC")
-                event["at"] = event["at"].strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-            events.append(event)
-        return self._write_codings(events, coder)
+                entries[name] = self.codebook._get(name)
+            except WorkbenchError:
+                self.refresh()
+                entries[name] = self.codebook._get(name)
+        notes = frame["note"].to_numpy(dtype=object) if "note" in frame else np.full(len(frame), None, dtype=object)
+        notes = [None if _none_if_nan(n) is None or n == "" else n for n in notes]
+        if any(n is not None and not isinstance(n, str) for n in notes):
+            raise WorkbenchError("notes must be text (or empty).")
+        if "created_at" in frame and frame["created_at"].notna().any():
+            stamps = pd.to_datetime(frame["created_at"], utc=True, format="mixed")
+            now = self._now()
+            times = [now if pd.isna(t) else t.strftime("%Y-%m-%dT%H:%M:%S.%fZ") for t in stamps]
+        else:
+            times = [self._now()] * len(frame)
+        ids = [token[i:i + 16] for token in [secrets.token_hex(8 * len(frame))] for i in range(0, 16 * len(frame), 16)]
+        texts = self._texts
+        passages = [texts[n][a:b] for n, a, b in zip(nids, starts.tolist(), ends.tolist())]
+        who = quote(coder)
+        quoted = {n: quote(n) for n in pd.unique(nids)}
+        code_json = {name: (quote(e.name), quote(e.code_id)) for name, e in entries.items()}
+        lines = "".join(
+            f'{{"event":"coded","id":"{i}","coder":{who},"at":"{t}","narrative":{quoted[n]},"start":{a},'
+            f'"end":{b},"code":{code_json[c][0]},"code_id":{code_json[c][1]},"text":{quote(x)},'
+            f'"note":{"null" if m is None else quote(m)}}}\n'
+            for i, t, n, a, b, c, x, m in zip(ids, times, nids, starts.tolist(), ends.tolist(), names, passages, notes))
+        path = self._dir("events", "codings", _coder_file(coder))
+        self._append(path, [{"narrative": n} for n in quoted], guard=self._refuse_withdrawn, lines=lines)
+        import pyarrow as pa
+
+        table = pa.table({"event": pa.array(["coded"] * len(ids)), "id": ids, "at": times,
+                          "narrative": pa.array(nids.tolist(), pa.string()), "start": starts, "end": ends,
+                          "code": [entries[c].name for c in names], "code_id": [entries[c].code_id for c in names],
+                          "text": passages, "note": pa.array(notes, pa.string())}).select(_coding_schema().names)
+        self._coding_pending.append((path, table))
+        self._codings_cache = None
+        return ids
 
     def _coding_event(self, nid: Any, start: Any, end: Any, code: Any, coder: str, note: Any,
                       check_name: bool = True) -> dict:
@@ -579,7 +631,9 @@ class Project:
             return []
         path = self._dir("events", "codings", _coder_file(coder))
         self._append(path, events, guard=self._refuse_withdrawn)
-        self._coding_pending.extend(events)
+        import pyarrow as pa
+
+        self._coding_pending.append((path, pa.Table.from_pylist(events, schema=_coding_schema())))
         self._codings_cache = None
         return [e["id"] for e in events if e["event"] == "coded"]
 
@@ -590,11 +644,12 @@ class Project:
         if hit:
             raise ConsentError(f"Narrative(s) {sorted(hit)} were withdrawn by their narrator; nothing was written.")
 
-    def _append(self, path: Path, events: list[dict], guard=None) -> None:
-        """Append *events* to *path* under its lock; take in whatever others appended there meanwhile."""
+    def _append(self, path: Path, events: list[dict], guard=None, lines: str | None = None) -> None:
+        """Append *events* (or their ready *lines*) to *path* under its lock; take in what others appended meanwhile."""
         path.parent.mkdir(parents=True, exist_ok=True)
         reader = self._reader(path)
-        lines = "".join(_log.dumps({k: v for k, v in e.items() if v is not None or k == "note"}) for e in events)
+        if lines is None:
+            lines = "".join(_log.dumps({k: v for k, v in e.items() if v is not None or k == "note"}) for e in events)
         with self._lock(path):
             if guard is not None:
                 guard(events)
@@ -638,64 +693,88 @@ class Project:
                               "narrative": row["narrative_id"], "note": note}], coder)
 
     def _coding_row(self, coding_id: str) -> pd.Series:
-        current = self._current_codings()
-        if coding_id not in current.index:
-            self.refresh()
+        for attempt in range(2):
             current = self._current_codings()
-            if coding_id not in current.index:
-                raise UnknownCodingError(f"There is no current coding {coding_id!r} (removed, or never made).")
-        return current.loc[coding_id]
+            hit = np.flatnonzero(current["coding_id"].to_numpy() == coding_id)
+            if len(hit):
+                return current.iloc[hit[0]]
+            if attempt == 0:
+                self.refresh()
+        raise UnknownCodingError(f"There is no current coding {coding_id!r} (removed, or never made).")
 
     # ------------------------------------------------------------------ reading codings
     def _coding_events(self) -> pd.DataFrame:
-        """Every coding event ever written (all coders), one row each, in arrival order."""
+        """Every coding event ever written (all coders), one row each; ``coder`` from the file's name."""
+        import pyarrow as pa
+
         if self._coding_pending:
-            frame = pd.DataFrame(self._coding_pending)
-            for column in _CODING_FIELDS:
-                if column not in frame:
-                    frame[column] = None
-            self._coding_parts.append(frame[_CODING_FIELDS])
-            self._coding_pending = []
-        if len(self._coding_parts) > 1:
-            self._coding_parts = [pd.concat(self._coding_parts, ignore_index=True)]
-        if not self._coding_parts:
-            return pd.DataFrame(columns=_CODING_FIELDS)
-        return self._coding_parts[0]
+            pending, self._coding_pending = self._coding_pending, []
+            for path, table in pending:
+                self._coding_tables.setdefault(path, []).append(table)
+            if self._coding_frame is not None:  # cheap: add the new rows instead of rebuilding
+                self._coding_frame = pd.concat([self._coding_frame, *(self._frame_of(t, p) for p, t in pending)],
+                                               ignore_index=True)
+        if self._coding_frame is None:
+            parts = [(path, table) for path, tables in self._coding_tables.items() for table in tables]
+            if not parts:
+                return pd.DataFrame({c: pd.Series(dtype=object) for c in _CODING_FIELDS})
+            frame = pa.concat_tables([t for _, t in parts]).to_pandas()
+            names = np.array([_coder_from_file(p) for p, _ in parts], dtype=object)
+            frame["coder"] = np.repeat(names, [len(t) for _, t in parts])
+            self._coding_frame = frame
+        return self._coding_frame
+
+    @staticmethod
+    def _frame_of(table, path: Path) -> pd.DataFrame:
+        frame = table.to_pandas()
+        frame["coder"] = _coder_from_file(path)
+        return frame
 
     def _current_codings(self) -> pd.DataFrame:
-        """The fold: coded events minus those uncoded by their own coder, with the latest note; indexed by id."""
+        """The fold: coded events minus those uncoded by their own coder, with the latest note; sorted."""
         if self._codings_cache is not None and not self._coding_pending:
             return self._codings_cache
         events = self._coding_events()
-        kind = events["event"]
-        coded = events[kind == "coded"].drop_duplicates("id")
+        kind = events["event"].to_numpy()
+        is_coded = kind == "coded"
+        coded = events if is_coded.all() else events[is_coded]
         if self._withdrawn:
             coded = coded[~coded["narrative"].isin(self._withdrawn_among(coded["narrative"].unique()))]
-        coded = coded.set_index("id", drop=False)
-        others = events[kind != "coded"]
-        if len(others):
-            owner = coded["coder"].reindex(others["id"]).to_numpy()
-            mine = others[owner == others["coder"].to_numpy()]
-            gone = mine.loc[mine["event"] == "uncoded", "id"]
-            coded = coded[~coded.index.isin(gone)]
-            notes = mine[mine["event"] == "noted"].drop_duplicates("id", keep="last").set_index("id")["note"]
-            if len(notes):
-                hit = coded.index.isin(notes.index)
-                coded = coded.copy()
-                coded.loc[hit, "note"] = notes.reindex(coded.index[hit]).to_numpy()
+        note = coded["note"]
+        if not is_coded.all():
+            others = events[~is_coded]
+            touched = coded[coded["id"].isin(others["id"].unique())]
+            owner = dict(zip(touched["id"], touched["coder"]))
+            gone, notes = set(), {}
+            for event, cid, coder, text in zip(others["event"], others["id"], others["coder"], others["note"]):
+                if owner.get(cid) != coder:
+                    continue  # only a coding's own coder can remove it or change its note
+                if event == "uncoded":
+                    gone.add(cid)
+                elif event == "noted":
+                    notes[cid] = text
+            if gone:
+                coded = coded[~coded["id"].isin(gone)]
+            note = coded["note"]
+            if notes:
+                changed = coded["id"].map(notes)
+                note = changed.where(coded["id"].isin(notes.keys()), note)
         names = self.codebook.name_map()
+        narrative_order = pd.factorize(coded["narrative"], sort=True)[0]
+        coder_order = pd.factorize(coded["coder"], sort=True)[0]
+        order = np.lexsort((coder_order, coded["end"].to_numpy(), coded["start"].to_numpy(), narrative_order))
+        code = coded["code_id"].map(names)
         frame = pd.DataFrame({
             "coding_id": coded["id"].astype(str),
             "narrative_id": coded["narrative"].astype(str),
             "start": coded["start"].astype("int64"),
             "end": coded["end"].astype("int64"),
-            "code": coded["code_id"].map(names).fillna(coded["code"]).astype(str),
+            "code": code.where(code.notna(), coded["code"]).astype(str),
             "coder": coded["coder"].astype(str),
             "created_at": pd.to_datetime(coded["at"], format="ISO8601", utc=True),
-            "note": coded["note"].where(coded["note"].notna(), None),
+            "note": note.astype(object).where(note.notna(), None),
             "text": coded["text"].astype(str),
-        })
-        frame.index.name = None
+        }).take(order).reset_index(drop=True)
         self._codings_cache = frame
         return frame
 
@@ -713,7 +792,6 @@ class Project:
             if wanted is not None:
                 values = [wanted] if isinstance(wanted, str) else list(wanted)
                 frame = frame[frame[column].isin(values)]
-        frame = frame.sort_values(["narrative_id", "start", "end", "coder"], kind="stable")
         return frame.reset_index(drop=True)
 
     @property
@@ -955,6 +1033,16 @@ class _NoLock:
         return False
 
 
+def _offsets(column: pd.Series, label: str) -> np.ndarray:
+    """Whole-number offsets as int64, or a :class:`SpanError` naming the first bad value."""
+    values = column.to_numpy(dtype=object)
+    numbers = pd.to_numeric(column, errors="coerce").to_numpy(dtype=float)
+    bad = np.isnan(numbers) | (numbers % 1 != 0) | np.array([isinstance(v, (bool, np.bool_)) for v in values])
+    if bad.any():
+        raise SpanError(f"{label} must be a whole number (a character offset), got {values[np.argmax(bad)]!r}.")
+    return numbers.astype("int64")
+
+
 def _none_if_nan(value: Any) -> Any:
     if value is None:
         return None
@@ -1007,7 +1095,7 @@ def _write_narratives_csv(path: Path, frame: pd.DataFrame) -> None:
 
 
 # ---------------------------------------------------------------------- entry points
-_PROJECT_GITIGNORE = ".locks/\n.*.tmp\n"
+_PROJECT_GITIGNORE = ".locks/\n.workbench-cache/\n.*.tmp\n"
 _PROJECT_GITATTRIBUTES = (
     "# Each line of an event log is independent: a union merge never loses an event.\n"
     "events/**/*.jsonl merge=union\n"

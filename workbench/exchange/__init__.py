@@ -1,0 +1,111 @@
+"""Exchange with the QDA world: REFI-QDA projects (``.qdpx``) and codebooks (``.qdc``),
+spreadsheets (CSV, XLSX) and a self-contained HTML report.
+
+>>> p.export_qdpx("team.qdpx")                       # for NVivo, ATLAS.ti, MAXQDA, QualCoder...
+>>> q = wb.import_qdpx("from-nvivo.qdpx", into="from-nvivo")
+>>> print(q.import_report)                          # what came in, what was skipped and why
+>>> p.codebook.import_qdc("codebook.qdc")
+>>> p.export_csv("codings.csv"); p.export_xlsx("codings.xlsx"); p.report("report.html")
+
+Every export takes ``anonymise_coders=False`` (coder names become "Coder 1", "Coder 2", ...)
+and ``include_memos=True`` (``False`` drops memos and coding notes), and respects consent:
+restricted narratives are counted but never quoted, withdrawn ones are absent.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
+    from ..project import Project
+
+
+def export_qdpx(project: "Project", path: str | os.PathLike, anonymise_coders: bool = False,
+                include_memos: bool = True) -> Path:
+    """Write *project* as a REFI-QDA project (``.qdpx``), valid against the official schema.
+
+    >>> wb.exchange.export_qdpx(p, "team.qdpx")
+    """
+    from .refi_write import export_qdpx as _export
+
+    return _export(project, path, anonymise_coders=anonymise_coders, include_memos=include_memos)
+
+
+def export_qdc(project: "Project", path: str | os.PathLike) -> Path:
+    """Write the codebook of *project* as a REFI-QDA codebook (``.qdc``).
+
+    >>> wb.exchange.export_qdc(p, "codebook.qdc")
+    """
+    from .refi_write import export_qdc as _export
+
+    return _export(project, path)
+
+
+def import_qdpx(path: str | os.PathLike, into: str | os.PathLike, offsets: Any = None,
+                missing_sources: str = "report") -> "Project":
+    """Import a ``.qdpx`` from another program into a new project folder *into*.
+
+    ``offsets`` names how the file counts characters (``"codepoints"``, ``"utf16-crlf2"``, ...;
+    default: chosen from the program that wrote it). Text sources whose file is missing from
+    the archive are skipped and reported (``missing_sources="refuse"`` refuses the file instead).
+    The returned project carries ``.import_report``.
+
+    >>> q = wb.import_qdpx("from-nvivo.qdpx", into="from-nvivo")
+    >>> print(q.import_report)
+    """
+    from .refi_read import import_qdpx as _import
+
+    return _import(path, into, offsets=offsets, missing_sources=missing_sources)
+
+
+def import_qdc(project: "Project", path: str | os.PathLike, coder: str = "setup",
+               rationale: str = "imported from a REFI-QDA codebook") -> "pd.DataFrame":
+    """Add the codes of a REFI-QDA codebook that *project* lacks; returns one row per code and set.
+
+    >>> wb.exchange.import_qdc(p, "codebook.qdc", coder="ana")
+    """
+    from .refi_read import import_qdc as _import
+
+    return _import(project, path, coder=coder, rationale=rationale)
+
+
+def export_csv(project: "Project", path: str | os.PathLike, anonymise_coders: bool = False,
+               include_memos: bool = True, table: str = "codings") -> Path:
+    """Codings as CSV, one row per coding with coder, passage text and narrative attributes.
+
+    ``table="codebook"``, ``"memos"`` or ``"narratives"`` writes that table instead.
+
+    >>> wb.exchange.export_csv(p, "codings.csv")
+    """
+    from .spreadsheets import export_csv as _export
+
+    return _export(project, path, anonymise_coders=anonymise_coders, include_memos=include_memos, table=table)
+
+
+def export_xlsx(project: "Project", path: str | os.PathLike, anonymise_coders: bool = False,
+                include_memos: bool = True) -> Path:
+    """An Excel workbook: codings, codebook, narratives and (unless left out) memos.
+
+    >>> wb.exchange.export_xlsx(p, "codings.xlsx")
+    """
+    from .spreadsheets import export_xlsx as _export
+
+    return _export(project, path, anonymise_coders=anonymise_coders, include_memos=include_memos)
+
+
+def write_report(project: "Project", path: str | os.PathLike, anonymise_coders: bool = False,
+                 include_memos: bool = True) -> Path:
+    """A self-contained HTML report (codebook, frequencies, co-occurrence, agreement, quotes), viewable offline.
+
+    >>> wb.exchange.write_report(p, "report.html")
+    """
+    from .report import write_report as _write
+
+    return _write(project, path, anonymise_coders=anonymise_coders, include_memos=include_memos)
+
+
+__all__ = ["export_qdpx", "export_qdc", "import_qdpx", "import_qdc", "export_csv", "export_xlsx", "write_report"]

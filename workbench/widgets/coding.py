@@ -1,0 +1,463 @@
+"""The coding widget: read a narrative, select a passage, apply a code, write a memo.
+
+>>> import workbench as wb
+>>> p = wb.open_project("my-project")
+>>> wb.coding_widget(p, coder="ana")
+
+Everything the widget writes goes through the public :class:`~workbench.Project` API
+(``code``, ``uncode``, ``annotate``, ``memo``, ``codebook.add``), so it lands in the coder's
+own event files at once. Offsets travel as code points (Python's); the browser converts
+them to its UTF-16 units. The front end lives in ``coding.js``/``coding.css`` beside this
+file; its stable ``data-wb`` hooks are documented in ``docs/widget.md``.
+
+Other people's work appears without re-running the cell: a daemon thread watches the size
+and time stamps of the project's event files (it never touches the Project object) and
+nudges the browser, which asks the kernel to ``refresh()``; the Project is only used on the
+kernel's main thread. When the nudges stop coming (a front end that drops messages from
+threads), the browser falls back to asking every second.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+import traceback
+import weakref
+from pathlib import Path
+from typing import Any, Iterable
+
+import anywidget
+import pandas as pd
+import traitlets as t
+
+from ..errors import WorkbenchError
+from ..project import Project, check_coder
+from . import _assets
+
+#: Reflexive prompts offered in the memo panel (pass ``prompts=`` to use your team's own).
+PROMPTS = [
+    "How would you listen to a story told by someone whose grammar you don't understand?",
+    "How do your status and power shape what you notice here?",
+    "What in this story are you quick to name, and what might you be missing?",
+    "Whose words are you using for what happened here: the narrator's, or a service's?",
+    "Where did this story surprise you, and what had you expected instead?",
+    "What would the narrator say about the code you just applied?",
+    "What feeling does this passage leave you with, and where in your own life does it come from?",
+    "What is left unsaid here, and is it yours to fill in?",
+    "If this were your story, what would you want a researcher to notice first?",
+]
+
+VIEWS = ("mine", "all", "blind")
+_WATCH_INTERVAL = 0.3  # seconds between looks at the event files (a stat() per file)
+_TICK_INTERVAL = 3.0  # the browser polls by itself when these heartbeats stop arriving
+
+
+class CodingWidget(anywidget.AnyWidget):
+    """A narrative coding surface bound to one project and one coder. Create it with :func:`coding_widget`."""
+
+    _esm = _assets.esm("coding.js")
+    _css = _assets.css("coding.css")
+
+    coder = t.Unicode("").tag(sync=True)
+    project_name = t.Unicode("").tag(sync=True)
+    narratives = t.List().tag(sync=True)
+    narrative = t.Unicode("").tag(sync=True)
+    doc = t.Dict().tag(sync=True)
+    codings = t.List().tag(sync=True)
+    hidden = t.Int(0).tag(sync=True)
+    codebook = t.List().tag(sync=True)
+    coders = t.List().tag(sync=True)
+    view = t.Unicode("mine").tag(sync=True)
+    memos = t.List().tag(sync=True)
+    prompts = t.List().tag(sync=True)
+
+    def __init__(self, project: Project, coder: str, narrative: str | None = None, view: str = "mine",
+                 prompts: Iterable[str] | None = None, **kwargs: Any) -> None:
+        self._project = project
+        self._ready = False
+        self._all_rows: list[dict] = []
+        self._seen_stamp: tuple | None = None
+        self._nudged_stamp: tuple | None = None
+        self._last_tick = 0.0
+        super().__init__(coder=coder, project_name=project.name,
+                         prompts=list(prompts) if prompts is not None else list(PROMPTS), **kwargs)
+        self._seen_stamp = _files_stamp(project.path)
+        project.refresh()
+        with self.hold_sync():
+            self.coders = project.coders
+            self._check_view(view)
+            self.view = view
+            self.codebook = self._codebook_items()
+            self.narratives = self._narrative_items()
+            ids = [item["id"] for item in self.narratives]
+            if narrative is not None:
+                project.text(narrative)  # raises a helpful error for an unknown or withdrawn id
+            self.narrative = narrative if narrative is not None else (ids[0] if ids else "")
+            self._load_narrative()
+        self._ready = True
+        self.on_msg(self._on_msg)
+        _WATCHER.add(self)
+
+    # ------------------------------------------------------------------ public
+    @property
+    def project(self) -> Project:
+        """The project this widget codes."""
+        return self._project
+
+    def refresh(self) -> "CodingWidget":
+        """Pick up what others wrote (codings, codebook changes, memos, narratives) and show it now."""
+        stamp = _files_stamp(self._project.path)
+        # Taken before refresh(): anything written after it makes the next look differ again.
+        self._project.refresh()
+        self._seen_stamp = stamp
+        with self.hold_sync():
+            self.coders = self._project.coders
+            self.codebook = self._codebook_items()
+            self.narratives = self._narrative_items()
+            ids = {item["id"] for item in self.narratives}
+            if self.narrative and self.narrative not in ids:
+                gone = self.narrative
+                self.narrative = next(iter(item["id"] for item in self.narratives), "")
+                self._notify_error(f"Narrative {gone!r} is no longer available (its narrator may have "
+                                   "withdrawn consent); it was closed.")
+            if self.doc.get("id") != self.narrative:
+                self._load_narrative()
+            else:
+                self._load_codings()
+                self._load_memos()
+        return self
+
+    def close(self) -> None:
+        _WATCHER.discard(self)
+        super().close()
+
+    def __repr__(self) -> str:
+        return (f"<CodingWidget coder={self.coder!r} project={self.project_name!r} "
+                f"narrative={self.narrative!r} view={self.view!r}>")
+
+    # ------------------------------------------------------------------ state for the browser
+    def _narrative_items(self) -> list[dict]:
+        p = self._project
+        frame = p.narratives
+        mine = p.codings(coder=self.coder)
+        counts = mine.groupby("narrative_id").size().to_dict() if len(mine) else {}
+        memos = p.memos(coder=self.coder)
+        memo_counts = memos.groupby("narrative_id").size().to_dict() if len(memos) else {}
+        attributes = p.attributes
+        items = []
+        for row in frame.to_dict("records"):
+            attrs = [[name, _cell_text(row.get(name))] for name in attributes if _cell_text(row.get(name))]
+            items.append({"id": row["id"], "title": str(row["title"]), "narrator": str(row["narrator"]),
+                          "consent": str(row["consent"]), "attributes": attrs,
+                          "mine": int(counts.get(row["id"], 0)), "memos": int(memo_counts.get(row["id"], 0))})
+        return items
+
+    def _codebook_items(self) -> list[dict]:
+        frame = self._project.codebook.to_frame()
+        rows = frame.to_dict("records")
+        names = {r["name"] for r in rows}
+        children: dict[str | None, list[dict]] = {}
+        for row in rows:
+            parent = row["parent"] if row["parent"] in names else None
+            children.setdefault(parent, []).append(row)
+        ordered: list[dict] = []
+
+        def walk(parent: str | None, level: int) -> None:
+            for row in children.get(parent, []):
+                ordered.append({"name": row["name"], "description": row["description"] or "",
+                                "parent": parent, "color": row["color"], "level": level,
+                                "include": row["include"] or "", "exclude": row["exclude"] or ""})
+                walk(row["name"], level + 1)
+
+        walk(None, 0)
+        return ordered
+
+    def _load_narrative(self) -> None:
+        nid = self.narrative
+        if not nid:
+            self.doc, self.codings, self.memos, self.hidden, self._all_rows = {}, [], [], 0, []
+            return
+        item = next((i for i in self.narratives if i["id"] == nid), None) or {}
+        self.doc = {"id": nid, "title": item.get("title", nid), "narrator": item.get("narrator", ""),
+                    "consent": item.get("consent", "given"), "attributes": item.get("attributes", []),
+                    "text": self._project.text(nid)}
+        self._load_codings()
+        self._load_memos()
+
+    def _load_codings(self) -> None:
+        frame = self._project.codings(narrative=self.narrative) if self.narrative else None
+        if frame is None or not len(frame):
+            self._all_rows = []
+        else:
+            at = frame["created_at"].dt.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+            notes = frame["note"].where(frame["note"].notna(), None)
+            self._all_rows = [
+                {"id": cid, "start": int(s), "end": int(e), "code": code, "coder": coder, "at": when,
+                 "note": note, "mine": coder == self.coder}
+                for cid, s, e, code, coder, when, note in zip(
+                    frame["coding_id"], frame["start"], frame["end"], frame["code"], frame["coder"], at, notes)
+            ]
+        shown = [r for r in self._all_rows if self._shows(r["coder"])]
+        self.codings = shown
+        self.hidden = 0 if self.view == "blind" else len(self._all_rows) - len(shown)
+
+    def _load_memos(self) -> None:
+        if not self.narrative:
+            self.memos = []
+            return
+        frame = self._project.memos(narrative=self.narrative)
+        if self.view == "blind":
+            frame = frame[frame["coder"] == self.coder]
+        self.memos = [
+            {"id": m["memo_id"], "coder": m["coder"], "at": m["created_at"].strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
+             "kind": m["kind"], "title": m["title"] or "", "text": m["text"], "code": m["code"] or "",
+             "coding_id": m["coding_id"] or ""}
+            for m in frame.to_dict("records")
+        ]
+
+    def _shows(self, coder: str) -> bool:
+        view = self.view
+        if view in ("mine", "blind"):
+            return coder == self.coder
+        if view == "all":
+            return True
+        return coder == view
+
+    def _check_view(self, view: Any) -> None:
+        if not isinstance(view, str) or (view not in VIEWS and view not in self._project.coders):
+            known = ", ".join(repr(c) for c in self._project.coders) or "none yet"
+            raise WorkbenchError(f"view must be 'mine', 'all', 'blind' or a coder's name (coders: {known}), "
+                                 f"not {view!r}.")
+
+    # ------------------------------------------------------------------ changes from the browser
+    @t.observe("narrative")
+    def _on_narrative(self, change: dict) -> None:
+        if not self._ready:
+            return
+        new = change["new"]
+        if new and new not in {item["id"] for item in self.narratives}:
+            self._notify_error(f"There is no narrative {new!r} to show.")
+            self.narrative = change["old"]
+            return
+        with self.hold_sync():
+            self._load_narrative()
+
+    @t.observe("view")
+    def _on_view(self, change: dict) -> None:
+        if not self._ready:
+            return
+        try:
+            self._check_view(change["new"])
+        except WorkbenchError as exc:
+            self._notify_error(str(exc))
+            self.view = change["old"] if change["old"] != change["new"] else "mine"
+            return
+        with self.hold_sync():
+            self._load_codings()
+            self._load_memos()
+
+    def _on_msg(self, _widget: Any, content: Any, buffers: Any) -> None:
+        if not isinstance(content, dict):
+            return
+        kind = content.get("type")
+        req = content.get("req")
+        handler = getattr(self, f"_do_{kind}", None) if isinstance(kind, str) and kind.isidentifier() else None
+        try:
+            if handler is None:
+                raise WorkbenchError(f"The widget does not understand the request {kind!r}.")
+            result = handler(content) or {}
+        except WorkbenchError as exc:
+            self.send({"type": "reply", "req": req, "ok": False, "error": str(exc)})
+            return
+        except Exception as exc:  # shown in the widget too: ipywidgets would only log a warning
+            traceback.print_exc()
+            self.send({"type": "reply", "req": req, "ok": False,
+                       "error": f"Unexpected error ({type(exc).__name__}: {exc}). Nothing else was changed; "
+                                "please report this with the notebook's log."})
+            return
+        self.send({"type": "reply", "req": req, "ok": True, **result})
+
+    def _do_poll(self, msg: dict) -> dict:
+        stamp = _files_stamp(self._project.path)
+        if stamp != self._seen_stamp or msg.get("force"):
+            self.refresh()
+        return {}
+
+    def _do_code(self, msg: dict) -> dict:
+        nid = _text_arg(msg, "narrative")
+        code = _text_arg(msg, "code")
+        start, end = msg.get("start"), msg.get("end")
+        if nid == self.narrative:
+            for row in self._all_rows:
+                if (row["mine"] and row["start"] == start and row["end"] == end
+                        and row["code"].casefold() == code.casefold()):
+                    raise WorkbenchError(f"You have already coded this passage with {row['code']!r}.")
+        note = msg.get("note") or None
+        cid = self._project.code(nid, start, end, code, coder=self.coder, note=note)
+        self.refresh()
+        return {"coding_id": cid}
+
+    def _do_uncode(self, msg: dict) -> dict:
+        self._project.uncode(_text_arg(msg, "id"), coder=self.coder)
+        self.refresh()
+        return {}
+
+    def _do_annotate(self, msg: dict) -> dict:
+        note = msg.get("note")
+        if not isinstance(note, str):
+            raise WorkbenchError("A note must be text.")
+        self._project.annotate(_text_arg(msg, "id"), note.strip(), coder=self.coder)
+        self.refresh()
+        return {}
+
+    def _do_add_code(self, msg: dict) -> dict:
+        name = _text_arg(msg, "name")
+        parent = msg.get("parent") or None
+        code_id = self._project.codebook.add(
+            name, description=str(msg.get("description") or "").strip(), parent=parent,
+            rationale=str(msg.get("rationale") or "").strip(), coder=self.coder)
+        self.refresh()
+        return {"code_id": code_id, "name": self._project.codebook.to_frame().set_index("code_id").loc[code_id, "name"]}
+
+    def _do_memo(self, msg: dict) -> dict:
+        text = msg.get("text")
+        if not isinstance(text, str) or not text.strip():
+            raise WorkbenchError("Write something in the memo first.")
+        kind = msg.get("kind") or "reflexive"
+        if kind not in ("reflexive", "analytic"):
+            raise WorkbenchError(f"A memo from the coding widget is 'reflexive' or 'analytic', not {kind!r}.")
+        tie = msg.get("tie") or "narrative"
+        narrative: str | None = self.narrative or None
+        code = coding = None
+        if not isinstance(tie, str):
+            raise WorkbenchError("Choose what the memo is about.")
+        if tie.startswith("coding:"):
+            coding = tie[len("coding:"):]
+        elif tie.startswith("code:"):
+            code = tie[len("code:"):]
+        elif tie == "project":
+            narrative = None
+        elif tie != "narrative":
+            raise WorkbenchError(f"A memo can be about this narrative, a code or a coding, not {tie!r}.")
+        title = msg.get("title")
+        title = title.strip() if isinstance(title, str) and title.strip() else None
+        memo_id = self._project.memo(text, coder=self.coder, narrative=narrative, code=code, coding=coding,
+                                     kind=kind, title=title)
+        self.refresh()
+        return {"memo_id": memo_id}
+
+    def _notify_error(self, message: str) -> None:
+        self.send({"type": "error", "error": message})
+
+    # ------------------------------------------------------------------ watcher thread side
+    def _watch_step(self, now: float) -> None:
+        """Runs on the watcher thread: only stat() calls and messages, never the Project."""
+        if getattr(self, "comm", None) is None:
+            return
+        stamp = _files_stamp(self._project.path)
+        if stamp != self._seen_stamp and stamp != self._nudged_stamp:
+            self._nudged_stamp = stamp
+            self._last_tick = now
+            self.send({"type": "changed"})
+        elif now - self._last_tick >= _TICK_INTERVAL:
+            self._last_tick = now
+            self.send({"type": "tick"})
+
+
+def coding_widget(project: Project, coder: str, narrative: str | None = None, view: str = "mine",
+                  prompts: Iterable[str] | None = None) -> CodingWidget:
+    """A widget to code *project*'s narratives as *coder* (shown in JupyterLab 4 and Notebook 7).
+
+    *view* is ``"mine"`` (your codings), ``"all"`` (everyone's), ``"blind"`` (only yours, and
+    nothing of others' work, for independent coding before comparing) or a coder's name.
+    *prompts* replaces the reflexive prompts offered in the memo panel.
+
+    >>> w = wb.coding_widget(p, coder="ana", view="blind")
+    >>> w            # shows it; others' new codings appear without re-running the cell
+    """
+    if not isinstance(project, Project):
+        raise WorkbenchError(f"coding_widget() needs a project (wb.open_project(...)), not {type(project).__name__}.")
+    check_coder(coder)
+    if prompts is not None:
+        prompts = [str(p) for p in prompts]
+    return CodingWidget(project, coder=coder, narrative=narrative, view=view, prompts=prompts)
+
+
+# ---------------------------------------------------------------------- helpers
+def _text_arg(msg: dict, key: str) -> str:
+    value = msg.get(key)
+    if not isinstance(value, str) or not value:
+        raise WorkbenchError(f"The request lacks {key!r} (got {value!r}).")
+    return value
+
+
+def _cell_text(value: Any) -> str:
+    if value is None:
+        return ""
+    try:
+        if pd.isna(value):
+            return ""
+    except (TypeError, ValueError):
+        pass
+    return str(value)
+
+
+def _files_stamp(root: Path) -> tuple:
+    """Sizes and times of the files other people's work arrives in (cheap: stat() only)."""
+    items = []
+    for sub in ("codings", "codebook", "memos"):
+        try:
+            with os.scandir(root / "events" / sub) as entries:
+                for entry in entries:
+                    if entry.name.endswith(".jsonl"):
+                        try:
+                            stat = entry.stat()
+                        except FileNotFoundError:
+                            continue
+                        items.append((sub, entry.name, stat.st_size, stat.st_mtime_ns))
+        except (FileNotFoundError, NotADirectoryError):
+            continue
+    for name in ("events/withdrawals.jsonl", "narratives.csv"):
+        try:
+            stat = os.stat(root / name)
+            items.append(("", name, stat.st_size, stat.st_mtime_ns))
+        except FileNotFoundError:
+            pass
+    items.sort()
+    return tuple(items)
+
+
+class _Watcher:
+    """One daemon thread for every live coding widget in this kernel."""
+
+    def __init__(self) -> None:
+        self._widgets: "weakref.WeakSet[CodingWidget]" = weakref.WeakSet()
+        self._lock = threading.Lock()
+        self._thread: threading.Thread | None = None
+
+    def add(self, widget: CodingWidget) -> None:
+        with self._lock:
+            self._widgets.add(widget)
+            if self._thread is None or not self._thread.is_alive():
+                self._thread = threading.Thread(target=self._run, name="workbench-coding-watcher", daemon=True)
+                self._thread.start()
+
+    def discard(self, widget: CodingWidget) -> None:
+        with self._lock:
+            self._widgets.discard(widget)
+
+    def _run(self) -> None:
+        while True:
+            time.sleep(_WATCH_INTERVAL)
+            with self._lock:
+                widgets = list(self._widgets)
+            now = time.monotonic()
+            for widget in widgets:
+                try:
+                    widget._watch_step(now)
+                except Exception:  # a closed comm or a vanished folder must not stop the others
+                    pass
+
+
+_WATCHER = _Watcher()

@@ -1,0 +1,182 @@
+// Helpers shared by the workbench widgets (plain ES module, no build step).
+//
+// Everything a person or a project file wrote (narratives, code names, notes, memos, coder
+// names) goes into the page as text: textContent, Text nodes and setAttribute. Nothing is
+// ever parsed as HTML, so a story containing "<img onerror=...>" shows literally.
+
+/** Create an element. attrs: class, text, style (object), on<event> (listener), or attributes. */
+export function h(tag, attrs = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [key, value] of Object.entries(attrs)) {
+    if (value === null || value === undefined || value === false) continue;
+    if (key === "class") node.className = value;
+    else if (key === "text") node.textContent = String(value);
+    else if (key === "style") Object.assign(node.style, value);
+    else if (key.startsWith("on") && typeof value === "function") node.addEventListener(key.slice(2), value);
+    else node.setAttribute(key, value === true ? "" : String(value));
+  }
+  for (const child of children.flat()) {
+    if (child === null || child === undefined || child === false) continue;
+    node.append(child instanceof Node ? child : document.createTextNode(String(child)));
+  }
+  return node;
+}
+
+/** Remove every child of a node. */
+export function clear(node) {
+  while (node.firstChild) node.firstChild.remove();
+  return node;
+}
+
+/**
+ * Keep JupyterLab's notebook shortcuts ("1" makes a heading, "a"/"b" insert cells, "d d"
+ * deletes one) off the widget. Lumino walks up from the *focused* element and stops at an
+ * element carrying data-lm-suppress-shortcuts, but matches the command-mode selector on the
+ * focused element itself first: so the attribute must sit on whatever takes focus.
+ */
+export function guardShortcuts(root) {
+  root.setAttribute("data-lm-suppress-shortcuts", "true");
+  const stamp = (event) => {
+    const target = event.target;
+    if (target instanceof Element && !target.hasAttribute("data-lm-suppress-shortcuts")) {
+      target.setAttribute("data-lm-suppress-shortcuts", "true");
+    }
+  };
+  root.addEventListener("focusin", stamp, true);
+  root.addEventListener("mousedown", stamp, true);
+  return () => {
+    root.removeEventListener("focusin", stamp, true);
+    root.removeEventListener("mousedown", stamp, true);
+  };
+}
+
+/**
+ * Python counts code points, JavaScript counts UTF-16 code units ("I felt 😀 joy": "joy"
+ * starts at 9 in Python and at 10 here). The wire carries code points; this converts.
+ * An offset that falls inside a surrogate pair rounds down to the start of the character.
+ */
+export class OffsetMap {
+  constructor(text) {
+    this.units = text.length;
+    this.astral = /[\uD800-\uDFFF]/.test(text);
+    if (!this.astral) {
+      this.length = text.length;
+      return;
+    }
+    const n = text.length;
+    const cpTo = new Uint32Array(n + 1);
+    const unitTo = new Uint32Array(n + 1);
+    let cp = 0;
+    for (let i = 0; i < n; cp++) {
+      const code = text.charCodeAt(i);
+      const pair = code >= 0xd800 && code <= 0xdbff && i + 1 < n && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00;
+      cpTo[cp] = i;
+      unitTo[i] = cp;
+      if (pair) {
+        unitTo[i + 1] = cp;
+        i += 2;
+      } else {
+        i += 1;
+      }
+    }
+    cpTo[cp] = n;
+    unitTo[n] = cp;
+    this.length = cp;
+    this.cpTo = cpTo.subarray(0, cp + 1);
+    this.unitTo = unitTo;
+  }
+
+  /** UTF-16 offset of code-point offset cp. */
+  toUnits(cp) {
+    const c = Math.max(0, Math.min(cp, this.length));
+    return this.astral ? this.cpTo[c] : c;
+  }
+
+  /** Code-point offset of UTF-16 offset u (rounding down inside a surrogate pair). */
+  toCodePoints(u) {
+    const c = Math.max(0, Math.min(u, this.units));
+    return this.astral ? this.unitTo[c] : c;
+  }
+}
+
+function channel(value) {
+  const v = value / 255;
+  return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4;
+}
+
+function parseHex(hex) {
+  const m = /^#?([0-9a-f]{6})$/i.exec(String(hex || ""));
+  if (!m) return null;
+  const n = parseInt(m[1], 16);
+  return [(n >> 16) & 255, (n >> 8) & 255, n & 255];
+}
+
+function luminance([r, g, b]) {
+  return 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b);
+}
+
+/** WCAG contrast ratio of two #rrggbb colours. */
+export function contrast(a, b) {
+  const la = luminance(parseHex(a) || [0, 0, 0]);
+  const lb = luminance(parseHex(b) || [255, 255, 255]);
+  return (Math.max(la, lb) + 0.05) / (Math.min(la, lb) + 0.05);
+}
+
+/** The colour, darkened just enough to reach `ratio` against white (marks must be seen). */
+export function readableColor(hex, ratio = 3) {
+  const rgb = parseHex(hex);
+  if (!rgb) return "#5f6368";
+  let [r, g, b] = rgb;
+  const toHex = () => "#" + [r, g, b].map((v) => Math.round(v).toString(16).padStart(2, "0")).join("");
+  for (let step = 0; step < 20 && contrast(toHex(), "#ffffff") < ratio; step++) {
+    r *= 0.9;
+    g *= 0.9;
+    b *= 0.9;
+  }
+  return toHex();
+}
+
+/** A short, local, human date-time for an ISO timestamp. */
+export function formatTime(iso) {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return String(iso || "");
+  return date.toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" });
+}
+
+/** Merge a range's client rects into one box per line, relative to `origin` (a DOMRect). */
+export function lineBoxes(rects, origin) {
+  const lines = [];
+  for (const rect of rects) {
+    if (rect.width < 0.5 || rect.height < 0.5) continue;
+    const top = rect.top - origin.top;
+    const bottom = rect.bottom - origin.top;
+    const line = lines.find((l) => Math.abs(l.top - top) < 2 && Math.abs(l.bottom - bottom) < 2);
+    if (line) {
+      line.left = Math.min(line.left, rect.left - origin.left);
+      line.right = Math.max(line.right, rect.right - origin.left);
+    } else {
+      lines.push({ top, bottom, left: rect.left - origin.left, right: rect.right - origin.left });
+    }
+  }
+  return lines.sort((a, b) => a.top - b.top || a.left - b.left);
+}
+
+/** Smallest lane index not in `taken` (a Set of lane numbers). */
+export function freeLane(taken) {
+  let lane = 0;
+  while (taken.has(lane)) lane++;
+  return lane;
+}
+
+/** Run fn at most once per animation frame. */
+export function perFrame(fn) {
+  let queued = false;
+  return () => {
+    if (queued) return;
+    queued = true;
+    requestAnimationFrame(() => {
+      queued = false;
+      fn();
+    });
+  };
+}
