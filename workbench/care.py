@@ -152,7 +152,7 @@ def find_identifiers(texts_or_project: Any, progress: bool = True) -> pd.DataFra
     string naming one that exists) to check *before* importing them.
 
     Returns one row per occurrence: ``narrative_id`` (the id, list index or file), ``field``
-    (``text``, ``title`` or ``narrator``), ``kind``, ``text``, ``start``, ``end`` (code-point
+    (``text``, ``title``, ``narrator`` or an attribute's column), ``kind``, ``text``, ``start``, ``end`` (code-point
     offsets into that field), ``context`` (the surroundings, the candidate in ``[...]``) and
     ``count`` (how often that exact text was found in all the input). It is a helper, not a
     guarantee: names written in lower case, nicknames, rare place names or details that
@@ -171,7 +171,7 @@ def find_identifiers(texts_or_project: Any, progress: bool = True) -> pd.DataFra
 
         iterable = tqdm(fields, desc="Looking for identifiers", leave=False)
     for nid, field, text in iterable:
-        for start, end, kind in _spans(text, stats):
+        for start, end, kind in _spans(text, stats, short=field not in ("text", "title")):
             rows.append({"narrative_id": nid, "field": field, "kind": kind, "text": text[start:end],
                          "start": start, "end": end, "context": _context(text, start, end)})
     frame = pd.DataFrame(rows, columns=IDENTIFIER_COLUMNS[:-1])
@@ -188,10 +188,11 @@ def _fields_from(source: Any) -> tuple[list[tuple[Any, str, str]], str | None]:
 
     if isinstance(source, Project):
         fields = []
-        for row in source.narratives.itertuples(index=False):
-            fields.append((row.id, "text", source.text(row.id)))
-            fields.append((row.id, "title", str(row.title or "")))
-            fields.append((row.id, "narrator", str(row.narrator or "")))
+        frame = source.narratives
+        for row in frame.to_dict("records"):
+            fields.append((row["id"], "text", source.text(row["id"])))
+            fields += [(row["id"], column, _cell_text(row[column])) for column in frame.columns
+                       if column not in ("id", "consent")]
         return [f for f in fields if f[2]], str(source.path)
     if isinstance(source, str) and "\n" not in source and len(source) < 4096 and _is_path(source):
         source = Path(source)
@@ -202,8 +203,9 @@ def _fields_from(source: Any) -> tuple[list[tuple[Any, str, str]], str | None]:
         fields = []
         for item in items:
             fields.append((item["file"], "text", canonical_text(item["text"])))
-            fields.append((item["file"], "title", str(item.get("title") or "")))
-            fields.append((item["file"], "narrator", str(item.get("narrator") or "")))
+            fields.append((item["file"], "title", _cell_text(item.get("title"))))
+            fields.append((item["file"], "narrator", _cell_text(item.get("narrator"))))
+            fields += [(item["file"], str(k), _cell_text(v)) for k, v in (item.get("attributes") or {}).items()]
         return [f for f in fields if f[2]], None
     if isinstance(source, str):
         return [(0, "text", canonical_text(source))], None
@@ -221,6 +223,12 @@ def _fields_from(source: Any) -> tuple[list[tuple[Any, str, str]], str | None]:
             raise WorkbenchError(f"Text {key!r} is {type(text).__name__}, not text (str).")
         fields.append((key, "text", canonical_text(text)))
     return fields, None
+
+
+def _cell_text(value: Any) -> str:
+    if value is None or (isinstance(value, float) and value != value):
+        return ""
+    return canonical_text(str(value))
 
 
 def _is_path(value: str) -> bool:
@@ -291,8 +299,12 @@ def _corpus_stats(fields: list[tuple[Any, str, str]]) -> dict[str, Any]:
     return {"lower": lower, "mid_caps": mid_caps, "caps": caps}
 
 
-def _spans(text: str, stats: dict[str, Any]) -> list[tuple[int, int, str]]:
-    """All candidates in one text, overlaps resolved by kind priority (then longer first)."""
+def _spans(text: str, stats: dict[str, Any], short: bool = False) -> list[tuple[int, int, str]]:
+    """All candidates in one text, overlaps resolved by kind priority (then longer first).
+
+    *short* fields (narrators, attributes) are not prose: a capital at their start is a
+    name unless the word is an ordinary one. Titles read like sentences.
+    """
     found: list[tuple[int, int, str]] = []
     found += [(m.start(), m.end(), "email") for m in _EMAIL.finditer(text)]
     for match in _URL.finditer(text):
@@ -312,7 +324,7 @@ def _spans(text: str, stats: dict[str, Any]) -> list[tuple[int, int, str]]:
     found += [(m.start(), m.end(), "address") for m in _ADDRESS.finditer(text)]
     found += [(m.start(), m.end(), "id_number") for m in _ID_NUMBER.finditer(text)
               if not re.fullmatch(r"(?:1[89]|20)\d\d ?- ?(?:1[89]|20)\d\d", m.group())]  # 1990-1995
-    found += _name_spans(text, stats)
+    found += _name_spans(text, stats, short)
 
     found.sort(key=lambda s: (_PRIORITY[s[2]], s[0] - s[1], s[0]))
     taken = bytearray(len(text))
@@ -337,7 +349,7 @@ def _looks_like_phone(value: str) -> bool:
     return digits >= 10 and bool(re.search(r"[ .-]", value))
 
 
-def _name_spans(text: str, stats: dict[str, Any]) -> list[tuple[int, int, str]]:
+def _name_spans(text: str, stats: dict[str, Any], short: bool = False) -> list[tuple[int, int, str]]:
     """Runs of capitalised words (with 'of', 'van', 'de'... inside), judged by where and how often they occur."""
     tokens = _tokens(text)
     lower, mid_caps, caps = stats["lower"], stats["mid_caps"], stats["caps"]
@@ -383,13 +395,14 @@ def _name_spans(text: str, stats: dict[str, Any]) -> list[tuple[int, int, str]]:
                     continue
             break
         index = last + 1
-        span = _judge_run([tokens[i] for i in run], text, lower, mid_caps, caps)
+        span = _judge_run([tokens[i] for i in run], text, lower, mid_caps, caps, short)
         if span:
             spans.append(span)
     return spans
 
 
-def _judge_run(run: list[_Token], text: str, lower: set, mid_caps: set, caps: Counter) -> tuple | None:
+def _judge_run(run: list[_Token], text: str, lower: set, mid_caps: set, caps: Counter,
+               short: bool = False) -> tuple | None:
     at_start = run[0].at_start
     # Ordinary words at the edges are not part of a name: "When Maria", "The Samaritans", "Maria Today".
     while run and (run[0].word.casefold() in _COMMON or run[0].word in _CONNECTORS
@@ -408,7 +421,7 @@ def _judge_run(run: list[_Token], text: str, lower: set, mid_caps: set, caps: Co
             previous = re.findall(r"([^\W\d_]+)\W*$", text[max(0, run[0].start - 20):run[0].start])
             if at_start or (previous and previous[-1].casefold() in _MONTH_LEADS):
                 return None  # "in March", not a person called March
-        if at_start and word not in mid_caps and caps[word] < 2:
+        if at_start and not short and word not in mid_caps and caps[word] < 2:
             return None  # a one-off capital at a sentence start: an ordinary word
     start, end = run[0].start, run[-1].end
     if len(run) > 1 and run[-1].word in _STREET:

@@ -137,7 +137,8 @@ def test_a_folder_of_stories_before_import(tmp_path):
 
 def test_a_project_is_read_but_never_changed(tmp_path):
     p = wb.create_project(tmp_path / "proj")
-    nid = p.add_narrative("Later Grace Obi rang me on 07700 900321.", title="Call from Grace", narrator="R1")
+    nid = p.add_narrative("Later Grace Obi rang me on 07700 900321.", title="Call from Grace", narrator="Bea",
+                          attributes={"keyworker": "Tom Hale", "setting": "peer group"})
     p.add_narrative("Nobody else.", title="Quiet", consent="restricted")
     gone = p.add_narrative("Hidden Person Name was here.", title="Gone")
     p.withdraw(gone, reason="asked")
@@ -153,5 +154,8 @@ def test_a_project_is_read_but_never_changed(tmp_path):
     assert set(frame["narrative_id"]) == {nid}
     assert "Hidden Person Name" not in found(frame)  # withdrawn stories are gone everywhere
     assert Path(frame.attrs["project_path"]) == p.path
+    by_field = frame.groupby("field")["text"].agg(set).to_dict()
+    assert by_field == {"text": {"Grace Obi", "07700 900321"}, "title": {"Grace"}, "narrator": {"Bea"},
+                        "keyworker": {"Tom Hale"}}
     title_row = frame[frame["field"] == "title"].iloc[0]
     assert "Call from Grace"[title_row.start:title_row.end] == "Grace"

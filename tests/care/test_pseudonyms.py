@@ -231,7 +231,8 @@ def test_property_no_real_name_survives_and_a_second_pass_changes_nothing(words,
 # ---------------------------------------------------------------------- the review workflow
 def test_template_from_candidates_round_trip(tmp_path, private):
     project = wb.create_project(tmp_path / "proj")
-    project.add_narrative("Later Grace Obi rang me. Grace was kind.", title="Call")
+    project.add_narrative("Later Grace Obi rang me. Grace was kind.", title="A call from Grace", narrator="R2",
+                          attributes={"town": "Leeds"})
     candidates = find_identifiers(project)
     with pytest.raises(PseudonymError, match="inside the project folder"):
         write_pseudonym_template(candidates, project.path / "names.csv")
@@ -242,9 +243,14 @@ def test_template_from_candidates_round_trip(tmp_path, private):
         write_pseudonym_template(candidates, path)
     with pytest.raises(PseudonymError, match="has no pseudonym"):  # nothing is replaced without a decision
         load_pseudonyms(path)
-    filled = path.read_text(encoding="utf-8-sig").replace("Grace Obi,,", "Grace Obi,Lena Ward,") \
-        .replace("Grace,,", "Grace,Lena,")
-    path.write_text(filled, encoding="utf-8")
+    lines = path.read_text(encoding="utf-8-sig").splitlines()
+    assert lines[0] == "real,pseudonym,kind,same_person,note"
+    assert lines[1].startswith("Grace,,name,,found 2 time(s) in 1 narrative(s)")  # most frequent first
+    # the person decides: a pseudonym for each name to replace, other rows deleted
+    filled = [line.replace("Grace Obi,,", "Grace Obi,Lena Ward,").replace("Grace,,", "Grace,Lena,")
+              for line in lines if line.startswith(("real,", "Grace"))]
+    assert any(line.startswith("Leeds,,name") for line in lines)  # attribute values are reviewed too
+    path.write_text("\n".join(filled) + "\n", encoding="utf-8")
     assert load_pseudonyms(path, project_path=project.path) == {"Grace Obi": "Lena Ward", "Grace": "Lena"}
 
 
