@@ -163,15 +163,16 @@ def find_identifiers(texts_or_project: Any, progress: bool = True) -> pd.DataFra
     >>> c.drop_duplicates("text")[["kind", "text", "count"]]
     """
     fields, project_path = _fields_from(texts_or_project)
-    stats = _corpus_stats(fields)
+    tokens = [_tokens(text) for _nid, _field, text in fields]
+    stats = _corpus_stats(tokens)
     rows: list[dict] = []
-    iterable = fields
+    iterable = zip(fields, tokens)
     if progress and len(fields) > 200:
         from tqdm.auto import tqdm
 
-        iterable = tqdm(fields, desc="Looking for identifiers", leave=False)
-    for nid, field, text in iterable:
-        for start, end, kind in _spans(text, stats, short=field not in ("text", "title")):
+        iterable = tqdm(iterable, total=len(fields), desc="Looking for identifiers", leave=False)
+    for (nid, field, text), words in iterable:
+        for start, end, kind in _spans(text, words, stats, short=field not in ("text", "title")):
             rows.append({"narrative_id": nid, "field": field, "kind": kind, "text": text[start:end],
                          "start": start, "end": end, "context": _context(text, start, end)})
     frame = pd.DataFrame(rows, columns=IDENTIFIER_COLUMNS[:-1])
@@ -253,7 +254,8 @@ def _tokens(text: str) -> list[_Token]:
             continue  # part of an email, link, file name or code like LS6: found by other patterns
         if word[-2:] in ("'s", "’s") and len(word) > 2:  # Maria's -> Maria
             word, end = word[:-2], end - 2
-        tokens.append(_Token(start, end, word, _at_sentence_start(text, start)))
+        # only capitals need to know where the sentence starts (it is the slow part)
+        tokens.append(_Token(start, end, word, word[0].isupper() and _at_sentence_start(text, start)))
     return tokens
 
 
@@ -284,11 +286,11 @@ def _at_sentence_start(text: str, position: int) -> bool:
     return False
 
 
-def _corpus_stats(fields: list[tuple[Any, str, str]]) -> dict[str, Any]:
+def _corpus_stats(tokens: list[list[_Token]]) -> dict[str, Any]:
     """What the whole input says about each word: seen in lower case? capitalised mid-sentence? how often?"""
     lower, mid_caps, caps = set(), set(), Counter()
-    for _nid, _field, text in fields:
-        for token in _tokens(text):
+    for words in tokens:
+        for token in words:
             first = token.word[0]
             if first.islower():
                 lower.add(token.word.casefold())
@@ -299,7 +301,7 @@ def _corpus_stats(fields: list[tuple[Any, str, str]]) -> dict[str, Any]:
     return {"lower": lower, "mid_caps": mid_caps, "caps": caps}
 
 
-def _spans(text: str, stats: dict[str, Any], short: bool = False) -> list[tuple[int, int, str]]:
+def _spans(text: str, tokens: list[_Token], stats: dict[str, Any], short: bool = False) -> list[tuple[int, int, str]]:
     """All candidates in one text, overlaps resolved by kind priority (then longer first).
 
     *short* fields (narrators, attributes) are not prose: a capital at their start is a
@@ -324,7 +326,7 @@ def _spans(text: str, stats: dict[str, Any], short: bool = False) -> list[tuple[
     found += [(m.start(), m.end(), "address") for m in _ADDRESS.finditer(text)]
     found += [(m.start(), m.end(), "id_number") for m in _ID_NUMBER.finditer(text)
               if not re.fullmatch(r"(?:1[89]|20)\d\d ?- ?(?:1[89]|20)\d\d", m.group())]  # 1990-1995
-    found += _name_spans(text, stats, short)
+    found += _name_spans(text, tokens, stats, short)
 
     found.sort(key=lambda s: (_PRIORITY[s[2]], s[0] - s[1], s[0]))
     taken = bytearray(len(text))
@@ -349,9 +351,9 @@ def _looks_like_phone(value: str) -> bool:
     return digits >= 10 and bool(re.search(r"[ .-]", value))
 
 
-def _name_spans(text: str, stats: dict[str, Any], short: bool = False) -> list[tuple[int, int, str]]:
+def _name_spans(text: str, tokens: list[_Token], stats: dict[str, Any],
+                short: bool = False) -> list[tuple[int, int, str]]:
     """Runs of capitalised words (with 'of', 'van', 'de'... inside), judged by where and how often they occur."""
-    tokens = _tokens(text)
     lower, mid_caps, caps = stats["lower"], stats["mid_caps"], stats["caps"]
 
     def capitalised(token: _Token) -> bool:
