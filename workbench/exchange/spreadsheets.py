@@ -1,0 +1,177 @@
+"""Codings as spreadsheets: CSV for pandas, R and friends; XLSX for people.
+
+One row per coding, with who coded it, the passage, and the narrative's attributes, so a
+spreadsheet alone answers "who read what where". Taguette's CSV drops the coder; here
+every export carries it (or a neutral label with ``anonymise_coders=True``).
+
+CSV cells are written as they are (a passage that starts with ``=`` stays text in pandas,
+but a spreadsheet program may read it as a formula: prefer the XLSX export for people).
+XLSX cells are always text, never formulas.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from ..errors import WorkbenchError
+from ._sharing import Sharing, passage_note
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..project import Project
+
+TABLES = ("codings", "codebook", "memos", "narratives")
+_XLSX_MAX = 32_000
+
+
+def _iso(series: pd.Series) -> pd.Series:
+    """UTC timestamps as ``2025-01-06T09:30:00.000000Z`` text (fast, vectorised)."""
+    if not len(series):
+        return series.astype(object)
+    values = series.dt.tz_convert(None).to_numpy(dtype="datetime64[us]")
+    text = np.datetime_as_string(values, unit="us").astype(object)
+    return pd.Series(np.where(pd.isna(values), None, text + "Z"), index=series.index, dtype=object)
+
+
+def codings_table(share: Sharing) -> pd.DataFrame:
+    """One row per coding: narrative, its attributes, code, parent code, coder, time, span, passage (and note)."""
+    codings = share.codings()
+    narratives = share.narratives.rename(columns={"id": "narrative_id"})
+    attributes = share.attribute_names()
+    parents = share.project.codebook.to_frame(include_inactive=True).drop_duplicates("name").set_index("name")["parent"]
+    frame = codings.merge(narratives, on="narrative_id", how="left", sort=False)
+    frame["parent_code"] = frame["code"].map(parents)
+    frame["created_at"] = _iso(frame["created_at"])
+    columns = ["narrative_id", "title", "narrator", "consent", *attributes, "coding_id", "code", "parent_code",
+               "coder", "created_at", "start", "end", "text"]
+    if share.include_memos:
+        columns.append("note")
+    return frame[columns]
+
+
+def codebook_table(share: Sharing) -> pd.DataFrame:
+    frame = share.codebook()
+    columns = ["name", "parent", "level", "color", "description", "include", "exclude", "example", "status",
+               "created_at", "created_by"]
+    return frame[columns]
+
+
+def memos_table(share: Sharing) -> pd.DataFrame:
+    if not share.include_memos:
+        raise WorkbenchError("Memos were left out of this export (include_memos=False); there is no memo table.")
+    frame = share.memos()
+    frame = frame.assign(created_at=_iso(frame["created_at"]),
+                         participants=frame["participants"].map(
+                             lambda p: "; ".join(map(str, p)) if isinstance(p, (list, tuple, np.ndarray)) else ""))
+    return frame[["memo_id", "coder", "created_at", "kind", "title", "text", "narrative_id", "code", "coding_id",
+                  "participants"]]
+
+
+def narratives_table(share: Sharing) -> pd.DataFrame:
+    frame = share.narratives.copy()
+    codings = share.project.codings()
+    counts = codings.groupby("narrative_id").size() if len(codings) else pd.Series(dtype="int64")
+    frame["codings"] = frame["id"].map(counts).fillna(0).astype("int64")
+    frame["words"] = [len(share.project.text(n).split()) for n in frame["id"]]
+    return frame
+
+
+def _table(share: Sharing, table: str) -> pd.DataFrame:
+    if table not in TABLES:
+        raise WorkbenchError(f"table must be one of {', '.join(TABLES)}, not {table!r}.")
+    return {"codings": codings_table, "codebook": codebook_table, "memos": memos_table,
+            "narratives": narratives_table}[table](share)
+
+
+def _target(path: str | os.PathLike) -> Path:
+    target = Path(path)
+    if target.is_dir():
+        raise WorkbenchError(f"{target} is a folder; give a file name.")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    return target
+
+
+def export_csv(project: "Project", path: str | os.PathLike, anonymise_coders: bool = False,
+               include_memos: bool = True, table: str = "codings") -> Path:
+    """Write one table as UTF-8 CSV: ``"codings"`` (default), ``"codebook"``, ``"memos"`` or ``"narratives"``.
+
+    >>> p.export_csv("codings.csv")
+    >>> p.export_csv("codings-to-share.csv", anonymise_coders=True, include_memos=False)
+    """
+    share = Sharing(project, anonymise_coders=anonymise_coders, include_memos=include_memos)
+    frame = _table(share, table)
+    target = _target(path)
+    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    try:
+        frame.to_csv(tmp, index=False, encoding="utf-8", lineterminator="\n")
+        os.replace(tmp, target)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return target
+
+
+def export_xlsx(project: "Project", path: str | os.PathLike, anonymise_coders: bool = False,
+                include_memos: bool = True) -> Path:
+    """Write an Excel workbook: Codings, Codebook, Narratives, Memos (unless left out) and About.
+
+    >>> p.export_xlsx("codings.xlsx")
+    """
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+    from openpyxl.styles import Font
+
+    share = Sharing(project, anonymise_coders=anonymise_coders, include_memos=include_memos)
+    sheets = [("Codings", codings_table(share)), ("Codebook", codebook_table(share)),
+              ("Narratives", narratives_table(share))]
+    if include_memos:
+        sheets.append(("Memos", memos_table(share)))
+    book = Workbook(write_only=True)
+    bold = Font(bold=True)
+
+    def cell(sheet, value):
+        if value is None or (isinstance(value, float) and np.isnan(value)):
+            return None
+        if isinstance(value, (np.integer,)):
+            value = int(value)
+        elif isinstance(value, (np.floating,)):
+            value = float(value)
+        if isinstance(value, str):
+            value = ILLEGAL_CHARACTERS_RE.sub("\ufffd", value)
+            if len(value) > _XLSX_MAX:
+                value = value[:_XLSX_MAX] + " [...]"
+            if value.startswith(("=", "+", "-", "@")):
+                text = WriteOnlyCell(sheet, value=value)
+                text.data_type = "s"  # text, never a formula
+                return text
+        return value
+
+    for title, frame in sheets:
+        sheet = book.create_sheet(title)
+        sheet.freeze_panes = "A2"
+        header = []
+        for name in frame.columns:
+            head = WriteOnlyCell(sheet, value=str(name))
+            head.font = bold
+            header.append(head)
+        sheet.append(header)
+        for row in frame.itertuples(index=False, name=None):
+            sheet.append([cell(sheet, v) for v in row])
+    about = book.create_sheet("About")
+    for line in (("project", project.name), ("exported", pd.Timestamp.now(tz="UTC").strftime("%Y-%m-%d %H:%M UTC")),
+                 ("offsets", "start and end are character positions (Unicode code points), start included, "
+                             "end excluded"),
+                 ("consent", passage_note(share) or "all narratives may be quoted")):
+        about.append(list(line))
+    target = _target(path)
+    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    try:
+        book.save(tmp)
+        os.replace(tmp, target)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return target
