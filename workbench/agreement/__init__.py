@@ -15,10 +15,12 @@ from workbench.agreement.measures import (
     percent_agreement,
     scott_pi,
 )
+from workbench.agreement.project import bootstrap, span_agreement, text_units, unit_agreement
 from workbench.agreement.unitizing import unitized_alpha, unitized_disagreement_2004
 
 __all__ = [
     "AgreementError",
+    "bootstrap",
     "brennan_prediger",
     "cohen_kappa",
     "coincidence_matrix",
@@ -27,6 +29,9 @@ __all__ = [
     "krippendorff_alpha",
     "percent_agreement",
     "scott_pi",
+    "span_agreement",
+    "text_units",
+    "unit_agreement",
     "unitized_alpha",
     "unitized_disagreement_2004",
 ]
