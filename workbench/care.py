@@ -142,7 +142,8 @@ _OPENERS = set("\"“‘«(")
 _SKIP_BACK = set(" \t\u00a0*•–—-") | _OPENERS | set("'’”»)")
 
 
-def find_identifiers(texts_or_project: Any, progress: bool = True) -> pd.DataFrame:
+def find_identifiers(texts_or_project: Project | Mapping[Any, str] | Iterable[str] | str | os.PathLike,
+                     progress: bool = True) -> pd.DataFrame:
     """Candidates for a person to review before sharing or coding: nothing is replaced.
 
     Finds capitalised names (and places, organisations), emails, phone numbers, dates
@@ -152,8 +153,8 @@ def find_identifiers(texts_or_project: Any, progress: bool = True) -> pd.DataFra
     string naming one that exists) to check *before* importing them.
 
     Returns one row per occurrence: ``narrative_id`` (the id, list index or file), ``field``
-    (``text``, ``title``, ``narrator`` or an attribute's column), ``kind``, ``text``, ``start``, ``end`` (code-point
-    offsets into that field), ``context`` (the surroundings, the candidate in ``[...]``) and
+    (``text``, ``title``, ``narrator`` or an attribute's column), ``kind``, ``text``, ``start``,
+    ``end`` (code-point offsets into that field), ``context`` (the surroundings, the candidate in ``[...]``) and
     ``count`` (how often that exact text was found in all the input). It is a helper, not a
     guarantee: names written in lower case, nicknames, rare place names or details that
     identify someone only in combination need a person's reading.
