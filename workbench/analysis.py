@@ -119,16 +119,63 @@ def _restricted_ids(p: "Project") -> set[str]:
 
 def _mask_restricted(frame: pd.DataFrame, restricted: set[str], columns: Iterable[str],
                      id_column: str = "narrative_id") -> pd.DataFrame:
+    """Replace the words of restricted narratives by :data:`RESTRICTED` (Arrow-native, no object round trip)."""
     if not restricted or not len(frame):
         return frame
-    hit = frame[id_column].isin(restricted).to_numpy()
+    hit = frame[id_column].isin(list(restricted)).to_numpy()
     if hit.any():
-        frame = frame.copy()
-        for column in columns:
-            values = frame[column].to_numpy(dtype=object, copy=True)
-            values[hit] = RESTRICTED
-            frame[column] = values
+        frame = frame.assign(**{column: frame[column].mask(hit, RESTRICTED) for column in columns})
     return frame
+
+
+def _slices(texts: list[str], which: np.ndarray, lo: np.ndarray, hi: np.ndarray,
+            hidden: np.ndarray | None = None) -> pd.Series:
+    """``texts[which[i]][lo[i]:hi[i]]`` for every i (code-point offsets), :data:`RESTRICTED` where *hidden*.
+
+    A million Python slices and their conversion to Arrow cost over a second; instead, build an
+    Arrow ``string_view`` array whose views point into one UTF-8 buffer holding every text
+    (a view is 16 bytes: the length, then either the bytes inline when <= 12, or a 4-byte
+    prefix, buffer index and byte offset), then cast it to a regular string column.
+    """
+    import pyarrow as pa
+    from numpy.lib.stride_tricks import sliding_window_view
+
+    joined = "".join(texts)
+    data = joined.encode("utf-8")
+    n = len(lo)
+    if n == 0 or len(data) >= 2**31 - 64:
+        out = [texts[k][a:b] for k, a, b in zip(which.tolist(), lo.tolist(), hi.tolist())]
+        series = pd.Series(out, dtype="str")
+        return series.mask(hidden, RESTRICTED) if hidden is not None and n else series
+    base = np.zeros(len(texts) + 1, dtype=np.int64)
+    np.cumsum([len(t) for t in texts], out=base[1:])
+    first, last = base[which] + lo, base[which] + hi
+    if len(data) == len(joined):  # ASCII: code points are bytes
+        b0, b1 = first, last
+    else:
+        points = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32)
+        byte_at = np.zeros(len(points) + 1, dtype=np.int64)
+        np.cumsum(1 + (points >= 0x80) + (points >= 0x800) + (points >= 0x10000), out=byte_at[1:])
+        b0, b1 = byte_at[first], byte_at[last]
+    if hidden is not None and hidden.any():
+        marker = len(data)
+        data += RESTRICTED.encode("utf-8")
+        b0, b1 = np.where(hidden, marker, b0), np.where(hidden, len(data), b1)
+    length = (b1 - b0).astype(np.int32)
+    buffer = np.frombuffer(data + bytes(12), dtype=np.uint8)
+    views = np.zeros((n, 16), dtype=np.uint8)
+    views[:, 4:16] = sliding_window_view(buffer, 12)[b0]
+    short = np.flatnonzero(length < 12)
+    if len(short):  # inline strings are zero-padded
+        views[short, 4:16] *= np.arange(12, dtype=np.int32)[None, :] < length[short, None]
+    words = views.view(np.int32)
+    words[:, 0] = length
+    long = length > 12
+    words[long, 2] = 0
+    words[long, 3] = b0[long]
+    array = pa.Array.from_buffers(pa.string_view(), n, [None, pa.py_buffer(views), pa.py_buffer(data)])
+    return pd.Series(array.cast(pa.large_string()).to_pandas(
+        types_mapper=lambda t: pd.StringDtype("pyarrow", na_value=np.nan)))
 
 
 def human_coders(p: "Project") -> list[str]:
@@ -170,22 +217,36 @@ def segments(p: "Project", code: str | Iterable[str] | None = None, coder: str |
         asked = _as_list(narrative)
         narrative = allowed if asked is None else [n for n in asked if n in set(allowed)]
     frame = _codings(p, coder=coder, code=codes, narrative=narrative)
-    texts = {nid: p.text(nid) for nid in frame["narrative_id"].unique()}
-    nids = frame["narrative_id"].to_numpy(dtype=object)
-    starts, ends = frame["start"].to_numpy(), frame["end"].to_numpy()
-    before = [texts[n][max(0, s - context):s] for n, s in zip(nids, starts)]
-    after = [texts[n][e:e + context] for n, e in zip(nids, ends)]
-    meta = narratives.set_index("id")
+    # Work per narrative through integer codes: a million Python slices is the floor here, so
+    # everything around them stays in Arrow/numpy (no per-row pandas maps or object columns).
+    codes_, uniq = pd.factorize(frame["narrative_id"])
+    meta = narratives.set_index("id").reindex(uniq)
+    texts = [p.text(nid) for nid in uniq]
+    restricted = (meta["consent"] == "restricted").to_numpy()
+    hidden = restricted[codes_] if len(uniq) else np.zeros(0, dtype=bool)
+    context = int(context)
+    starts, ends = frame["start"].to_numpy(np.int64), frame["end"].to_numpy(np.int64)
+    lengths = np.array([len(t) for t in texts], dtype=np.int64)
+    which = codes_.astype(np.int64)
+    before = _slices(texts, which, np.maximum(starts - context, 0), starts, hidden)
+    after = _slices(texts, which, ends, np.minimum(ends + context, lengths[which] if len(which) else ends), hidden)
+    index = pd.RangeIndex(len(frame))
+
+    def take(column: str) -> pd.Series:
+        return meta[column].take(codes_).set_axis(index) if len(frame) else pd.Series([], dtype=object)
+
+    text = frame["text"]
+    if hidden.any():
+        text = text.mask(hidden, RESTRICTED)
     out = pd.DataFrame({
-        "coding_id": frame["coding_id"], "narrative_id": frame["narrative_id"],
-        "title": frame["narrative_id"].map(meta["title"]), "code": frame["code"], "coder": frame["coder"],
-        "start": frame["start"], "end": frame["end"], "before": before, "text": frame["text"], "after": after,
-        "note": frame["note"], "created_at": frame["created_at"],
-        "consent": frame["narrative_id"].map(meta["consent"]),
-    })
+        "coding_id": frame["coding_id"], "narrative_id": frame["narrative_id"], "title": take("title"),
+        "code": frame["code"], "coder": frame["coder"], "start": frame["start"], "end": frame["end"],
+        "before": before.set_axis(index), "text": text, "after": after.set_axis(index), "note": frame["note"],
+        "created_at": frame["created_at"], "consent": take("consent"),
+    }, index=index)
     for name in p.attributes:
-        out[name] = frame["narrative_id"].map(meta[name])
-    return _mask_restricted(out, _restricted_ids(p), ["before", "text", "after"])
+        out[name] = take(name)
+    return out
 
 
 # ---------------------------------------------------------------------- frequencies
@@ -272,6 +333,25 @@ def _pair_chunks(group: np.ndarray, start: np.ndarray, end: np.ndarray, reach: i
         lo = hi
 
 
+def _distinct(keys: np.ndarray, space: int) -> np.ndarray:
+    """Sorted distinct values of non-negative *keys* < *space* (a bitmap when small: no hashing, no sort)."""
+    if space <= 64_000_000:
+        seen = np.zeros(space, dtype=bool)
+        seen[keys] = True
+        return np.flatnonzero(seen)
+    keys = np.sort(keys)
+    return keys[np.r_[True, keys[1:] != keys[:-1]]] if len(keys) else keys
+
+
+def _tally(keys: np.ndarray, space: int) -> tuple[np.ndarray, np.ndarray]:
+    """Distinct *keys* and how often each occurs."""
+    if space <= 64_000_000:
+        counts = np.bincount(keys, minlength=space)
+        hit = np.flatnonzero(counts)
+        return hit, counts[hit]
+    return np.unique(keys, return_counts=True)
+
+
 def cooccurrence(p: "Project", within: int = 0, coder: str | Iterable[str] | None = None, pool: bool = False,
                  per_narrative: bool = False, codes: Iterable[str] | None = None) -> pd.DataFrame:
     """How often two codes overlap (``within=0``) or come within *within* characters of each other.
@@ -316,6 +396,7 @@ def cooccurrence(p: "Project", within: int = 0, coder: str | Iterable[str] | Non
     else:
         coder_idx, _ = pd.factorize(frame["coder"])
         unit = narr_idx.astype(np.int64) * (int(coder_idx.max()) + 1) + coder_idx
+    n_units = int(unit.max()) + 1
     start = frame["start"].to_numpy(np.int64)
     end = frame["end"].to_numpy(np.int64)
     order = np.lexsort((start, unit))
@@ -333,13 +414,13 @@ def cooccurrence(p: "Project", within: int = 0, coder: str | Iterable[str] | Non
         keep = a != b
         i, a, b = i[keep], a[keep], b[keep]
         pair = np.minimum(a, b) * n_codes + np.maximum(a, b)
-        met_keys.append(np.unique(unit[i] * squared + pair))
+        met_keys.append(_distinct(unit[i] * squared + pair, n_units * squared))
         if per_narrative:
             narr_pair_keys.append(unit_narr[i].astype(np.int64) * squared + pair)
         else:
             pair_counts += np.bincount(pair, minlength=squared)
-    met = np.unique(np.concatenate(met_keys)) if met_keys else np.array([], dtype=np.int64)
-    used = np.unique(unit * n_codes + code_idx)  # (unit, code) combinations in use
+    met = _distinct(np.concatenate(met_keys), n_units * squared) if met_keys else np.array([], dtype=np.int64)
+    used = _distinct(unit * n_codes + code_idx, n_units * n_codes)  # (unit, code) combinations in use
 
     if not per_narrative:
         both = np.bincount(met % squared, minlength=squared)
@@ -353,14 +434,15 @@ def cooccurrence(p: "Project", within: int = 0, coder: str | Iterable[str] | Non
                                kind="stable").reset_index(drop=True)
 
     # per narrative: counts per (narrative, pair); readings are that narrative's coders
-    keys, counts = np.unique(np.concatenate(narr_pair_keys), return_counts=True) if narr_pair_keys \
+    n_narr = len(narr_names)
+    keys, counts = _tally(np.concatenate(narr_pair_keys), n_narr * squared) if narr_pair_keys \
         else (np.array([], dtype=np.int64), np.array([], dtype=np.int64))
     narr_of_unit = np.zeros(int(unit.max()) + 1, dtype=np.int64)
     narr_of_unit[unit] = unit_narr
     met_narr = narr_of_unit[met // squared] * squared + met % squared
-    both_keys, both_n = np.unique(met_narr, return_counts=True)
+    both_keys, both_n = _tally(met_narr, n_narr * squared)
     used_narr = narr_of_unit[used // n_codes] * n_codes + used % n_codes
-    use_keys, use_n = np.unique(used_narr, return_counts=True)
+    use_keys, use_n = _tally(used_narr, n_narr * n_codes)
     narr = keys // squared
     pair = keys % squared
     a, b = pair // n_codes, pair % n_codes
@@ -397,13 +479,14 @@ def matrix(p: "Project", rows: str = "code", columns: str = "setting", values: s
     frame, col_col = _with_dimension(p, frame, columns)
     if include_children:
         frame = _with_ancestors(p, frame)
-    grouped = frame.groupby([row_col, col_col], sort=True, observed=True)
-    if values == "count":
-        table = grouped.size().unstack(fill_value=0)
-    elif values == "narratives":
-        table = grouped["narrative_id"].nunique().unstack(fill_value=0)
+    if values == "passages":
+        table = _passage_table(frame, row_col, col_col)
     else:
-        table = grouped["text"].agg(list).unstack()
+        grouped = frame.groupby([row_col, col_col], sort=True, observed=True)
+        if values == "count":
+            table = grouped.size().unstack(fill_value=0)
+        else:
+            table = grouped["narrative_id"].nunique().unstack(fill_value=0)
     for axis, name in ((0, rows), (1, columns)):
         labels = table.index if axis == 0 else table.columns
         if name == "code":
@@ -419,6 +502,21 @@ def matrix(p: "Project", rows: str = "code", columns: str = "setting", values: s
         table = table.astype("int64")
     table.index.name, table.columns.name = row_col, col_col
     return table
+
+
+def _passage_table(frame: pd.DataFrame, row_col: str, col_col: str) -> pd.DataFrame:
+    """Cells of passage lists, built by one sort and split (a groupby-list is several times slower)."""
+    rows, row_names = pd.factorize(frame[row_col], sort=True)
+    cols, col_names = pd.factorize(frame[col_col], sort=True)
+    order = np.lexsort((cols, rows))
+    texts = frame["text"].to_numpy(dtype=object)[order]
+    keys = rows[order].astype(np.int64) * len(col_names) + cols[order]
+    cuts = np.flatnonzero(np.diff(keys)) + 1
+    starts = np.r_[0, cuts] if len(keys) else np.array([], dtype=np.int64)
+    cells = np.empty((len(row_names), len(col_names)), dtype=object)
+    for key, chunk in zip(keys[starts], np.split(texts, cuts) if len(keys) else []):
+        cells[key // len(col_names), key % len(col_names)] = chunk.tolist()
+    return pd.DataFrame(cells, index=pd.Index(row_names), columns=pd.Index(col_names))
 
 
 # ---------------------------------------------------------------------- keyword in context

@@ -458,11 +458,15 @@ class Project:
         if pseudonyms is not None:
             from .care import apply_pseudonyms, load_pseudonyms
 
-            mapping = load_pseudonyms(pseudonyms, texts=[item["text"] for item in items], project_path=self.path)
+            seen = [str(v) for item in items for v in (item["text"], item.get("title"), item.get("narrator"),
+                                                         *(item.get("attributes") or {}).values()) if v]
+            mapping = load_pseudonyms(pseudonyms, texts=seen, project_path=self.path)
             for item in items:
                 for key in ("text", "title", "narrator"):
                     if item.get(key):
                         item[key] = apply_pseudonyms(item[key], mapping)
+                item["attributes"] = {k: apply_pseudonyms(v, mapping) if isinstance(v, str) and v else v
+                                      for k, v in (item.get("attributes") or {}).items()}
         known = dict(zip(self._narratives["sha256"], self._narratives["id"]))
         fresh, report = [], []
         for item in items:
@@ -932,6 +936,7 @@ class Project:
         if not isinstance(reason, str) or "\n" in reason:
             raise WorkbenchError("reason must be one line of text (and should not quote the story).")
         self._check_narrative(nid)
+        quoted = self._passages_of(nid)
         key = _tombstone_key(nid)
         tombstones = self._dir("events", "withdrawals.jsonl")
         # 1. the tombstone first: from now on every writer (checking under its log's lock) refuses this story
@@ -947,7 +952,13 @@ class Project:
                     kept = [r for r in records if r.get("narrative") != nid and r.get("coding") not in removed_codings]
                     if len(kept) != len(records):
                         _log.atomic_write(path, "".join(_log.dumps(r) for r in kept))
-        # 3. the text and its row
+        # 3. codebook fields (examples, rationales) that quote the story
+        for path in sorted(self._dir("events", "codebook").glob("*.jsonl")):
+            with self._lock(path):
+                records = _log.parse_lines(path.read_bytes(), path)
+                if _scrub_quotes(records, quoted):
+                    _log.atomic_write(path, "".join(_log.dumps(r) for r in records))
+        # 4. the text and its row
         csv_path = self._dir("narratives.csv")
         with self._lock(csv_path):
             frame = _read_narratives_csv(csv_path)
@@ -957,6 +968,11 @@ class Project:
         self._load_narratives(force=True)
         self._load_withdrawals()
         self._reload_events()
+        self._sync_codebook_yaml()
+
+    def _passages_of(self, nid: str) -> set[tuple[str, ...]]:
+        """Every run of four words of a story (lower-cased): enough to tell that a text quotes it."""
+        return _word_runs(self._texts[nid])
 
     def withdrawals(self) -> pd.DataFrame:
         """The withdrawal tombstones: at, by, reason (no content, no narrative id)."""
@@ -1016,6 +1032,24 @@ class Project:
             "memos": int(len(self.memos())),
             "withdrawn": len(self._withdrawn),
         }
+
+
+def _word_runs(text: str, size: int = 4) -> set[tuple[str, ...]]:
+    words = re.findall(r"\w+", text.casefold())
+    return {tuple(words[i:i + size]) for i in range(len(words) - size + 1)}
+
+
+def _scrub_quotes(records: list[dict], story_runs: set[tuple[str, ...]]) -> bool:
+    """Blank codebook texts that quote a withdrawn story (share a run of four words); True if any changed."""
+    changed = False
+    for record in records:
+        for holder in (record, record.get("changes") or {}):
+            for key in ("description", "include", "exclude", "example", "rationale"):
+                value = holder.get(key)
+                if isinstance(value, str) and _word_runs(value) & story_runs:
+                    holder[key] = "[removed: it quoted a withdrawn story]"
+                    changed = True
+    return changed
 
 
 def _tombstone_key(nid: str) -> str:

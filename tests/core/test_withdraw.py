@@ -57,3 +57,29 @@ def test_consent_states(project):
         project.set_consent(nid, "maybe")
     project.set_consent(nid, "withdrawn")
     assert project.narratives.empty
+
+
+def test_withdraw_scrubs_codebook_texts_that_quote_the_story(project):
+    nid = project.add_narrative(f"We met at {MARKER} every Thursday. Nobody was the expert there.",
+                                title="Thursdays")
+    project.codebook.add("no experts", example="Nobody was the expert there.", coder="ana",
+                         rationale=f"from the story at {MARKER} every Thursday.")
+    project.withdraw(nid, reason="asked by narrator")
+    blob = all_bytes(project.path)
+    assert b"Nobody was the expert there" not in blob and MARKER.encode() not in blob
+    assert "no experts" in project.codebook
+
+
+def test_pseudonyms_reach_attributes_on_import(project, tmp_path):
+    import pandas as pd
+
+    names = tmp_path / "private" / "names.csv"
+    names.parent.mkdir()
+    names.write_text("real,pseudonym\nMaria Lopez,Rosa Vale\n", encoding="utf-8")
+    names.chmod(0o600)
+    pd.DataFrame({"title": ["Key work"], "text": ["Maria Lopez sat with me."],
+                  "keyworker": ["Maria Lopez"]}).to_csv(tmp_path / "in.csv", index=False)
+    project.import_narratives(tmp_path / "in.csv", pseudonyms=names, progress=False)
+    row = project.narratives.set_index("title").loc["Key work"]
+    assert row["keyworker"] == "Rosa Vale"
+    assert b"Maria Lopez" not in all_bytes(project.path)

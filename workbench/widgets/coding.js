@@ -149,10 +149,11 @@ class CodingView {
   onMessage(msg) {
     if (!msg || typeof msg !== "object") return;
     if (msg.type === "reply") {
-      const done = this.replies.get(msg.req);
-      if (!done) return; // another view's request
-      this.replies.delete(msg.req);
+      // A refusal is shown even when another view (or code in the notebook) asked.
       if (!msg.ok) this.showError(msg.error || "The kernel refused the request.");
+      const done = this.replies.get(msg.req);
+      if (!done) return;
+      this.replies.delete(msg.req);
       done(msg);
     } else if (msg.type === "changed") {
       this.lastTick = performance.now();
@@ -893,6 +894,11 @@ class CodingView {
   }
 
   applyNumber(n) {
+    if (document.activeElement === this.textEl) this.readSelection();
+    if (!this.sel) {
+      this.showError("Select a passage in the text first, then choose a code.");
+      return;
+    }
     const code = this.numbered[n - 1];
     if (!code) {
       this.showError(`There is no code number ${n}${this.filter ? " in the filtered list" : ""}.`);

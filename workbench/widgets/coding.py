@@ -148,8 +148,9 @@ class CodingWidget(anywidget.AnyWidget):
         items = []
         for row in frame.to_dict("records"):
             attrs = [[name, _cell_text(row.get(name))] for name in attributes if _cell_text(row.get(name))]
-            items.append({"id": row["id"], "title": str(row["title"]), "narrator": str(row["narrator"]),
-                          "consent": str(row["consent"]), "attributes": attrs,
+            items.append({"id": str(row["id"]), "title": _cell_text(row["title"]),
+                          "narrator": _cell_text(row["narrator"]), "consent": _cell_text(row["consent"]) or "given",
+                          "attributes": attrs,
                           "mine": int(counts.get(row["id"], 0)), "memos": int(memo_counts.get(row["id"], 0))})
         return items
 
@@ -159,15 +160,15 @@ class CodingWidget(anywidget.AnyWidget):
         names = {r["name"] for r in rows}
         children: dict[str | None, list[dict]] = {}
         for row in rows:
-            parent = row["parent"] if row["parent"] in names else None
+            parent = row["parent"] if _cell_text(row["parent"]) in names else None
             children.setdefault(parent, []).append(row)
         ordered: list[dict] = []
 
         def walk(parent: str | None, level: int) -> None:
             for row in children.get(parent, []):
-                ordered.append({"name": row["name"], "description": row["description"] or "",
-                                "parent": parent, "color": row["color"], "level": level,
-                                "include": row["include"] or "", "exclude": row["exclude"] or ""})
+                ordered.append({"name": str(row["name"]), "description": _cell_text(row["description"]),
+                                "parent": parent, "color": _cell_text(row["color"]), "level": level,
+                                "include": _cell_text(row["include"]), "exclude": _cell_text(row["exclude"])})
                 walk(row["name"], level + 1)
 
         walk(None, 0)
@@ -191,10 +192,11 @@ class CodingWidget(anywidget.AnyWidget):
             self._all_rows = []
         else:
             at = frame["created_at"].dt.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-            notes = frame["note"].where(frame["note"].notna(), None)
+            # pandas 3 stores a missing note as NaN, which JSON cannot carry
+            notes = [_cell_text(n) or None for n in frame["note"]]
             self._all_rows = [
-                {"id": cid, "start": int(s), "end": int(e), "code": code, "coder": coder, "at": when,
-                 "note": note, "mine": coder == self.coder}
+                {"id": str(cid), "start": int(s), "end": int(e), "code": str(code), "coder": str(coder),
+                 "at": str(when), "note": note, "mine": coder == self.coder}
                 for cid, s, e, code, coder, when, note in zip(
                     frame["coding_id"], frame["start"], frame["end"], frame["code"], frame["coder"], at, notes)
             ]
@@ -210,9 +212,10 @@ class CodingWidget(anywidget.AnyWidget):
         if self.view == "blind":
             frame = frame[frame["coder"] == self.coder]
         self.memos = [
-            {"id": m["memo_id"], "coder": m["coder"], "at": m["created_at"].strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
-             "kind": m["kind"], "title": m["title"] or "", "text": m["text"], "code": m["code"] or "",
-             "coding_id": m["coding_id"] or ""}
+            {"id": str(m["memo_id"]), "coder": str(m["coder"]),
+             "at": m["created_at"].strftime("%Y-%m-%dT%H:%M:%S.%fZ"), "kind": _cell_text(m["kind"]),
+             "title": _cell_text(m["title"]), "text": _cell_text(m["text"]), "code": _cell_text(m["code"]),
+             "coding_id": _cell_text(m["coding_id"])}
             for m in frame.to_dict("records")
         ]
 
