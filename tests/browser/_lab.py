@@ -1,0 +1,186 @@
+"""Helpers for the browser tests: a JupyterLab handle, a notebook opener, mouse selection, event files."""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import shutil
+import socket
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+ARTIFACTS = REPO / "test-artifacts"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Lab:
+    """A running JupyterLab: its root folder, URL and token."""
+
+    def __init__(self, root: Path, port: int, token: str, process: subprocess.Popen, log: Path) -> None:
+        self.root, self.port, self.token, self.process, self.log = root, port, token, process, log
+        self.url = f"http://127.0.0.1:{port}"
+
+    def notebook_url(self, name: str) -> str:
+        # a workspace of its own, so Lab does not reopen the notebooks of earlier tests
+        return f"{self.url}/lab/workspaces/ws-{secrets.token_hex(4)}/tree/{name}?token={self.token}"
+
+    def api(self, method: str, path: str) -> object:
+        import urllib.request
+
+        request = urllib.request.Request(f"{self.url}{path}", method=method,
+                                         headers={"Authorization": f"token {self.token}"})
+        with urllib.request.urlopen(request, timeout=10) as response:
+            body = response.read()
+        return json.loads(body) if body else None
+
+    def shutdown_kernels(self) -> None:
+        for kernel in self.api("GET", "/api/kernels") or []:
+            try:
+                self.api("DELETE", f"/api/kernels/{kernel['id']}")
+            except OSError:
+                pass
+
+    def write_notebook(self, name: str, cells: list[str]) -> Path:
+        nb = {
+            "nbformat": 4, "nbformat_minor": 5,
+            "metadata": {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}},
+            "cells": [{"cell_type": "code", "id": f"c{i}", "metadata": {}, "execution_count": None,
+                       "outputs": [], "source": source} for i, source in enumerate(cells)],
+        }
+        path = self.root / name
+        path.write_text(json.dumps(nb), encoding="utf-8")
+        return path
+
+
+# ---------------------------------------------------------------------- driving the notebook
+def open_widget(page, lab: Lab, project: Path, coder: str = "ana", extra: str = "", name: str | None = None,
+                timeout: float = 60_000):
+    """Write a notebook showing ``wb.coding_widget`` on *project*, open it in Lab, run it, wait for the widget."""
+    name = name or f"nb-{secrets.token_hex(4)}.ipynb"
+    rel = os.path.relpath(project, lab.root)
+    lab.write_notebook(name, [
+        "import workbench as wb\n"
+        f"p = wb.open_project({rel!r})\n"
+        f"w = wb.coding_widget(p, coder={coder!r}{extra})\n"
+        "w",
+        "print('second cell')",
+    ])
+    page.goto(lab.notebook_url(name))
+    page.wait_for_function(
+        "name => { const w = window.jupyterapp && jupyterapp.shell.currentWidget;"
+        " return w && w.context && w.context.path === name && w.sessionContext && w.sessionContext.session"
+        " && w.sessionContext.session.kernel && w.sessionContext.session.kernel.status === 'idle'; }",
+        arg=name, timeout=timeout)
+    page.evaluate("() => jupyterapp.commands.execute('notebook:run-all-cells')")
+    page.wait_for_selector('[data-wb="text"]', timeout=timeout)
+    page.wait_for_function("() => document.querySelectorAll('[data-wb=\"narrative-item\"]').length > 0")
+    return page.locator('[data-wb="coding-widget"]')
+
+
+def utf16(text: str, offset: int) -> int:
+    """UTF-16 offset of code-point *offset* in *text* (what the browser counts)."""
+    return len(text[:offset].encode("utf-16-le")) // 2
+
+
+_MEASURE = """([a, b]) => {
+    const box = document.querySelector('[data-wb="text"]');
+    const walker = document.createTreeWalker(box, NodeFilter.SHOW_TEXT);
+    const nodes = [];
+    let node, pos = 0;
+    while ((node = walker.nextNode())) { nodes.push([node, pos]); pos += node.length; }
+    const at = (u) => { for (const [n, p] of nodes) if (u < p + n.length) return [n, u - p];
+                        throw new Error('offset outside the text: ' + u); };
+    const rect = (u, w) => {
+        const [n, o] = at(u);
+        const r = document.createRange();
+        r.setStart(n, o);
+        r.setEnd(n, Math.min(n.length, o + w));
+        return [...r.getClientRects()].filter((q) => q.width > 0)[0] || r.getBoundingClientRect();
+    };
+    const text = box.textContent;
+    // the last character may be a surrogate pair: measure both of its units
+    const low = b >= 2 && text.charCodeAt(b - 1) >= 0xDC00 && text.charCodeAt(b - 1) <= 0xDFFF;
+    const lastStart = low ? b - 2 : b - 1;
+    const f = rect(a, 1), l = rect(lastStart, b - lastStart);
+    return {x1: f.left + 1, y1: (f.top + f.bottom) / 2, x2: l.right - 1, y2: (l.top + l.bottom) / 2};
+}"""
+
+
+def select_span(page, text: str, start: int, end: int) -> None:
+    """Select code points [start, end) of the shown narrative by dragging the mouse."""
+    span = [utf16(text, start), utf16(text, end)]
+    boxes = page.evaluate(_MEASURE, span)
+    scroll_into_view(page, boxes["y1"], boxes["y2"])
+    boxes = page.evaluate(_MEASURE, span)
+    page.mouse.move(boxes["x1"], boxes["y1"])
+    page.mouse.down()
+    page.mouse.move((boxes["x1"] + boxes["x2"]) / 2, (boxes["y1"] + boxes["y2"]) / 2, steps=3)
+    page.mouse.move(boxes["x2"], boxes["y2"], steps=3)
+    page.mouse.up()
+
+
+def scroll_into_view(page, y1: float, y2: float) -> None:
+    """Scroll the widget's text box so that both points are visible."""
+    page.evaluate(
+        """([y1, y2]) => {
+            const scroller = document.querySelector('.wb-scroll');
+            const r = scroller.getBoundingClientRect();
+            if (y1 < r.top + 10 || y2 > r.bottom - 10) scroller.scrollTop += y1 - r.top - 40;
+            scroller.scrollIntoView({block: 'nearest'});
+        }""",
+        [y1, y2])
+    page.wait_for_timeout(50)
+
+
+def read_events(project: Path, coder: str, kind: str = "codings") -> list[dict]:
+    from urllib.parse import quote
+
+    path = project / "events" / kind / (quote(coder, safe=" @+,=()[]{}'!~-_") + ".jsonl")
+    if not path.exists():
+        return []
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def wait_for_event(project: Path, coder: str, predicate, kind: str = "codings", timeout: float = 10.0) -> dict:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        for event in read_events(project, coder, kind):
+            if predicate(event):
+                return event
+        time.sleep(0.05)
+    raise AssertionError(f"no matching {kind} event for {coder!r} within {timeout}s; "
+                         f"events: {read_events(project, coder, kind)[-5:]}")
+
+
+def shot(page, name: str, locator=None) -> Path:
+    """Save what the page shows (scrolled to *locator*'s top) in test-artifacts/."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    if locator is not None:
+        locator.evaluate("e => e.scrollIntoView({block: 'start'})")
+    page.screenshot(path=str(path))
+    return path
+
+
+def copy_project(source: Path, lab: Lab, name: str) -> Path:
+    target = lab.root / name
+    shutil.copytree(source, target, ignore=shutil.ignore_patterns(".locks", "*.tmp"))
+    return target
+
+
+def run_in_kernel(page, code: str) -> str:
+    """Execute *code* in the open notebook's kernel (not in a cell); returns the reply status."""
+    return page.evaluate(
+        """async (code) => {
+            const kernel = jupyterapp.shell.currentWidget.sessionContext.session.kernel;
+            const reply = await kernel.requestExecute({code, store_history: false}).done;
+            return reply.content.status;
+        }""",
+        code)
