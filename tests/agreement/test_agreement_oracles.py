@@ -150,3 +150,11 @@ def test_gwet_family_matches_direct_formulas(seed):
         assert gwet_ac1(data) == pytest.approx((pa - pe1) / (1 - pe1))
         pe = np.sum(pi**2)
         assert scott_pi(data) == pytest.approx((pa - pe) / (1 - pe))
+
+
+@pytest.mark.parametrize("level", LEVELS)
+def test_einsum_and_blas_coincidences_agree(level, monkeypatch):
+    data = random_reliability(5, m=6, n=300, v=7)
+    small = krippendorff_alpha(data, level)
+    monkeypatch.setattr(measures, "_EINSUM_MAX_VALUES", 0)  # force the BLAS product
+    assert krippendorff_alpha(data, level) == pytest.approx(small, rel=1e-12)

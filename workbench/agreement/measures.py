@@ -67,6 +67,8 @@ _DENSE_MAX_VALUES = 2048
 _RATIO_MAX_VALUES = 5000
 # Units x values cells of the per-unit count matrix held at once (float64: 32 MB).
 _CHUNK_CELLS = 1 << 22
+# Up to this many values N^T D N is summed by einsum's loop rather than BLAS.
+_EINSUM_MAX_VALUES = 64
 
 
 class AgreementError(WorkbenchError, ValueError):
@@ -188,16 +190,16 @@ def _pairable(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 def _unit_value_counts(codes: np.ndarray, n_values: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Sparse per-unit value counts: arrays (unit, value, count) over present pairs."""
     m, n_units = codes.shape
-    valid = codes >= 0
-    unit_of = np.broadcast_to(np.arange(n_units, dtype=np.int64), codes.shape)[valid]
-    keys = unit_of * n_values + codes[valid]
-    if n_units * n_values <= (1 << 25):
-        counts = np.bincount(keys, minlength=n_units * n_values)
-        nz = np.flatnonzero(counts)
-        cnt = counts[nz]
+    width = n_values + 1  # one extra column collects the missing values, then is dropped
+    keys = np.where(codes < 0, n_values, codes) + (np.arange(n_units, dtype=np.int64) * width)
+    if n_units * width <= (1 << 25):
+        counts = np.bincount(keys.ravel(), minlength=n_units * width).reshape(n_units, width)
+        unit, value = np.nonzero(counts[:, :n_values])
+        cnt = counts[unit, value]
     else:
-        nz, cnt = np.unique(keys, return_counts=True)
-    return nz // n_values, nz % n_values, cnt.astype(np.float64)
+        nz, cnt = np.unique(keys[codes >= 0], return_counts=True)
+        unit, value = nz // width, nz % width
+    return unit, value, cnt.astype(np.float64)
 
 
 def _coincidences(codes: np.ndarray, m_u: np.ndarray, n_values: int) -> np.ndarray:
@@ -207,20 +209,26 @@ def _coincidences(codes: np.ndarray, m_u: np.ndarray, n_values: int) -> np.ndarr
     with ``N`` the units x values count matrix and ``D = diag(1 / (m_u - 1))``. ``N`` is
     built in chunks of units so that it never holds more than ``_CHUNK_CELLS`` cells.
     """
-    m, n_units = codes.shape
+    n_units = codes.shape[1]
+    by_unit = np.ascontiguousarray(codes.T)  # units x coders, so chunks are contiguous
     w = 1.0 / (m_u - 1.0)
+    width = n_values + 1  # an extra column collects the missing values, then is dropped
     o = np.zeros((n_values, n_values))
     self_pairs = np.zeros(n_values)
-    step = max(1, _CHUNK_CELLS // max(n_values, 1))
+    step = max(1, _CHUNK_CELLS // width)
     for lo in range(0, n_units, step):  # chunks of units, not single units
-        sub = codes[:, lo : lo + step]
-        k = sub.shape[1]
-        valid = sub >= 0
-        col = np.broadcast_to(np.arange(k, dtype=np.int64), sub.shape)[valid]
-        counts = np.bincount(col * n_values + sub[valid], minlength=k * n_values)
-        n = counts.reshape(k, n_values).astype(np.float64)
+        sub = by_unit[lo : lo + step]
+        k = len(sub)
+        keys = np.where(sub < 0, n_values, sub) + (np.arange(k, dtype=np.int64) * width)[:, None]
+        counts = np.bincount(keys.ravel(), minlength=k * width).reshape(k, width)
+        n = counts[:, :n_values].astype(np.float64)
         wn = n * w[lo : lo + k, None]
-        o += wn.T @ n
+        if n_values <= _EINSUM_MAX_VALUES:
+            # a plain C loop: as fast as BLAS for few values, and unlike multi-threaded
+            # BLAS not slowed down many times over when the other cores are busy
+            o += np.einsum("ui,uj->ij", wn, n)
+        else:
+            o += wn.T @ n
         self_pairs += wn.sum(axis=0)
     o[np.diag_indices(n_values)] -= self_pairs
     return o
