@@ -310,19 +310,30 @@ def _pair_chunks(group: np.ndarray, start: np.ndarray, end: np.ndarray, reach: i
     keys finds, for every i, the first coding out of reach; the pairs between are enumerated
     with vectorised repeat/arange, never by testing all pairs.
     """
-    n = len(start)
-    if n < 2:
+    if len(start) < 2:
         return
     stride = int(end.max()) + reach + 1  # keeps groups apart on one number line
     key = group.astype(np.int64) * stride + start
     right = np.searchsorted(key, group.astype(np.int64) * stride + end + reach, side="left")
+    yield from _expand(right, max_pairs)
+
+
+def _group_pairs(group: np.ndarray, max_pairs: int = 4_000_000):
+    """Every (i, j), i < j, within runs of equal values of the sorted array *group*."""
+    if len(group) < 2:
+        return
+    yield from _expand(np.searchsorted(group, group, side="right"), max_pairs)
+
+
+def _expand(right: np.ndarray, max_pairs: int):
+    """Yield (i, j) for i < j < right[i], at most about *max_pairs* at a time."""
+    n = len(right)
     after = right - np.arange(n) - 1
     cum = np.cumsum(after)
     total = int(cum[-1])
     lo, done = 0, 0
     while lo < n and done < total:
-        hi = int(np.searchsorted(cum, done + max_pairs, side="right"))
-        hi = max(hi, lo + 1)
+        hi = max(int(np.searchsorted(cum, done + max_pairs, side="right")), lo + 1)
         counts = after[lo:hi]
         size = int(counts.sum())
         if size:
@@ -420,37 +431,47 @@ def cooccurrence(p: "Project", within: int = 0, coder: str | Iterable[str] | Non
         else:
             pair_counts += np.bincount(pair, minlength=squared)
     met = _distinct(np.concatenate(met_keys), n_units * squared) if met_keys else np.array([], dtype=np.int64)
-    used = _distinct(unit * n_codes + code_idx, n_units * n_codes)  # (unit, code) combinations in use
+    used = _distinct(unit * n_codes + code_idx, n_units * n_codes)  # (unit, code) in use, sorted by unit
+    used_unit, used_code = used // n_codes, used % n_codes
+    # readings that use both codes of a pair (whether or not the codes meet there): R_A ∩ R_B
+    shared_keys = []
+    for i, j in _group_pairs(used_unit):
+        pair = used_code[i] * n_codes + used_code[j]  # used_code ascends within a unit: a < b
+        shared_keys.append(used_unit[i] * squared + pair if per_narrative else pair)
 
     if not per_narrative:
         both = np.bincount(met % squared, minlength=squared)
-        readers = np.bincount(used % n_codes, minlength=n_codes)
+        readers = np.bincount(used_code, minlength=n_codes)
+        shared = np.zeros(squared, dtype=np.int64)
+        for keys in shared_keys:
+            shared += np.bincount(keys, minlength=squared)
         hit = np.flatnonzero(pair_counts)
         a, b = hit // n_codes, hit % n_codes
-        union = readers[a] + readers[b] - both[hit]
+        union = readers[a] + readers[b] - shared[hit]
         out = pd.DataFrame({"code_a": names[a], "code_b": names[b], "count": pair_counts[hit],
                             "jaccard": both[hit] / union})
         return out.sort_values(["count", "code_a", "code_b"], ascending=[False, True, True],
                                kind="stable").reset_index(drop=True)
 
-    # per narrative: counts per (narrative, pair); readings are that narrative's coders
+    # per narrative: counts per (narrative, pair); the readings are that narrative's coders
     n_narr = len(narr_names)
-    keys, counts = _tally(np.concatenate(narr_pair_keys), n_narr * squared) if narr_pair_keys \
-        else (np.array([], dtype=np.int64), np.array([], dtype=np.int64))
-    narr_of_unit = np.zeros(int(unit.max()) + 1, dtype=np.int64)
+    empty = np.array([], dtype=np.int64)
+    keys, counts = _tally(np.concatenate(narr_pair_keys), n_narr * squared) if narr_pair_keys else (empty, empty)
+    narr_of_unit = np.zeros(n_units, dtype=np.int64)
     narr_of_unit[unit] = unit_narr
-    met_narr = narr_of_unit[met // squared] * squared + met % squared
-    both_keys, both_n = _tally(met_narr, n_narr * squared)
-    used_narr = narr_of_unit[used // n_codes] * n_codes + used % n_codes
-    use_keys, use_n = _tally(used_narr, n_narr * n_codes)
-    narr = keys // squared
-    pair = keys % squared
+    both_keys, both_n = _tally(narr_of_unit[met // squared] * squared + met % squared, n_narr * squared)
+    use_keys, use_n = _tally(narr_of_unit[used_unit] * n_codes + used_code, n_narr * n_codes)
+    shared_all = np.concatenate(shared_keys) if shared_keys else empty
+    shared_keys_n, shared_n = _tally(narr_of_unit[shared_all // squared] * squared + shared_all % squared,
+                                     n_narr * squared)
+    narr, pair = keys // squared, keys % squared
     a, b = pair // n_codes, pair % n_codes
     both = both_n[np.searchsorted(both_keys, keys)]
+    shared = shared_n[np.searchsorted(shared_keys_n, keys)]
     reads_a = use_n[np.searchsorted(use_keys, narr * n_codes + a)]
     reads_b = use_n[np.searchsorted(use_keys, narr * n_codes + b)]
     out = pd.DataFrame({"narrative_id": np.asarray(narr_names, dtype=object)[narr], "code_a": names[a],
-                        "code_b": names[b], "count": counts, "jaccard": both / (reads_a + reads_b - both)})
+                        "code_b": names[b], "count": counts, "jaccard": both / (reads_a + reads_b - shared)})
     return out.sort_values(["narrative_id", "count", "code_a", "code_b"], ascending=[True, False, True, True],
                            kind="stable").reset_index(drop=True)
 
