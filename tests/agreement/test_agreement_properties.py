@@ -231,3 +231,18 @@ def test_weighted_kappa_uses_category_positions():
         cohen_kappa(a, b, "linear", categories=[1, 2, 2.5, 3])
     )
     assert cohen_kappa(a, b) == pytest.approx(cohen_kappa(b, a))
+
+
+def test_docstring_examples_run():
+    import doctest
+
+    import workbench.agreement.measures as measures
+    import workbench.agreement.unitizing as unitizing
+    from workbench.agreement.project import text_units
+
+    for module in (measures, unitizing):
+        result = doctest.testmod(module)
+        assert result.failed == 0 and result.attempted > 0
+    finder = doctest.DocTestFinder()
+    for test in finder.find(text_units):
+        assert doctest.DocTestRunner().run(test).failed == 0
