@@ -434,7 +434,7 @@ def story_strip(p: "Project", nid: str, coders: str | Iterable[str] | None = Non
     row = bands["coder"].map(row_of).to_numpy(dtype=float)
     gap = 0.12
     height = (1 - 2 * gap) / n_lanes
-    bands = bands.assign(y=row + gap + lanes * height, y2=row + gap + (lanes + 1) * height - 0.02)
+    bands = bands.assign(lane=lanes, y=row + gap + lanes * height, y2=row + gap + (lanes + 1) * height - 0.02)
     bands = _check_rows(bands, "story_strip")
     present = set(bands["code"])
     order = [c for c in analysis._code_order(p, present) if c in present]
