@@ -7,11 +7,17 @@ import os
 import secrets
 import shutil
 import socket
+import subprocess
+import sys
 import time
+import urllib.request
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
 ARTIFACTS = REPO / "test-artifacts"
+CHROMIUM = Path(os.environ.get("WORKBENCH_CHROMIUM", "/usr/bin/chromium"))
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
 
 
 def free_port() -> int:
@@ -32,8 +38,6 @@ class Lab:
         return f"{self.url}/lab/workspaces/ws-{secrets.token_hex(4)}/tree/{name}?token={self.token}"
 
     def api(self, method: str, path: str) -> object:
-        import urllib.request
-
         request = urllib.request.Request(f"{self.url}{path}", method=method,
                                          headers={"Authorization": f"token {self.token}"})
         with urllib.request.urlopen(request, timeout=10) as response:
@@ -57,6 +61,57 @@ class Lab:
         path = self.root / name
         path.write_text(json.dumps(nb), encoding="utf-8")
         return path
+
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+
+
+def start_lab(base: Path) -> Lab:
+    """Start JupyterLab on 127.0.0.1 (random port and token) with throw-away settings under *base*."""
+    root = base / "root"
+    root.mkdir()
+    env = dict(os.environ)
+    for name in ("JUPYTER_CONFIG_DIR", "JUPYTER_RUNTIME_DIR", "JUPYTERLAB_SETTINGS_DIR", "JUPYTERLAB_WORKSPACES_DIR"):
+        folder = base / name.lower()
+        folder.mkdir()
+        env[name] = str(folder)
+    settings = Path(env["JUPYTERLAB_SETTINGS_DIR"]) / "@jupyterlab" / "apputils-extension"
+    settings.mkdir(parents=True)
+    # or the news popup covers the page
+    (settings / "notification.jupyterlab-settings").write_text('{"fetchNews": "false"}', encoding="utf-8")
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH", "")]))
+    port, token = free_port(), secrets.token_hex(16)
+    log = base / "lab.log"
+    with open(log, "wb") as out:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "jupyterlab", "--no-browser", "--ip=127.0.0.1", f"--port={port}", "--allow-root",
+             f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root}",
+             "--LabApp.expose_app_in_browser=True", "--LabApp.news_url=None",
+             "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"],
+            env=env, stdout=out, stderr=subprocess.STDOUT, cwd=root)
+    server = Lab(root, port, token, process, log)
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            with urllib.request.urlopen(f"{server.url}/api/status?token={token}", timeout=2) as response:
+                if response.status == 200:
+                    return server
+        except OSError:
+            pass
+        if process.poll() is not None or time.monotonic() > deadline:
+            process.kill()
+            raise RuntimeError(f"JupyterLab did not start; its log:\n{log.read_text(errors='replace')[-3000:]}")
+        time.sleep(0.25)
+
+
+def launch_chromium(playwright):
+    """Debian's Chromium (never a downloaded one), headless."""
+    return playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
 
 
 # ---------------------------------------------------------------------- driving the notebook

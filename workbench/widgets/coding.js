@@ -27,6 +27,7 @@ class CodingView {
   constructor(model, el) {
     this.model = model;
     this.el = el;
+    this.bornAt = performance.now();
     this.viewId = `${Date.now().toString(36)}-${++viewCounter}`;
     this.reqSeq = 0;
     this.replies = new Map();
@@ -82,7 +83,12 @@ class CodingView {
     const observer = new ResizeObserver(relayout);
     observer.observe(this.page);
     this.cleanups.push(() => observer.disconnect());
-    if (document.fonts && document.fonts.ready) document.fonts.ready.then(() => this.layoutAll());
+    if (document.fonts && document.fonts.ready) {
+      // a web font arriving late moves the lines: draw again only if it did
+      document.fonts.ready.then(() => {
+        if (this.textEl.offsetHeight !== this.layoutHeight) this.layoutAll();
+      });
+    }
 
     const timer = setInterval(() => {
       if (document.visibilityState === "hidden") return;
@@ -608,6 +614,7 @@ class CodingView {
     }
     const origin = this.page.getBoundingClientRect();
     const m = this.metrics();
+    this.layoutHeight = this.textEl.offsetHeight;
     // read everything first, then write: interleaving would force a layout per coding
     const geos = [...this.shown.values()].map((c) => this.geometry(c, origin));
     geos.sort((a, b) => a.c.start - b.c.start || b.c.end - a.c.end);
@@ -639,6 +646,15 @@ class CodingView {
     this.hlLayer.append(frag);
     this.renderSelection();
     this.markSelected();
+    if (!this.drawnOnce) {
+      // "wb-first-render" in the browser's performance timeline: view created -> text and highlights painted
+      this.drawnOnce = true;
+      const start = this.bornAt;
+      const highlights = geos.length;
+      requestAnimationFrame(() => setTimeout(() => {
+        performance.measure("wb-first-render", { start, end: performance.now(), detail: { highlights } });
+      }, 0));
+    }
   }
 
   updateHighlights() {

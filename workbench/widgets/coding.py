@@ -193,7 +193,7 @@ class CodingWidget(anywidget.AnyWidget):
         else:
             at = frame["created_at"].dt.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
             # pandas 3 stores a missing note as NaN, which JSON cannot carry
-            notes = [_cell_text(n) or None for n in frame["note"]]
+            notes = frame["note"].astype(object).where(frame["note"].notna() & (frame["note"] != ""), None).tolist()
             self._all_rows = [
                 {"id": str(cid), "start": int(s), "end": int(e), "code": str(code), "coder": str(coder),
                  "at": str(when), "note": note, "mine": coder == self.coder}
