@@ -155,6 +155,14 @@ def _check_rows(frame: pd.DataFrame, what: str) -> pd.DataFrame:
     return frame
 
 
+def _time_axis(times: pd.Series):
+    """A time axis labelled for its span: clock times within a day, dates beyond."""
+    span = (times.max() - times.min()) if len(times) else pd.Timedelta(0)
+    fmt = "%H:%M:%S" if span < pd.Timedelta(minutes=10) else "%d %b %H:%M" if span < pd.Timedelta(days=2) \
+        else "%Y-%m-%d"
+    return _alt().Axis(format=fmt, labelAngle=-30, labelOverlap=True)
+
+
 def _label(by: str) -> str:
     return {"narrative": "Narrative", "narrative_id": "Narrative", "coder": "Coder"}.get(by, by.replace("_", " ").capitalize())
 
@@ -480,7 +488,7 @@ def codebook_timeline(p: "Project") -> "alt.Chart":
     chart = alt.Chart(data, title=alt.Title("How the codebook changed",
                                             subtitle="each mark is one change; hover for who and why"))
     return chart.mark_point(filled=True, size=120, opacity=0.85).encode(
-        x=alt.X("at:T", title="When"),
+        x=alt.X("at:T", title="When", axis=_time_axis(data["at"])),
         y=alt.Y("event:N", sort=events, title="Change"),
         color=alt.Color("color:N", scale=None, legend=None),
         shape=alt.Shape("event:N", sort=events, legend=alt.Legend(title="Change")),
@@ -531,7 +539,7 @@ def memo_timeline(p: "Project", coder: str | Iterable[str] | None = None, kind: 
     data = data[["at", "coder", "kind", "title", "text", "about", "participants"]]
     chart = alt.Chart(data, title=title).mark_point(filled=True, size=110, opacity=0.85)
     return chart.encode(
-        x=alt.X("at:T", title="When"), y=alt.Y("coder:N", title="Coder"), color=color,
+        x=alt.X("at:T", title="When", axis=_time_axis(data["at"])), y=alt.Y("coder:N", title="Coder"), color=color,
         shape=alt.Shape("kind:N", scale=alt.Scale(domain=kinds), legend=None),
         tooltip=[alt.Tooltip("at:T", format="%Y-%m-%d %H:%M", title="when"), "coder:N", "kind:N", "title:N",
                  "about:N", "participants:N", alt.Tooltip("text:N", title="memo")],
