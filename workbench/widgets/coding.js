@@ -11,7 +11,7 @@ const TICK_TIMEOUT_MS = 7000; // the kernel's watcher says "tick" every 3 s
 const LABEL_H = 18; // px, one margin label
 const UNDERLINE_LANES = 3; // stacked underlines below a line before they share the last lane
 const UNDERLINE_STEP = 3; // px between stacked underlines
-const STRIPE_LANES = 6; // margin stripes side by side
+const STRIPE_LANES = 4; // margin stripes side by side
 const STRIPE_STEP = 5; // px between margin stripes
 const BULK_CHANGE = 40; // more changes than this and the whole layer is redrawn
 const SPACE = /\s/;
@@ -819,12 +819,12 @@ class CodingView {
     }
     const swatch = h("span", { class: "wb-swatch", "aria-hidden": "true" });
     swatch.style.setProperty("--wb-c", this.colorOf(c.code));
+    const fact = (label, ...value) => h("div", { class: "wb-fact" }, h("dt", { text: label }), h("dd", ...value));
     parts.push(h("dl", { class: "wb-facts" },
-      h("dt", { text: "Code" }), h("dd", { "data-wb": "detail-code" }, swatch, c.code),
-      h("dt", { text: "Coder" }), h("dd", { "data-wb": "detail-coder", text: c.coder }),
-      h("dt", { text: "When" }), h("dd", { "data-wb": "detail-time", text: formatTime(c.at) }),
-      h("dt", { text: "Passage" }), h("dd", { class: "wb-passage", "data-wb": "detail-passage",
-        text: `“${this.passage(c.start, c.end)}”` })));
+      fact("Code", { "data-wb": "detail-code" }, swatch, c.code),
+      fact("Coder", { "data-wb": "detail-coder", text: c.coder }),
+      fact("When", { "data-wb": "detail-time", text: formatTime(c.at) }),
+      fact("Passage", { class: "wb-passage", "data-wb": "detail-passage", text: `“${this.passage(c.start, c.end)}”` })));
     this.noteInput = null;
     if (c.mine) {
       this.noteInput = h("textarea", { "data-wb": "note-input", rows: "2", "aria-label": "Note on this coding",

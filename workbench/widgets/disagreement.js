@@ -1,0 +1,680 @@
+// The disagreement explorer's front end (anywidget ES module; shared.js is inlined by the Python side).
+//
+// The narrative's text is one Text node in [data-wb="dx-text"]; nothing a person or a file wrote
+// is ever parsed as HTML. Coders' codings are bars in lanes to the left of the text (one lane per
+// coder, bars spanning the lines they cover); the stretches where coders differ are boxes drawn
+// in a layer behind the text. Offsets on the wire are Python code points (OffsetMap converts).
+import { h, clear, guardShortcuts, OffsetMap, readableColor, formatTime, lineBoxes, freeLane, perFrame } from "./shared.js";
+
+const SUB_W = 8; // px per bar within a coder's lane (a coder's overlapping codings sit side by side)
+const LANE_GAP = 8; // px between lanes
+const KIND_NOTES = {
+  "boundaries differ": "Everyone used this code on this passage, but they cut it differently.",
+  "different codes": "Some coders gave this stretch another code instead.",
+  "only some coded": "Some coders gave this stretch no code of this kind.",
+};
+
+let viewCounter = 0;
+
+class ExplorerView {
+  constructor(model, el) {
+    this.model = model;
+    this.el = el;
+    this.viewId = `${Date.now().toString(36)}-${++viewCounter}`;
+    this.reqSeq = 0;
+    this.replies = new Map();
+    this.text = "";
+    this.docId = null;
+    this.map = new OffsetMap("");
+    this.sel = null; // text selected by the reader {start, end} (code points), for a group reading
+    this.lastCurrent = null; // the disagreement the side panels were last filled for
+    this.dirty = new Set();
+    this.flushQueued = false;
+    this.cleanups = [];
+    this.build();
+    this.listen();
+    for (const key of ["project_name", "coder", "narratives", "codes", "code", "doc", "lanes", "items", "position",
+      "memos", "people", "groups", "notice"]) this.dirty.add(key);
+    this.flush();
+  }
+
+  // ------------------------------------------------------------------ wiring
+  listen() {
+    const keys = ["coder", "project_name", "narratives", "codes", "code", "compared", "doc", "lanes", "items", "total",
+      "position", "memos", "people", "groups", "notice"];
+    for (const key of keys) {
+      const handler = () => this.markDirty(key);
+      this.model.on(`change:${key}`, handler);
+      this.cleanups.push(() => this.model.off(`change:${key}`, handler));
+    }
+    const onMsg = (msg) => this.onMessage(msg);
+    this.model.on("msg:custom", onMsg);
+    this.cleanups.push(() => this.model.off("msg:custom", onMsg));
+    const relayout = perFrame(() => {
+      if (this.page.clientWidth !== this.layoutWidth) this.layout();
+    });
+    const observer = new ResizeObserver(relayout);
+    observer.observe(this.page);
+    this.cleanups.push(() => observer.disconnect());
+    if (document.fonts && document.fonts.ready) document.fonts.ready.then(() => this.layout());
+  }
+
+  destroy() {
+    for (const cleanup of this.cleanups) cleanup();
+    this.cleanups = [];
+    this.root.remove();
+  }
+
+  markDirty(key) {
+    this.dirty.add(key);
+    if (this.flushQueued) return;
+    this.flushQueued = true;
+    queueMicrotask(() => {
+      this.flushQueued = false;
+      this.flush();
+    });
+  }
+
+  flush() {
+    const d = this.dirty;
+    this.dirty = new Set();
+    if (d.has("project_name") || d.has("coder")) this.renderHeader();
+    if (d.has("narratives") || d.has("doc")) this.renderNarrativeSelect();
+    if (d.has("codes") || d.has("code")) this.renderCodeSelect();
+    if (d.has("doc")) this.renderDoc();
+    if (d.has("people") || d.has("groups") || d.has("position") || d.has("items")) this.renderForms();
+    if (d.has("doc") || d.has("lanes") || d.has("items") || d.has("position") || d.has("codes")) this.layout();
+    if (d.has("position") || d.has("total") || d.has("items") || d.has("notice")) this.renderNav();
+    if (d.has("position") || d.has("items") || d.has("doc") || d.has("codes")) this.renderDetail();
+    if (d.has("memos") || d.has("position") || d.has("items")) this.renderMemos();
+  }
+
+  request(type, payload, done) {
+    const req = `${this.viewId}:${++this.reqSeq}`;
+    if (done) this.replies.set(req, done);
+    this.model.send({ type, req, ...payload });
+    return req;
+  }
+
+  onMessage(msg) {
+    if (!msg || typeof msg !== "object") return;
+    if (msg.type === "reply") {
+      if (!msg.ok) this.showError(msg.error || "The kernel refused the request.");
+      const done = this.replies.get(msg.req);
+      if (!done) return;
+      this.replies.delete(msg.req);
+      done(msg);
+    } else if (msg.type === "error") {
+      this.showError(msg.error);
+    }
+  }
+
+  // ------------------------------------------------------------------ skeleton
+  build() {
+    this.root = h("div", { class: "wb-dx", "data-wb": "disagreement-explorer", tabindex: "-1" });
+    this.cleanups.push(guardShortcuts(this.root));
+
+    this.projectEl = h("span", { class: "wb-dx-project" });
+    this.coderEl = h("span", { class: "wb-dx-muted" });
+    this.narrativeSel = h("select", { "data-wb": "dx-narrative", "aria-label": "Narrative",
+      onchange: () => this.request("show", { narrative: this.narrativeSel.value }) });
+    this.codeSel = h("select", { "data-wb": "dx-code", "aria-label": "Code",
+      onchange: () => this.request("filter", { code: this.codeSel.value }) });
+    this.statusEl = h("span", { class: "wb-dx-status", role: "status", "aria-live": "polite", "data-wb": "dx-status" });
+    const head = h("div", { class: "wb-dx-head" },
+      h("div", { class: "wb-dx-who" }, this.projectEl, this.coderEl),
+      h("label", { class: "wb-dx-pick" }, h("span", { text: "Narrative" }), this.narrativeSel),
+      h("label", { class: "wb-dx-pick" }, h("span", { text: "Code" }), this.codeSel),
+      h("button", { type: "button", class: "wb-dx-btn wb-dx-quiet", "data-wb": "dx-refresh", text: "Refresh",
+        title: "Pick up what others wrote since", onclick: () => this.request("refresh", {}, (r) => {
+          if (r.ok) this.setStatus("Up to date.");
+        }) }),
+      this.statusEl);
+
+    this.errorText = h("span", { "data-wb": "dx-error-text" });
+    this.errorEl = h("div", { class: "wb-dx-error", role: "alert", "data-wb": "dx-error", hidden: true },
+      h("span", { class: "wb-dx-error-icon", "aria-hidden": "true", text: "!" }), this.errorText,
+      h("button", { type: "button", class: "wb-dx-dismiss", "aria-label": "Dismiss this message", text: "✕",
+        onclick: () => this.hideError() }));
+
+    this.noticeEl = h("p", { class: "wb-dx-notice", "data-wb": "dx-notice", hidden: true });
+    this.prevBtn = h("button", { type: "button", class: "wb-dx-btn", "data-wb": "dx-prev",
+      "aria-keyshortcuts": "[", title: "Previous disagreement ( [ or p )", onclick: () => this.step(-1) },
+    "◀ Previous");
+    this.nextBtn = h("button", { type: "button", class: "wb-dx-btn", "data-wb": "dx-next",
+      "aria-keyshortcuts": "]", title: "Next disagreement ( ] or n )", onclick: () => this.step(1) },
+    "Next ▶");
+    this.positionEl = h("span", { class: "wb-dx-position", "data-wb": "dx-position", "aria-live": "polite" });
+    const nav = h("div", { class: "wb-dx-nav", role: "group", "aria-label": "Move between disagreements" },
+      this.prevBtn, this.positionEl, this.nextBtn,
+      h("span", { class: "wb-dx-hint" }, h("kbd", { text: "]" }), " next · ", h("kbd", { text: "[" }),
+        " previous · ", h("kbd", { text: "m" }), " memo · click a marked stretch to open it"));
+
+    this.titleEl = h("h2", { class: "wb-dx-title", "data-wb": "dx-title" });
+    this.metaEl = h("p", { class: "wb-dx-muted wb-dx-meta" });
+    this.consentEl = h("p", { class: "wb-dx-consent", hidden: true,
+      text: "Restricted consent: this story may be coded, analysed and counted, but never quoted." });
+    this.laneHead = h("div", { class: "wb-dx-lanehead", "data-wb": "dx-lane-heads" });
+    this.textEl = h("div", { class: "wb-dx-text", "data-wb": "dx-text", tabindex: "0", translate: "no",
+      "aria-label": "Narrative text. Marked stretches are where the coders differ." });
+    this.markLayer = h("div", { class: "wb-dx-marks", "data-wb": "dx-marks", "aria-hidden": "true" });
+    this.laneLayer = h("div", { class: "wb-dx-lanes", "data-wb": "dx-lanes" });
+    this.page = h("div", { class: "wb-dx-page" }, this.laneLayer, this.markLayer, this.textEl);
+    this.scroller = h("div", { class: "wb-dx-scroll" }, this.page);
+    this.legendEl = h("p", { class: "wb-dx-legend wb-dx-muted" },
+      h("span", { class: "wb-dx-key wb-dx-key-boundaries" }), " boundaries differ ",
+      h("span", { class: "wb-dx-key wb-dx-key-different" }), " different codes ",
+      h("span", { class: "wb-dx-key wb-dx-key-only" }), " only some coded");
+    const reader = h("section", { class: "wb-dx-reader", "aria-label": "Narrative and coders' lanes" },
+      this.titleEl, this.metaEl, this.consentEl, this.legendEl, this.laneHead, this.scroller);
+
+    const side = h("aside", { class: "wb-dx-side" }, this.buildDetail(), this.buildDialogue(), this.buildGroup(),
+      this.buildMemoList());
+    this.root.append(head, this.errorEl, this.noticeEl, nav, h("div", { class: "wb-dx-main" }, reader, side));
+    this.el.append(this.root);
+
+    this.root.addEventListener("keydown", (e) => this.onKeydown(e));
+    this.textEl.addEventListener("mouseup", (e) => {
+      if (e.button === 0) requestAnimationFrame(() => this.onTextMouseUp(e));
+    });
+    this.laneLayer.addEventListener("click", (e) => {
+      const bar = e.target.closest('[data-wb="dx-lane-span"]');
+      if (bar) this.openAt(Number(bar.getAttribute("data-start")), Number(bar.getAttribute("data-end")));
+    });
+  }
+
+  buildDetail() {
+    this.kindEl = h("span", { class: "wb-dx-badge", "data-wb": "dx-kind" });
+    this.kindNote = h("p", { class: "wb-dx-muted wb-dx-small", "data-wb": "dx-kind-note" });
+    this.detailCode = h("span", { class: "wb-dx-chip", "data-wb": "dx-detail-code" });
+    this.rangeEl = h("span", { class: "wb-dx-muted", "data-wb": "dx-range" });
+    this.passageEl = h("blockquote", { class: "wb-dx-passage", "data-wb": "dx-passage" });
+    this.withEl = h("dd", { "data-wb": "dx-with" });
+    this.withoutEl = h("dd", { "data-wb": "dx-without" });
+    this.othersEl = h("dd", { "data-wb": "dx-others" });
+    this.othersRow = [h("dt", { text: "Instead" }), this.othersEl];
+    this.detailFacts = h("dl", { class: "wb-dx-facts" },
+      h("dt", { text: "Coded by" }), this.withEl, h("dt", { text: "Not coded by" }), this.withoutEl, ...this.othersRow);
+    this.detailBody = h("div", {}, h("p", { class: "wb-dx-row" }, this.kindEl, this.detailCode, this.rangeEl),
+      this.kindNote, this.passageEl, this.detailFacts);
+    this.detailEmpty = h("p", { class: "wb-dx-muted", "data-wb": "dx-detail-empty" });
+    return h("section", { class: "wb-dx-panel", "data-wb": "dx-detail", "aria-label": "This disagreement" },
+      h("h3", { class: "wb-dx-h", text: "This disagreement" }), this.detailEmpty, this.detailBody);
+  }
+
+  buildDialogue() {
+    this.participantsEl = h("div", { class: "wb-dx-people", "data-wb": "dx-participants" });
+    this.extraPeople = h("input", { type: "text", "data-wb": "dx-participant-extra", autocomplete: "off",
+      placeholder: "e.g. Sam (facilitator), Jo", "aria-label": "Others who took part, separated by commas" });
+    this.memoTitle = h("input", { type: "text", "data-wb": "dx-memo-title", autocomplete: "off",
+      placeholder: "Title (optional)", "aria-label": "Memo title (optional)" });
+    this.memoText = h("textarea", { "data-wb": "dx-memo-text", rows: "4", "aria-label": "What was said",
+      placeholder: "What did each of you hear in this passage? What did you agree on, and what stays open?" });
+    this.memoText.addEventListener("keydown", (e) => {
+      if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) {
+        e.preventDefault();
+        this.saveMemo();
+      }
+    });
+    return h("section", { class: "wb-dx-panel wb-dx-form", "data-wb": "dx-dialogue", "aria-label": "Dialogue memo" },
+      h("h3", { class: "wb-dx-h", text: "Talk it through: a dialogue memo" }),
+      h("fieldset", { class: "wb-dx-fieldset" }, h("legend", { text: "Who took part" }), this.participantsEl,
+        h("label", {}, h("span", { text: "Others (comma-separated)" }), this.extraPeople)),
+      this.memoTitle, this.memoText,
+      h("button", { type: "button", class: "wb-dx-btn", "data-wb": "dx-memo-save", text: "Save dialogue memo",
+        onclick: () => this.saveMemo() }));
+  }
+
+  buildGroup() {
+    this.groupList = h("datalist", { id: `wb-dx-groups-${this.viewId}` });
+    this.groupName = h("input", { type: "text", "data-wb": "dx-group-name", autocomplete: "off", value: "group:",
+      list: this.groupList.id, "aria-label": "Group name, starting with group:", placeholder: "group:tuesday" });
+    this.groupExtent = h("select", { "data-wb": "dx-group-extent", "aria-label": "Passage the group agreed on" });
+    this.groupCode = h("select", { "data-wb": "dx-group-code", "aria-label": "Code of the group's reading" });
+    this.groupNote = h("input", { type: "text", "data-wb": "dx-group-note", autocomplete: "off",
+      placeholder: "Why (optional)", "aria-label": "Note on the group's reading (optional)" });
+    return h("section", { class: "wb-dx-panel wb-dx-form", "data-wb": "dx-group", "aria-label": "Group reading" },
+      h("h3", { class: "wb-dx-h", text: "Record the group's reading" }),
+      h("p", { class: "wb-dx-muted wb-dx-small",
+        text: "Saved under the group's own name, beside everyone's own codings, which stay as they are." }),
+      h("label", {}, h("span", { text: "Group" }), this.groupName, this.groupList),
+      h("label", {}, h("span", { text: "Passage" }), this.groupExtent),
+      h("label", {}, h("span", { text: "Code" }), this.groupCode),
+      this.groupNote,
+      h("button", { type: "button", class: "wb-dx-btn", "data-wb": "dx-group-save", text: "Record group reading",
+        onclick: () => this.saveGroup() }));
+  }
+
+  buildMemoList() {
+    this.memoList = h("ul", { class: "wb-dx-memos", "data-wb": "dx-memo-list" });
+    return h("section", { class: "wb-dx-panel", "aria-label": "Dialogue memos on this narrative" },
+      h("h3", { class: "wb-dx-h", text: "Dialogue memos on this narrative" }), this.memoList);
+  }
+
+  // ------------------------------------------------------------------ state helpers
+  current() {
+    const position = this.model.get("position");
+    return (this.model.get("items") || []).find((item) => item.index === position) || null;
+  }
+
+  colorOf(code) {
+    if (!this.colors) this.colors = new Map();
+    if (!this.colors.has(code)) {
+      const entry = (this.model.get("codes") || []).find((c) => c.name === code);
+      this.colors.set(code, readableColor(entry ? entry.color : "#757575"));
+    }
+    return this.colors.get(code);
+  }
+
+  // ------------------------------------------------------------------ header and nav
+  renderHeader() {
+    this.projectEl.textContent = this.model.get("project_name") || "";
+    this.coderEl.textContent = `exploring as ${this.model.get("coder") || ""}`;
+  }
+
+  renderNarrativeSelect() {
+    const doc = this.model.get("doc") || {};
+    const options = (this.model.get("narratives") || []).map((n) => h("option", { value: n.id,
+      text: `${n.title} (${n.count} disagreement${n.count === 1 ? "" : "s"})` }));
+    clear(this.narrativeSel).append(...options);
+    if (doc.id) this.narrativeSel.value = doc.id;
+  }
+
+  renderCodeSelect() {
+    this.colors = null;
+    const code = this.model.get("code") || "";
+    const names = (this.model.get("codes") || []).map((c) => c.name);
+    if (code && !names.includes(code)) names.push(code);
+    clear(this.codeSel).append(h("option", { value: "", text: "All codes" }),
+      ...names.map((name) => h("option", { value: name, text: name })));
+    this.codeSel.value = code;
+    const keep = this.groupCode.value;
+    clear(this.groupCode).append(...names.map((name) => h("option", { value: name, text: name })));
+    if (names.includes(keep)) this.groupCode.value = keep;
+  }
+
+  renderNav() {
+    const total = this.model.get("total") || 0;
+    const position = this.model.get("position");
+    const notice = this.model.get("notice") || "";
+    this.positionEl.textContent = total
+      ? (position >= 0 ? `Disagreement ${position + 1} of ${total}` : `${total} disagreement${total === 1 ? "" : "s"}: none selected`)
+      : "No disagreements";
+    this.prevBtn.disabled = !total;
+    this.nextBtn.disabled = !total;
+    this.noticeEl.textContent = notice;
+    this.noticeEl.hidden = !notice;
+  }
+
+  step(by) {
+    if (!(this.model.get("total") > 0)) {
+      this.showError(this.model.get("notice") || "There are no disagreements to step through.");
+      return;
+    }
+    this.request("step", { by }, (reply) => {
+      if (reply.ok) this.hideError();
+    });
+  }
+
+  go(index) {
+    this.request("go", { index });
+  }
+
+  // ------------------------------------------------------------------ the text, lanes and marks
+  renderDoc() {
+    const doc = this.model.get("doc") || {};
+    const text = typeof doc.text === "string" ? doc.text : "";
+    this.titleEl.textContent = doc.id ? doc.title : "No narrative";
+    this.metaEl.textContent = doc.narrator ? `told by ${doc.narrator}` : "";
+    this.consentEl.hidden = doc.consent !== "restricted";
+    if (doc.id === this.docId && text === this.text) return;
+    this.docId = doc.id || null;
+    this.text = text;
+    this.map = new OffsetMap(text);
+    this.sel = null;
+    clear(this.textEl).append(document.createTextNode(text));
+    this.scroller.scrollTop = 0;
+  }
+
+  range(start, end) {
+    const node = this.textEl.firstChild;
+    if (!node) return null;
+    const r = document.createRange();
+    r.setStart(node, Math.min(node.length, this.map.toUnits(start)));
+    r.setEnd(node, Math.min(node.length, this.map.toUnits(end)));
+    return r;
+  }
+
+  boxesOf(start, end, origin) {
+    const r = this.range(start, end);
+    return r ? lineBoxes(r.getClientRects(), origin) : [];
+  }
+
+  layout() {
+    const lanes = this.model.get("lanes") || [];
+    const items = this.model.get("items") || [];
+    const current = this.current();
+    // lane geometry first: it sets the text's left edge
+    const geometry = lanes.map((lane) => {
+      const spans = lane.spans.slice().sort((a, b) => a.start - b.start || b.end - a.end);
+      const active = [];
+      const placed = spans.map((span) => {
+        for (let i = active.length - 1; i >= 0; i--) if (active[i].end <= span.start) active.splice(i, 1);
+        const sub = freeLane(new Set(active.map((a) => a.sub)));
+        const item = { span, sub, end: span.end };
+        active.push(item);
+        return item;
+      });
+      const subs = Math.max(1, ...placed.map((p) => p.sub + 1));
+      return { lane, placed, width: subs * SUB_W + LANE_GAP };
+    });
+    let x = 0;
+    for (const g of geometry) {
+      g.x = x;
+      x += Math.max(g.width, 22);
+      g.width = Math.max(g.width, 22);
+    }
+    const lanesWidth = x;
+    this.page.style.setProperty("--wb-dx-lanes", `${lanesWidth}px`);
+    this.layoutWidth = this.page.clientWidth;
+
+    clear(this.laneHead).style.paddingLeft = "";
+    this.laneHead.style.width = `${lanesWidth}px`;
+    for (const g of geometry) {
+      this.laneHead.append(h("span", {
+        class: `wb-dx-lanename${g.lane.group ? " wb-dx-group" : ""}`, "data-wb": "dx-lane-head",
+        "data-coder": g.lane.coder, title: g.lane.group ? `${g.lane.coder} (a group's negotiated reading)` : g.lane.coder,
+        style: { left: `${g.x}px`, width: `${g.width}px` },
+      }, h("span", { class: "wb-dx-lanename-text", text: g.lane.coder })));
+    }
+
+    const origin = this.page.getBoundingClientRect();
+    const textLeft = this.textEl.getBoundingClientRect().left - origin.left;
+    clear(this.laneLayer);
+    clear(this.markLayer);
+    if (!this.text) return;
+    for (const g of geometry) {
+      this.laneLayer.append(h("div", { class: `wb-dx-lane${g.lane.group ? " wb-dx-group" : ""}`, "data-wb": "dx-lane",
+        "data-coder": g.lane.coder, style: { left: `${g.x}px`, width: `${g.width - 2}px` } }));
+    }
+    if (current) {
+      const boxes = this.boxesOf(current.start, current.end, origin);
+      if (boxes.length) {
+        const top = boxes[0].top;
+        const bottom = boxes[boxes.length - 1].bottom;
+        this.laneLayer.append(h("div", { class: "wb-dx-band", style: { top: `${top}px`, height: `${bottom - top}px`,
+          width: `${lanesWidth}px` } }));
+      }
+    }
+    for (const g of geometry) {
+      for (const { span, sub } of g.placed) {
+        const boxes = this.boxesOf(span.start, span.end, origin);
+        if (!boxes.length) continue;
+        const top = boxes[0].top;
+        const bottom = boxes[boxes.length - 1].bottom;
+        const hit = current && current.code === span.code && span.start < current.end && span.end > current.start;
+        const bar = h("div", {
+          class: `wb-dx-bar${g.lane.group ? " wb-dx-group" : ""}${hit ? " wb-dx-hit" : ""}`, "data-wb": "dx-lane-span",
+          "data-coder": g.lane.coder, "data-code": span.code, "data-start": span.start, "data-end": span.end,
+          "data-coding-id": span.id,
+          title: `${g.lane.coder}: ${span.code} (characters ${span.start}–${span.end})${span.note ? `\n${span.note}` : ""}`,
+          style: { left: `${g.x + sub * SUB_W + 2}px`, top: `${top + 2}px`, height: `${Math.max(4, bottom - top - 4)}px` },
+        });
+        bar.style.setProperty("--wb-c", this.colorOf(span.code));
+        this.laneLayer.append(bar);
+      }
+    }
+    for (const item of items) {
+      const isCurrent = current && item.index === current.index;
+      for (const box of this.boxesOf(item.start, item.end, origin)) {
+        const mark = h("div", {
+          class: `wb-dx-mark wb-dx-${item.kind.split(" ")[0]}${isCurrent ? " wb-dx-current" : ""}`, "data-wb": "dx-mark",
+          "data-index": item.index, "data-code": item.code, "data-current": isCurrent ? "true" : null,
+          style: { left: `${box.left}px`, top: `${box.top}px`, width: `${box.right - box.left}px`,
+            height: `${box.bottom - box.top}px` },
+        });
+        mark.style.setProperty("--wb-c", this.colorOf(item.code));
+        this.markLayer.append(mark);
+      }
+    }
+    void textLeft;
+    if (current && (!this.lastScrolled || this.lastScrolled !== `${this.docId}:${current.index}`)) {
+      this.lastScrolled = `${this.docId}:${current.index}`;
+      this.scrollTo(current);
+    }
+  }
+
+  scrollTo(item) {
+    const origin = this.page.getBoundingClientRect();
+    const boxes = this.boxesOf(item.start, item.end, origin);
+    if (!boxes.length) return;
+    const top = boxes[0].top;
+    const view = this.scroller.clientHeight;
+    const at = this.scroller.scrollTop;
+    if (top < at + 20 || boxes[boxes.length - 1].bottom > at + view - 20) {
+      this.scroller.scrollTop = Math.max(0, top - Math.min(80, view / 4));
+    }
+  }
+
+  offsetAt(node, offset) {
+    const r = document.createRange();
+    r.setStart(this.textEl, 0);
+    try {
+      r.setEnd(node, offset);
+    } catch (err) {
+      return null;
+    }
+    return this.map.toCodePoints(r.toString().length);
+  }
+
+  onTextMouseUp() {
+    const s = window.getSelection();
+    if (!s || !s.rangeCount || !this.textEl.contains(s.anchorNode)) return;
+    const a = this.offsetAt(s.anchorNode, s.anchorOffset);
+    const b = this.offsetAt(s.focusNode, s.focusOffset);
+    if (a === null || b === null) return;
+    if (a === b) {
+      this.openAt(a, a + 1);
+      return;
+    }
+    this.sel = { start: Math.min(a, b), end: Math.max(a, b) };
+    this.renderExtent();
+    this.groupExtent.value = "selection";
+    this.setStatus(`Selected characters ${this.sel.start}–${this.sel.end}: “The text you selected” is ready as the group's passage.`);
+  }
+
+  openAt(start, end) {
+    // the disagreement under the click; clicking again cycles through overlapping ones
+    const items = (this.model.get("items") || []).filter((i) => i.start < end && i.end > start);
+    if (!items.length) return;
+    const current = this.current();
+    const at = current ? items.findIndex((i) => i.index === current.index) : -1;
+    this.go(items[(at + 1) % items.length].index);
+  }
+
+  // ------------------------------------------------------------------ the side panels
+  renderDetail() {
+    const item = this.current();
+    this.detailBody.hidden = !item;
+    this.detailEmpty.hidden = Boolean(item);
+    const doc = this.model.get("doc") || {};
+    this.detailEmpty.textContent = (this.model.get("items") || []).length
+      ? "Choose a marked stretch, or press Next."
+      : `No disagreements in ${doc.id ? `“${doc.title}”` : "this narrative"}${this.model.get("code") ? " with this code" : ""}.`;
+    if (!item) return;
+    this.kindEl.textContent = item.kind;
+    this.kindEl.setAttribute("data-kind", item.kind);
+    this.kindNote.textContent = KIND_NOTES[item.kind] || "";
+    this.detailCode.textContent = item.code;
+    this.detailCode.style.setProperty("--wb-c", this.colorOf(item.code));
+    this.rangeEl.textContent = `characters ${item.start}–${item.end}`;
+    this.passageEl.textContent = this.text.slice(this.map.toUnits(item.start), this.map.toUnits(item.end));
+    this.withEl.textContent = item.with.join(", ");
+    this.withoutEl.textContent = item.without.join(", ");
+    this.othersEl.textContent = item.others.join("; ");
+    for (const node of this.othersRow) node.hidden = !item.others.length;
+  }
+
+  renderForms() {
+    const item = this.current();
+    const key = item ? `${this.docId}:${item.index}:${item.start}:${item.code}` : null;
+    const changed = key !== this.lastCurrent;
+    this.lastCurrent = key;
+    // participants: everyone known; those in this disagreement (and you) are ticked
+    const me = this.model.get("coder");
+    const involved = new Set(item ? [...item.with, ...item.without, me] : [me]);
+    const ticked = new Set([...this.participantsEl.querySelectorAll('input[type="checkbox"]')]
+      .filter((box) => box.checked).map((box) => box.value));
+    const people = this.model.get("people") || [];
+    const boxes = people.map((name) => {
+      const box = h("input", { type: "checkbox", value: name, "data-wb": "dx-participant" });
+      box.checked = changed || !this.participantsBuilt ? involved.has(name) : ticked.has(name);
+      return h("label", { class: "wb-dx-person" }, box, h("span", { text: name }));
+    });
+    clear(this.participantsEl).append(...boxes);
+    this.participantsBuilt = true;
+    clear(this.groupList).append(...(this.model.get("groups") || []).map((g) => h("option", { value: g })));
+    if (changed && item) this.groupCode.value = item.code;
+    this.renderExtent(changed);
+  }
+
+  renderExtent(reset = false) {
+    const item = this.current();
+    const keep = this.groupExtent.value;
+    const options = [];
+    if (item) {
+      options.push(["stretch", `This stretch (${item.start}–${item.end})`, item.start, item.end]);
+      if (item.passage_start !== item.start || item.passage_end !== item.end) {
+        options.push(["passage", `The whole passage (${item.passage_start}–${item.passage_end})`, item.passage_start,
+          item.passage_end]);
+      }
+      for (const lane of this.model.get("lanes") || []) {
+        for (const span of lane.spans) {
+          if (span.code === item.code && span.start < item.passage_end && span.end > item.passage_start) {
+            options.push([`coding:${span.id}`, `${lane.coder}'s reading (${span.start}–${span.end})`, span.start, span.end]);
+          }
+        }
+      }
+    }
+    if (this.sel) options.push(["selection", `The text you selected (${this.sel.start}–${this.sel.end})`, this.sel.start, this.sel.end]);
+    this.extents = new Map(options.map(([value, , start, end]) => [value, { start, end }]));
+    clear(this.groupExtent).append(...options.map(([value, label]) => h("option", { value, text: label })));
+    if (!options.length) this.groupExtent.append(h("option", { value: "", text: "Select text, or go to a disagreement" }));
+    if (!reset && this.extents.has(keep)) this.groupExtent.value = keep;
+  }
+
+  renderMemos() {
+    const memos = (this.model.get("memos") || []).slice().reverse();
+    const items = memos.map((m) => h("li", { class: "wb-dx-memo", "data-wb": "dx-memo", "data-memo-id": m.id },
+      h("p", { class: "wb-dx-muted wb-dx-small" },
+        h("span", { class: "wb-dx-badge", text: "dialogue" }),
+        ` ${m.coder} · ${formatTime(m.at)}${m.code ? ` · on “${m.code}”` : ""}`),
+      m.title ? h("p", { class: "wb-dx-memo-title", text: m.title }) : null,
+      h("p", { class: "wb-dx-small", "data-wb": "dx-memo-participants", text: `With: ${m.participants.join(", ")}` }),
+      h("p", { class: "wb-dx-memo-text", text: m.text })));
+    if (!items.length) items.push(h("li", { class: "wb-dx-muted wb-dx-small", text: "No dialogue memos on this narrative yet." }));
+    clear(this.memoList).append(...items);
+  }
+
+  participants() {
+    const ticked = [...this.participantsEl.querySelectorAll('input[type="checkbox"]')]
+      .filter((box) => box.checked).map((box) => box.value);
+    const extra = this.extraPeople.value.split(",").map((s) => s.trim()).filter(Boolean);
+    return [...new Set([...ticked, ...extra])];
+  }
+
+  saveMemo() {
+    const text = this.memoText.value;
+    if (!text.trim()) {
+      this.showError("Write what was said first.");
+      this.memoText.focus();
+      return;
+    }
+    const people = this.participants();
+    if (!people.length) {
+      this.showError("Name who took part: tick their names or type them.");
+      return;
+    }
+    this.setStatus("Saving the dialogue memo…");
+    this.request("memo", { text, participants: people, title: this.memoTitle.value }, (reply) => {
+      if (!reply.ok) {
+        this.setStatus("");
+        return;
+      }
+      this.hideError();
+      this.memoText.value = "";
+      this.memoTitle.value = "";
+      this.extraPeople.value = "";
+      this.setStatus(`Dialogue memo saved, naming ${people.join(", ")}.`);
+    });
+  }
+
+  saveGroup() {
+    const group = this.groupName.value.trim();
+    if (!group.startsWith("group:") || group.length <= "group:".length) {
+      this.showError("Name the group, starting with “group:” (for example group:tuesday).");
+      this.groupName.focus();
+      return;
+    }
+    const extent = this.extents && this.extents.get(this.groupExtent.value);
+    if (!extent) {
+      this.showError("Choose the passage the group agreed on: go to a disagreement, or select text.");
+      return;
+    }
+    const code = this.groupCode.value;
+    if (!code) {
+      this.showError("Choose the code of the group's reading.");
+      return;
+    }
+    this.setStatus(`Recording ${group}'s reading…`);
+    this.request("group", { group, start: extent.start, end: extent.end, code, note: this.groupNote.value }, (reply) => {
+      if (!reply.ok) {
+        this.setStatus("");
+        return;
+      }
+      this.hideError();
+      this.groupNote.value = "";
+      this.setStatus(`Recorded ${group}'s reading: “${code}” on characters ${extent.start}–${extent.end}. Everyone's own codings stay.`);
+    });
+  }
+
+  // ------------------------------------------------------------------ keys, status, errors
+  onKeydown(e) {
+    const t = e.target;
+    if (t.matches && t.matches("input, textarea, select")) return;
+    if (e.ctrlKey || e.metaKey || e.altKey || e.isComposing) return;
+    if (e.key === "]" || e.key === "n") {
+      e.preventDefault();
+      this.step(1);
+    } else if (e.key === "[" || e.key === "p") {
+      e.preventDefault();
+      this.step(-1);
+    } else if (e.key === "m") {
+      e.preventDefault();
+      this.memoText.focus();
+    } else if (e.key === "Escape") {
+      this.hideError();
+    }
+  }
+
+  setStatus(text) {
+    this.statusEl.textContent = text;
+  }
+
+  showError(text) {
+    this.errorText.textContent = String(text || "");
+    this.errorEl.hidden = false;
+  }
+
+  hideError() {
+    this.errorEl.hidden = true;
+    this.errorText.textContent = "";
+  }
+}
+
+function render({ model, el }) {
+  const view = new ExplorerView(model, el);
+  return () => view.destroy();
+}
+
+export default { render };
