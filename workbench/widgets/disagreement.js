@@ -82,7 +82,7 @@ class ExplorerView {
     if (d.has("narratives") || d.has("doc")) this.renderNarrativeSelect();
     if (d.has("codes") || d.has("code")) this.renderCodeSelect();
     if (d.has("doc")) this.renderDoc();
-    if (d.has("people") || d.has("groups") || d.has("position") || d.has("items")) this.renderForms();
+    if (d.has("people") || d.has("groups") || d.has("position") || d.has("items") || d.has("lanes")) this.renderForms();
     if (d.has("doc") || d.has("lanes") || d.has("items") || d.has("position") || d.has("codes")) this.layout();
     if (d.has("position") || d.has("total") || d.has("items") || d.has("notice")) this.renderNav();
     if (d.has("position") || d.has("items") || d.has("doc") || d.has("codes")) this.renderDetail();
@@ -378,7 +378,7 @@ class ExplorerView {
     this.page.style.setProperty("--wb-dx-lanes", `${lanesWidth}px`);
     this.layoutWidth = this.page.clientWidth;
 
-    clear(this.laneHead).style.paddingLeft = "";
+    clear(this.laneHead);
     this.laneHead.style.width = `${lanesWidth}px`;
     for (const g of geometry) {
       this.laneHead.append(h("span", {
@@ -389,7 +389,6 @@ class ExplorerView {
     }
 
     const origin = this.page.getBoundingClientRect();
-    const textLeft = this.textEl.getBoundingClientRect().left - origin.left;
     clear(this.laneLayer);
     clear(this.markLayer);
     if (!this.text) return;
@@ -437,7 +436,6 @@ class ExplorerView {
         this.markLayer.append(mark);
       }
     }
-    void textLeft;
     if (current && (!this.lastScrolled || this.lastScrolled !== `${this.docId}:${current.index}`)) {
       this.lastScrolled = `${this.docId}:${current.index}`;
       this.scrollTo(current);
