@@ -181,6 +181,12 @@ def select_span(page, text: str, start: int, end: int) -> None:
     page.mouse.up()
 
 
+def click_text(page, text: str, offset: int) -> None:
+    """Click on the character at code point *offset* of the shown narrative."""
+    box = page.evaluate(_MEASURE, [utf16(text, offset), utf16(text, offset + 1)])
+    page.mouse.click((box["x1"] + box["x2"]) / 2, box["y1"])
+
+
 def scroll_into_view(page, y1: float, y2: float) -> None:
     """Scroll the widget's text box so that both points are visible."""
     page.evaluate(

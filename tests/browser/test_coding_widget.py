@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 import workbench as wb
-from _lab import (REPO, open_widget, read_events, run_in_kernel, select_span, shot, wait_for_event)
+from _lab import REPO, click_text, open_widget, read_events, run_in_kernel, select_span, shot, wait_for_event
 from _probe import (KITCHEN, SCRIPTS, XSS_ATTR, XSS_CODE, XSS_CODER, XSS_MEMO, XSS_NOTE, XSS_TEXT, XSS_TITLE,
                     build_probe_project)
 
@@ -54,6 +54,13 @@ def _phrase(text: str, after: int = 0, length: int = 40) -> tuple[int, int]:
     return start, end
 
 
+def _contrast_on_white(css_rgb: str) -> float:
+    r, g, b = (int(v) for v in css_rgb[css_rgb.index("(") + 1:css_rgb.index(")")].split(",")[:3])
+    lum = [((c / 255) / 12.92 if c / 255 <= 0.03928 else ((c / 255 + 0.055) / 1.055) ** 2.4) for c in (r, g, b)]
+    y = 0.2126 * lum[0] + 0.7152 * lum[1] + 0.0722 * lum[2]
+    return 1.05 / (y + 0.05)
+
+
 def _code_number(page, code: str) -> int:
     names = page.eval_on_selector_all('[data-wb="code-button"]', "els => els.map(e => e.dataset.code)")
     return names.index(code) + 1
@@ -84,6 +91,15 @@ def test_mouse_selection_then_click_and_number_key_land_with_exact_offsets(page,
     keyed = wait_for_event(team_project, "ana", lambda e: e["event"] == "coded" and e["code"] == codes[1])
     assert (keyed["start"], keyed["end"], keyed["coder"]) == (start2, end2, "ana")
     page.wait_for_selector(f'[data-wb="highlight"][data-coding-id="{keyed["id"]}"]')
+    # clicking on coded words (not only on the margin label) opens the coding's details
+    click_text(page, text, (start2 + end2) // 2)
+    page.wait_for_selector('[data-wb="coding-details"]:not([hidden])')
+    assert page.locator('[data-wb="detail-code"]').text_content() == codes[1]
+    assert page.locator('[data-wb="detail-passage"]').text_content() == f"“{' '.join(text[start2:end2].split())}”"
+    # marks are seen on white: underline, stripe and swatch colours have at least 3:1 contrast
+    colours = page.eval_on_selector_all(
+        '.wb-hl-stripe, .wb-code .wb-swatch', "els => els.map(e => getComputedStyle(e).backgroundColor)")
+    assert colours and min(_contrast_on_white(c) for c in colours) >= 3
     assert p.refresh().codings(coder="ana")[["start", "end"]].values.tolist() == [[start, end], [start2, end2]]
     shot(page, "coding-click-and-key", page.locator('[data-wb="coding-widget"]'))
 
@@ -252,6 +268,11 @@ def test_keyboard_only_coding_and_notebook_shortcuts_stay_out(page, lab, probe):
     text_box.focus()
     page.keyboard.press("]")
     page.wait_for_selector('[data-wb="coding-details"]:not([hidden])')
+    # Ctrl+S still saves the notebook from inside the widget
+    assert page.evaluate("() => jupyterapp.shell.currentWidget.context.model.dirty")
+    text_box.focus()
+    page.keyboard.press("Control+s")
+    page.wait_for_function("() => !jupyterapp.shell.currentWidget.context.model.dirty", timeout=10_000)
 
 
 def test_errors_from_python_are_shown_in_the_widget(page, lab, probe):

@@ -1,4 +1,4 @@
-"""Notebook widgets (anywidget): the coding surface, and room for more.
+"""Notebook widgets (anywidget): the coding surface, the disagreement explorer.
 
 >>> wb.coding_widget(p, coder="ana")
 
@@ -8,6 +8,19 @@ Front-end code is plain ES modules and CSS shipped beside these files (``coding.
 
 from __future__ import annotations
 
+import importlib
+from typing import Any
+
 from .coding import PROMPTS, CodingWidget, coding_widget
 
-__all__ = ["coding_widget", "CodingWidget", "PROMPTS"]
+# Other widgets load on first use, so one of them failing to import never takes the rest down.
+_LAZY = {"disagreement_explorer": "disagreement", "DisagreementExplorer": "disagreement"}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        return getattr(importlib.import_module(f"{__name__}.{_LAZY[name]}"), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+__all__ = ["coding_widget", "CodingWidget", "PROMPTS", "disagreement_explorer", "DisagreementExplorer"]

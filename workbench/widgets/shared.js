@@ -42,11 +42,26 @@ export function guardShortcuts(root) {
       target.setAttribute("data-lm-suppress-shortcuts", "true");
     }
   };
+  // ...except Ctrl/Cmd+S, which should still save the notebook: a window-level capture listener
+  // runs before Lumino's document-level one, so lift the attribute for just that keystroke.
+  const letSaveThrough = (event) => {
+    const target = event.target;
+    if (!(event.ctrlKey || event.metaKey) || event.key.toLowerCase() !== "s") return;
+    if (!(target instanceof Element) || !root.contains(target)) return;
+    const marked = [...root.querySelectorAll("[data-lm-suppress-shortcuts]")].filter((n) => n.contains(target));
+    marked.push(root);
+    for (const node of marked) node.removeAttribute("data-lm-suppress-shortcuts");
+    setTimeout(() => {
+      for (const node of marked) node.setAttribute("data-lm-suppress-shortcuts", "true");
+    }, 0);
+  };
   root.addEventListener("focusin", stamp, true);
   root.addEventListener("mousedown", stamp, true);
+  window.addEventListener("keydown", letSaveThrough, true);
   return () => {
     root.removeEventListener("focusin", stamp, true);
     root.removeEventListener("mousedown", stamp, true);
+    window.removeEventListener("keydown", letSaveThrough, true);
   };
 }
 
