@@ -130,7 +130,9 @@ class Project:
         self._coding_tables: dict[Path, list] = {}  # per log: Arrow tables of parsed events
         self._coding_pending: list[tuple[Path, dict]] = []  # our own recent writes
         self._coding_frame: pd.DataFrame | None = None  # all events, as one frame
-        self._codings_cache: pd.DataFrame | None = None
+        self._codings_cache: pd.DataFrame | None = None  # folded codings, arrival order
+        self._sorted_cache: pd.DataFrame | None = None  # the same in reading order
+        self._names_stale = False  # codebook changed: code names need a remap
         self._memo_events: list[dict] = []
         self._codebook_events: list[dict] = []
         self._withdrawn: set[str] = set()
@@ -174,7 +176,7 @@ class Project:
 
     def _clear_events(self) -> None:
         self._coding_tables, self._coding_pending = {}, []
-        self._coding_frame, self._codings_cache = None, None
+        self._coding_frame, self._codings_cache, self._sorted_cache = None, None, None
         self._memo_events, self._codebook_events = [], []
 
     def refresh(self, _first: bool = False) -> "Project":
@@ -195,7 +197,7 @@ class Project:
                 codebook_changed = True
         if codebook_changed:
             self.codebook._load(self._codebook_events)
-            self._codings_cache = None
+            self._names_stale = True
         for path in sorted(self._dir("events", "memos").glob("*.jsonl")):
             data, replaced = self._reader(path).read_new_bytes()
             if replaced:
@@ -218,7 +220,9 @@ class Project:
                 if _first and reader.offset - covered > _SNAPSHOT_AFTER:
                     import pyarrow as pa
 
-                    _cache.save(cache_dir, path, pa.concat_tables(self._coding_tables[path]), reader.offset)
+                    parsed = [t for p, t in self._coding_pending if p == path]
+                    _cache.save(cache_dir, path, pa.concat_tables(self._coding_tables.get(path, []) + parsed)
+                                .combine_chunks(), reader.offset)
         return self
 
     def _reload_events(self) -> "Project":
@@ -240,7 +244,10 @@ class Project:
         return records
 
     def _take_coding_bytes(self, data: bytes, path: Path) -> None:
-        """Parse coding events read from *path* (pyarrow for bulk, the careful parser otherwise)."""
+        """Parse coding events read from *path* (pyarrow for bulk, the careful parser otherwise).
+
+        They wait as pending events, folded into the current codings on the next read.
+        """
         table = _log.parse_lines_fast(data, path, _coding_schema()) if len(data) > 1 << 16 else None
         if table is None:
             import pyarrow as pa
@@ -249,8 +256,7 @@ class Project:
             if not records:
                 return
             table = pa.Table.from_pylist(records, schema=_coding_schema())
-        self._coding_tables.setdefault(path, []).append(table)
-        self._coding_frame, self._codings_cache = None, None
+        self._coding_pending.append((path, table))
 
     def _load_narratives(self, force: bool = False) -> None:
         csv_path = self._dir("narratives.csv")
@@ -595,7 +601,6 @@ class Project:
                           "code": [entries[c].name for c in names], "code_id": [entries[c].code_id for c in names],
                           "text": passages, "note": pa.array(notes, pa.string())}).select(_coding_schema().names)
         self._coding_pending.append((path, table))
-        self._codings_cache = None
         return ids
 
     def _coding_event(self, nid: Any, start: Any, end: Any, code: Any, coder: str, note: Any,
@@ -638,7 +643,6 @@ class Project:
         import pyarrow as pa
 
         self._coding_pending.append((path, pa.Table.from_pylist(events, schema=_coding_schema())))
-        self._codings_cache = None
         return [e["id"] for e in events if e["event"] == "coded"]
 
     def _refuse_withdrawn(self, events: list[dict]) -> None:
@@ -707,49 +711,80 @@ class Project:
         raise UnknownCodingError(f"There is no current coding {coding_id!r} (removed, or never made).")
 
     # ------------------------------------------------------------------ reading codings
+    # State: every parsed event lives in Arrow tables per log (``_coding_tables``); events not yet
+    # folded wait in ``_coding_pending``. The fold (``_codings_cache``, arrival order) is rebuilt
+    # only when needed (first use, withdrawal); new events are applied to it incrementally, so a
+    # click in a widget on a project of a million codings costs milliseconds, not a rebuild.
+
     def _coding_events(self) -> pd.DataFrame:
         """Every coding event ever written (all coders), one row each; ``coder`` from the file's name."""
         import pyarrow as pa
 
-        if self._coding_pending:
-            pending, self._coding_pending = self._coding_pending, []
-            for path, table in pending:
-                self._coding_tables.setdefault(path, []).append(table)
-            if self._coding_frame is not None:  # cheap: add the new rows instead of rebuilding
-                self._coding_frame = pd.concat([self._coding_frame, *(self._frame_of(t, p) for p, t in pending)],
-                                               ignore_index=True)
+        if self._codings_cache is not None:
+            self._current_codings()  # fold pending events into the codings before they are absorbed
+        self._absorb_pending()
         if self._coding_frame is None:
             parts = [(path, table) for path, tables in self._coding_tables.items() for table in tables]
             if not parts:
                 return pd.DataFrame({c: pd.Series(dtype=object) for c in _CODING_FIELDS})
-            frame = pa.concat_tables([t for _, t in parts]).to_pandas()
+            # one contiguous chunk per column: filtering many small chunks is what makes pyarrow slow
+            frame = pa.concat_tables([t for _, t in parts]).combine_chunks().to_pandas()
             names = np.array([_coder_from_file(p) for p, _ in parts], dtype=object)
             frame["coder"] = np.repeat(names, [len(t) for _, t in parts])
             self._coding_frame = frame
         return self._coding_frame
 
-    @staticmethod
-    def _frame_of(table, path: Path) -> pd.DataFrame:
-        frame = table.to_pandas()
-        frame["coder"] = _coder_from_file(path)
-        return frame
+    def _absorb_pending(self) -> pd.DataFrame | None:
+        """Move pending events into the tables; return them as one frame (None if there were none)."""
+        if not self._coding_pending:
+            return None
+        pending, self._coding_pending = self._coding_pending, []
+        frames = []
+        for path, table in pending:
+            self._coding_tables.setdefault(path, []).append(table)
+            frame = table.to_pandas()
+            frame["coder"] = _coder_from_file(path)
+            frames.append(frame)
+        new = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+        if self._coding_frame is not None:
+            self._coding_frame = pd.concat([self._coding_frame, new], ignore_index=True)
+        return new
 
     def _current_codings(self) -> pd.DataFrame:
-        """The fold: coded events minus those uncoded by their own coder, with the latest note; sorted."""
-        if self._codings_cache is not None and not self._coding_pending:
-            return self._codings_cache
-        events = self._coding_events()
-        kind = events["event"].to_numpy()
-        is_coded = kind == "coded"
-        coded = events if is_coded.all() else events[is_coded]
+        """The fold: coded events minus those uncoded by their own coder, with the latest note."""
+        if self._codings_cache is None:
+            self._codings_cache = self._fold(self._coding_events())
+            # a full fold comes in reading order already
+            self._sorted_cache, self._names_stale = self._codings_cache.drop(columns="_code_id"), False
+        elif self._coding_pending:
+            new = self._absorb_pending()
+            self._codings_cache = self._fold(new, base=self._codings_cache)
+            self._sorted_cache = None
+        if self._names_stale:
+            cache = self._codings_cache
+            self._codings_cache = cache.assign(code=_renamed(cache["_code_id"], cache["code"], self.codebook.name_map()))
+            self._names_stale, self._sorted_cache = False, None
+        return self._codings_cache
+
+    def _fold(self, events: pd.DataFrame, base: pd.DataFrame | None = None) -> pd.DataFrame:
+        """Fold *events* (onto the folded *base*, if given) into current codings.
+
+        A full fold (no *base*) returns reading order with a single take of the big columns;
+        an incremental one appends to *base*.
+        """
+        is_coded = events["event"].to_numpy() == "coded"
+        keep = is_coded.copy()
         if self._withdrawn:
-            coded = coded[~coded["narrative"].isin(self._withdrawn_among(coded["narrative"].unique()))]
-        note = coded["note"]
+            keep &= ~events["narrative"].isin(self._withdrawn_among(events["narrative"].unique())).to_numpy()
+        gone, notes = set(), {}
         if not is_coded.all():
             others = events[~is_coded]
-            touched = coded[coded["id"].isin(others["id"].unique())]
-            owner = dict(zip(touched["id"], touched["coder"]))
-            gone, notes = set(), {}
+            wanted = others["id"].unique()
+            touched = np.flatnonzero(is_coded & events["id"].isin(wanted).to_numpy())
+            owner = dict(zip(events["id"].iloc[touched], events["coder"].iloc[touched]))
+            if base is not None:
+                hit = base[base["coding_id"].isin(wanted)]
+                owner.update(zip(hit["coding_id"], hit["coder"]))
             for event, cid, coder, text in zip(others["event"], others["id"], others["coder"], others["note"]):
                 if owner.get(cid) != coder:
                     continue  # only a coding's own coder can remove it or change its note
@@ -758,45 +793,53 @@ class Project:
                 elif event == "noted":
                     notes[cid] = text
             if gone:
-                coded = coded[~coded["id"].isin(gone)]
-            note = coded["note"]
-            if notes:
-                changed = coded["id"].map(notes)
-                note = changed.where(coded["id"].isin(notes.keys()), note)
-        names = self.codebook.name_map()
-        narrative_order = pd.factorize(coded["narrative"], sort=True)[0]
-        coder_order = pd.factorize(coded["coder"], sort=True)[0]
-        order = np.lexsort((coder_order, coded["end"].to_numpy(), coded["start"].to_numpy(), narrative_order))
-        code = coded["code_id"].map(names)
+                keep &= ~events["id"].isin(gone).to_numpy()
+        rows = np.flatnonzero(keep)
+        if base is None and len(rows) > 1:
+            narrative = pd.factorize(events["narrative"], sort=True)[0][rows]
+            coder = pd.factorize(events["coder"], sort=True)[0][rows]
+            rows = rows[np.lexsort((coder, events["end"].to_numpy()[rows], events["start"].to_numpy()[rows], narrative))]
+        coded = events.take(rows) if len(rows) != len(events) or base is None else events
         frame = pd.DataFrame({
             "coding_id": coded["id"].astype(str),
             "narrative_id": coded["narrative"].astype(str),
             "start": coded["start"].astype("int64"),
             "end": coded["end"].astype("int64"),
-            "code": code.where(code.notna(), coded["code"]).astype(str),
+            "code": _renamed(coded["code_id"], coded["code"], self.codebook.name_map()),
             "coder": coded["coder"].astype(str),
             "created_at": pd.to_datetime(coded["at"], format="ISO8601", utc=True),
-            "note": note.astype(object).where(note.notna(), None),
+            "note": coded["note"].astype(object).where(coded["note"].notna(), None),
             "text": coded["text"].astype(str),
-        }).take(order).reset_index(drop=True)
-        self._codings_cache = frame
+            "_code_id": coded["code_id"].astype(str),
+        }).reset_index(drop=True)
+        if base is not None:
+            if gone:
+                base = base[~base["coding_id"].isin(gone)]
+            frame = pd.concat([base, frame], ignore_index=True) if len(frame) else base.reset_index(drop=True)
+        if notes:
+            hit = frame["coding_id"].isin(notes.keys())
+            frame = frame.assign(note=frame["note"].where(~hit, frame["coding_id"].map(notes)))
         return frame
 
     def codings(self, coder: str | Iterable[str] | None = None, code: str | Iterable[str] | None = None,
                 narrative: str | Iterable[str] | None = None) -> pd.DataFrame:
         """Current codings as a DataFrame: coding_id, narrative_id, start, end, code, coder, created_at, note, text.
 
-        Filters take one value or a list. ``code`` uses current names (codings of merged codes
-        count as their target).
+        Rows are ordered by narrative, start, end and coder. Filters take one value or a list;
+        ``code`` uses current names (codings of merged codes count as their target).
 
         >>> p.codings(coder="ana", code="reciprocity")
         """
         frame = self._current_codings()
-        for column, wanted in (("coder", coder), ("code", code), ("narrative_id", narrative)):
-            if wanted is not None:
-                values = [wanted] if isinstance(wanted, str) else list(wanted)
-                frame = frame[frame[column].isin(values)]
-        return frame.reset_index(drop=True)
+        filters = [(c, w) for c, w in (("coder", coder), ("code", code), ("narrative_id", narrative)) if w is not None]
+        if not filters:
+            if self._sorted_cache is None:
+                self._sorted_cache = _in_reading_order(frame).drop(columns="_code_id")
+            return self._sorted_cache
+        for column, wanted in filters:
+            values = [wanted] if isinstance(wanted, str) else list(wanted)
+            frame = frame[frame[column].isin(values)]
+        return _in_reading_order(frame).drop(columns="_code_id")
 
     @property
     def coders(self) -> list[str]:
@@ -871,7 +914,7 @@ class Project:
         self._append(path, events)
         self._codebook_events.extend(events)
         self.codebook._load(self._codebook_events)
-        self._codings_cache = None
+        self._names_stale = True
         self._sync_codebook_yaml()
 
     # ------------------------------------------------------------------ history
@@ -1065,6 +1108,26 @@ class _NoLock:
 
     def __exit__(self, *exc):
         return False
+
+
+def _renamed(code_ids: pd.Series, applied: pd.Series, names: dict[str, str]) -> pd.Series:
+    """Current code names for *code_ids* (the name as applied where a code is unknown); fast on many rows."""
+    codes, uniques = pd.factorize(code_ids)
+    current = np.array([names.get(u) for u in uniques] + [None], dtype=object)[codes]
+    missing = pd.isna(current)
+    if missing.any():
+        current[missing] = applied.to_numpy(dtype=object)[missing]
+    return pd.Series(current, index=code_ids.index, dtype="str")
+
+
+def _in_reading_order(frame: pd.DataFrame) -> pd.DataFrame:
+    """Codings ordered by narrative, start, end, coder (a lexsort on integer keys: fast on a million rows)."""
+    if len(frame) < 2:
+        return frame.reset_index(drop=True)
+    narrative = pd.factorize(frame["narrative_id"], sort=True)[0]
+    coder = pd.factorize(frame["coder"], sort=True)[0]
+    order = np.lexsort((coder, frame["end"].to_numpy(), frame["start"].to_numpy(), narrative))
+    return frame.take(order).reset_index(drop=True)
 
 
 def _offsets(column: pd.Series, label: str) -> np.ndarray:

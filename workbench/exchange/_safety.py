@@ -11,6 +11,7 @@ import io
 import re
 import stat
 import zipfile
+import zlib
 from pathlib import Path
 from typing import IO, Iterator
 
@@ -135,7 +136,7 @@ class _Guarded(io.RawIOBase):
     def read(self, size: int = -1) -> bytes:
         try:
             return self._raw.read(size)
-        except (zipfile.BadZipFile, EOFError, OSError, ValueError) as exc:
+        except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError) as exc:
             raise NotAnArchiveError(f"{self._path}: entry {self._name!r} is damaged ({exc}).") from None
 
     def readinto(self, buffer) -> int:

@@ -237,15 +237,24 @@ def parse_qde(stream, source: str, expect: str = "Project") -> _Parsed:
         elif name == "Transcript" and current is not None:
             current.transcripts += 1
             _drop(element)
-        elif depth == 3 and parent == "Sources" and current is not None:
-            current.description = _text_of(element, "Description") or ""
-            current.inline = _text_of(element, "PlainTextContent")
-            current.noterefs = anchor_refs(element, "source", current.guid)
-            current.skipped_codings += len(_children(element, "Coding"))  # codings of a whole source
-            for value in _children(element, "VariableValue"):
-                ref, text = _value_of(value)
+        elif depth == 4 and current is not None and stack[1] == "Sources":
+            # a source's own children, read as they end (selections before them are dropped as they go)
+            if name == "Description":
+                current.description = element.text or ""
+            elif name == "PlainTextContent":
+                current.inline = element.text or ""
+            elif name == "NoteRef":
+                note = guid(element.get("targetGUID"))
+                if note:
+                    model.refs.append((note, "source", current.guid))
+                    current.noterefs.append(note)
+            elif name == "Coding":
+                current.skipped_codings += 1  # a coding of a whole source: no passage to hold
+            elif name == "VariableValue":
+                ref, text = _value_of(element)
                 if ref and text is not None:
                     current.values[ref] = text
+        elif depth == 3 and parent == "Sources" and current is not None:
             model.sources.append(current)
             current = None
             _drop(element)
@@ -681,6 +690,18 @@ class _Plan:
                 for ref, value in case["values"].items():
                     name = variables.get(ref, (f"case variable {ref[:8]}",))[0]
                     put(narrative, name, value, f"case {case['name']!r}")
+        # declared variables nobody has a value for still become (empty) attributes
+        present = {k for n in self.narratives for k in n.attributes}
+        for name, _ in variables.values():
+            key = " ".join(str(name).split()) or "variable"
+            if key.lower() in _RESERVED:
+                key = f"{key} (variable)"
+            if self.ours and name in (ID_VARIABLE, CONSENT_VARIABLE):
+                continue
+            if key not in present:
+                present.add(key)
+                for narrative in self.narratives:
+                    narrative.attributes.setdefault(key, "")
         other_sets = 0
         for group in self.parsed.sets:
             members = [self.by_source[g] for g in group["sources"] if g in self.by_source]

@@ -189,12 +189,13 @@ class ExplorerView {
     this.detailCode = h("span", { class: "wb-dx-chip", "data-wb": "dx-detail-code" });
     this.rangeEl = h("span", { class: "wb-dx-muted", "data-wb": "dx-range" });
     this.passageEl = h("blockquote", { class: "wb-dx-passage", "data-wb": "dx-passage" });
-    this.withEl = h("dd", { "data-wb": "dx-with" });
-    this.withoutEl = h("dd", { "data-wb": "dx-without" });
-    this.othersEl = h("dd", { "data-wb": "dx-others" });
-    this.othersRow = [h("dt", { text: "Instead" }), this.othersEl];
-    this.detailFacts = h("dl", { class: "wb-dx-facts" },
-      h("dt", { text: "Coded by" }), this.withEl, h("dt", { text: "Not coded by" }), this.withoutEl, ...this.othersRow);
+    this.withEl = h("span", { "data-wb": "dx-with" });
+    this.withoutEl = h("span", { "data-wb": "dx-without" });
+    this.othersEl = h("span", { "data-wb": "dx-others" });
+    const fact = (label, value) => h("p", { class: "wb-dx-fact" }, h("span", { class: "wb-dx-label", text: label }), value);
+    this.othersRow = fact("Instead", this.othersEl);
+    this.detailFacts = h("div", { class: "wb-dx-facts" },
+      fact("Coded by", this.withEl), fact("Not coded by", this.withoutEl), this.othersRow);
     this.detailBody = h("div", {}, h("p", { class: "wb-dx-row" }, this.kindEl, this.detailCode, this.rangeEl),
       this.kindNote, this.passageEl, this.detailFacts);
     this.detailEmpty = h("p", { class: "wb-dx-muted", "data-wb": "dx-detail-empty" });
@@ -387,6 +388,10 @@ class ExplorerView {
         style: { left: `${g.x}px`, width: `${g.width}px` },
       }, h("span", { class: "wb-dx-lanename-text", text: g.lane.coder })));
     }
+    // the header is as tall as the longest (vertical) name, up to its CSS limit
+    const names = [...this.laneHead.querySelectorAll(".wb-dx-lanename-text")];
+    const tallest = Math.max(0, ...names.map((n) => n.getBoundingClientRect().height));
+    this.laneHead.style.height = `${Math.ceil(tallest) + 6}px`;
 
     const origin = this.page.getBoundingClientRect();
     clear(this.laneLayer);
@@ -510,7 +515,7 @@ class ExplorerView {
     this.withEl.textContent = item.with.join(", ");
     this.withoutEl.textContent = item.without.join(", ");
     this.othersEl.textContent = item.others.join("; ");
-    for (const node of this.othersRow) node.hidden = !item.others.length;
+    this.othersRow.hidden = !item.others.length;
   }
 
   renderForms() {
