@@ -24,8 +24,8 @@ if TYPE_CHECKING:  # pragma: no cover
 
 #: Colour-blind-friendly defaults (Okabe-Ito and Tableau 10), dark enough for underlines on white.
 PALETTE = [
-    "#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#8C564B",
-    "#4E79A7", "#E15759", "#76B7B2", "#59A14F", "#B07AA1", "#9C755F", "#F28E2B",
+    "#0072b2", "#d55e00", "#009e73", "#cc79a7", "#e69f00", "#56b4e9", "#8c564b",
+    "#4e79a7", "#e15759", "#76b7b2", "#59a14f", "#b07aa1", "#9c755f", "#f28e2b",
 ]
 _COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
 _TEXT_FIELDS = ("description", "include", "exclude", "example")
@@ -331,7 +331,7 @@ class Codebook:
         if self._find(name) is not None or (taken and name.casefold() in taken):
             raise CodebookError(f"The codebook already has a code called {name!r}; choose another name.")
         parent_id = self._get(parent).code_id if parent else None
-        color = check_color(color) if color else PALETTE[len(self._codes) % len(PALETTE)]
+        color = check_color(color) if color else self._free_color()
         for key, value in (("description", description), ("include", include),
                            ("exclude", exclude), ("example", example), ("rationale", rationale)):
             if not isinstance(value, str):
@@ -345,6 +345,11 @@ class Codebook:
             "parent": parent_id, "color": color, "include": include, "exclude": exclude,
             "example": example, "rationale": rationale,
         }
+
+    def _free_color(self) -> str:
+        """The first palette colour no active code uses (cycling when all are taken)."""
+        used = {c.color.lower() for c in self._active()}
+        return next((c for c in PALETTE if c not in used), PALETTE[len(self._codes) % len(PALETTE)])
 
     def edit(self, name: str, rationale: str = "", coder: str = "setup", **changes: Any) -> None:
         """Change a code's description, include/exclude notes, example, colour or parent."""

@@ -319,3 +319,31 @@ def test_loading_has_no_warnings(project):
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         wb.open_project(project.path).codings()
+
+
+def test_new_codes_get_a_colour_nobody_uses(project):
+    project.codebook.add("fresh")
+    colours = project.codebook.to_frame()["color"]
+    assert colours.is_unique and (colours == colours.str.lower()).all()
+
+
+def test_sample_project_is_a_fresh_copy(tmp_path):
+    original = wb.project.data_path("peer_stories")
+    before = sorted((p.relative_to(original), p.stat().st_mtime_ns) for p in original.rglob("*") if p.is_file())
+    p = wb.sample_project(copy_to=tmp_path / "mine")
+    info = p.info()
+    assert info["narratives"] >= 24 and info["coders"] == ["ana", "ben", "chipo"] and info["memos"] >= 10
+    assert len(p.codebook.history().query("event == 'rename'")) >= 1
+    p.code(p.narratives.id[0], 0, 10, p.codebook.names[1], coder="visitor")
+    after = sorted((q.relative_to(original), q.stat().st_mtime_ns) for q in original.rglob("*") if q.is_file())
+    assert before == after
+    words = [len(p.text(n).split()) for n in p.narratives.id]
+    assert min(words) >= 200 and max(words) <= 700
+    with pytest.raises(errors.ProjectExistsError):
+        wb.sample_project(copy_to=tmp_path / "mine")
+
+
+def test_every_paper_code_is_used_by_the_sample_coders(sample):
+    used = sample.codings().groupby("code")["coder"].nunique()
+    leaves = sample.codebook.to_frame().query("level > 0 and name != 'naming the unnamed'")["name"]
+    assert (used.reindex(leaves).fillna(0) >= 2).all()
