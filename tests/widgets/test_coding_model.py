@@ -14,6 +14,7 @@ import pytest
 import workbench as wb
 from workbench.errors import CoderNameError, UnknownNarrativeError, WorkbenchError
 from workbench.widgets import PROMPTS, CodingWidget, coding_widget
+from workbench.widgets.coding import _WATCHER
 
 HERE = Path(__file__).resolve().parent
 WIDGETS = HERE.parents[1] / "workbench" / "widgets"
@@ -48,6 +49,7 @@ class Sent(list):
 @pytest.fixture
 def widget(proj, monkeypatch):
     w = coding_widget(proj, coder="ana")
+    _WATCHER.discard(w)  # deterministic: the thread's heartbeats would interleave; one test adds it back
     sent = Sent()
     monkeypatch.setattr(w, "send", lambda content, buffers=None: sent.append(content))
     w.sent = sent
@@ -229,10 +231,12 @@ def test_views_mine_all_blind_and_one_coder(widget):
 def test_an_unknown_view_or_narrative_from_the_browser_is_refused_visibly(widget):
     widget.view = "nobody"
     assert widget.view == "mine"
-    assert widget.sent[-1]["type"] == "error" and "view must be" in widget.sent[-1]["error"]
+    errors = [m["error"] for m in widget.sent if m["type"] == "error"]
+    assert len(errors) == 1 and "view must be" in errors[0]
     widget.narrative = "missing"
     assert widget.narrative == "tea"
-    assert widget.sent[-1]["type"] == "error" and "no narrative 'missing'" in widget.sent[-1]["error"]
+    errors = [m["error"] for m in widget.sent if m["type"] == "error"]
+    assert len(errors) == 2 and "no narrative 'missing'" in errors[1]
 
 
 def test_switching_narrative_sends_its_text_codings_and_memos(widget, proj):
@@ -285,6 +289,7 @@ def test_watcher_nudges_the_browser_once_per_change_and_not_for_own_writes(widge
 
 
 def test_the_watcher_thread_notices_another_process_within_a_second(widget, proj):
+    _WATCHER.add(widget)
     widget.sent.clear()
     script = "import sys, workbench as wb\nwb.open_project(sys.argv[1]).code('tea', 0, 6, 'hope', coder='dee')\n"
     subprocess.run([sys.executable, "-c", script, str(proj.path)], check=True, timeout=60)
