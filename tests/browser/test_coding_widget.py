@@ -67,7 +67,8 @@ def _code_number(page, code: str) -> int:
 
 
 def test_mouse_selection_then_click_and_number_key_land_with_exact_offsets(page, lab, team_project):
-    open_widget(page, lab, team_project)
+    coder = "dee"  # a coder joining the team: the sample already has ana, ben and chipo
+    open_widget(page, lab, team_project, coder=coder)
     p = wb.open_project(team_project)
     nid = p.narratives.id.iloc[0]
     text = p.text(nid)
@@ -80,16 +81,16 @@ def test_mouse_selection_then_click_and_number_key_land_with_exact_offsets(page,
     select_span(page, text, start, end)
     page.wait_for_function("() => document.querySelector('[data-wb=\"selection-info\"]').textContent.startsWith('Selected')")
     page.click(f'[data-wb="code-button"][data-code="{codes[0]}"]')
-    clicked = wait_for_event(team_project, "ana", lambda e: e["event"] == "coded" and e["code"] == codes[0])
-    assert (clicked["start"], clicked["end"], clicked["coder"]) == (start, end, "ana")
+    clicked = wait_for_event(team_project, coder, lambda e: e["event"] == "coded" and e["code"] == codes[0])
+    assert (clicked["start"], clicked["end"], clicked["coder"]) == (start, end, coder)
     assert clicked["text"] == text[start:end] and clicked["narrative"] == nid
-    page.wait_for_selector(f'[data-wb="highlight"][data-coding-id="{clicked["id"]}"][data-coder="ana"]')
+    page.wait_for_selector(f'[data-wb="highlight"][data-coding-id="{clicked["id"]}"][data-coder="{coder}"]')
 
     start2, end2 = _phrase(text, end + 5, 25)
     select_span(page, text, start2, end2)
     page.keyboard.press(str(_code_number(page, codes[1])))
-    keyed = wait_for_event(team_project, "ana", lambda e: e["event"] == "coded" and e["code"] == codes[1])
-    assert (keyed["start"], keyed["end"], keyed["coder"]) == (start2, end2, "ana")
+    keyed = wait_for_event(team_project, coder, lambda e: e["event"] == "coded" and e["code"] == codes[1])
+    assert (keyed["start"], keyed["end"], keyed["coder"]) == (start2, end2, coder)
     page.wait_for_selector(f'[data-wb="highlight"][data-coding-id="{keyed["id"]}"]')
     # clicking on coded words (not only on the margin label) opens the coding's details
     click_text(page, text, (start2 + end2) // 2)
@@ -100,17 +101,17 @@ def test_mouse_selection_then_click_and_number_key_land_with_exact_offsets(page,
     colours = page.eval_on_selector_all(
         '.wb-hl-stripe, .wb-code .wb-swatch', "els => els.map(e => getComputedStyle(e).backgroundColor)")
     assert colours and min(_contrast_on_white(c) for c in colours) >= 3
-    assert p.refresh().codings(coder="ana")[["start", "end"]].values.tolist() == [[start, end], [start2, end2]]
+    assert p.refresh().codings(coder=coder)[["start", "end"]].values.tolist() == [[start, end], [start2, end2]]
     shot(page, "coding-click-and-key", page.locator('[data-wb="coding-widget"]'))
 
     # remove one's own coding from its details
     page.click(f'[data-wb="highlight"][data-coding-id="{clicked["id"]}"]')
     details = page.locator('[data-wb="coding-details"]')
-    assert details.locator('[data-wb="detail-coder"]').text_content() == "ana"
+    assert details.locator('[data-wb="detail-coder"]').text_content() == coder
     details.locator('[data-wb="remove"]').click()
-    wait_for_event(team_project, "ana", lambda e: e["event"] == "uncoded" and e["id"] == clicked["id"])
+    wait_for_event(team_project, coder, lambda e: e["event"] == "uncoded" and e["id"] == clicked["id"])
     page.wait_for_selector(f'[data-wb="highlight"][data-coding-id="{clicked["id"]}"]', state="detached")
-    assert p.refresh().codings(coder="ana").coding_id.tolist() == [keyed["id"]]
+    assert p.refresh().codings(coder=coder).coding_id.tolist() == [keyed["id"]]
 
 
 def test_emoji_and_non_latin_offsets_are_code_points_on_disk(page, lab, probe):
