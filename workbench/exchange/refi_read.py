@@ -750,7 +750,10 @@ class _Plan:
             self.report.policy_scores = scores
             chosen = scores.set_index("policy").loc[self.policy.name]
             best = scores.sort_values(["outside_text", "on_word_boundaries"], ascending=[True, False]).iloc[0]
-            if chosen.on_word_boundaries < 0.75 and best.on_word_boundaries - chosen.on_word_boundaries >= 0.1:
+            # the workbench's own files count code points: nothing to guess, so no warning
+            certain = self.ours and self.policy.name == "codepoints"
+            if (not certain and chosen.on_word_boundaries < 0.75
+                    and best.on_word_boundaries - chosen.on_word_boundaries >= 0.1):
                 self.report.warnings.append(
                     f"Only {chosen.on_word_boundaries:.0%} of selection ends fall on word boundaries when counting "
                     f"as {self.policy.name!r}; {best.policy!r} gives {best.on_word_boundaries:.0%}. If passages look "
@@ -1046,26 +1049,36 @@ def _when(value: Any) -> Any:
 
 
 def _write_narratives(project: "Project", narratives: list[_Narrative], staging: Path) -> None:
-    """All narratives in one batch (one lock, one CSV write); repeated texts one by one."""
-    first, repeats, seen = [], [], set()
-    for narrative in narratives:
-        sha = sha256_text(narrative.text)
-        (repeats if sha in seen else first).append(narrative)
-        seen.add(sha)
-    if first:
-        columns = list(dict.fromkeys(k for n in first for k in n.attributes))
+    """Narratives in file order: runs of new texts in one batch each (one lock, one CSV write); a text
+    already seen (two sources with the same words) on its own, since a batch import would skip it."""
+    batch: list[_Narrative] = []
+    seen: set[str] = set()
+
+    def flush() -> None:
+        if not batch:
+            return
+        columns = list(dict.fromkeys(k for n in batch for k in n.attributes))
         sheet = staging / "narratives-to-import.csv"
         with open(sheet, "w", encoding="utf-8", newline="") as handle:
             writer = csv.writer(handle)
             writer.writerow(["id", "title", "narrator", "consent", *columns, "__text__"])
-            for n in first:
+            for n in batch:
                 writer.writerow([n.id, n.title, n.narrator, n.consent, *[n.attributes.get(c, "") for c in columns],
                                  n.text])
         project.import_narratives(sheet, text_column="__text__", progress=False)
         sheet.unlink()
-    for n in repeats:
-        project.add_narrative(n.text, title=n.title, narrator=n.narrator, attributes=n.attributes,
-                              consent=n.consent, id=n.id)
+        batch.clear()
+
+    for narrative in narratives:
+        sha = sha256_text(narrative.text)
+        if sha in seen:
+            flush()
+            project.add_narrative(narrative.text, title=narrative.title, narrator=narrative.narrator,
+                                  attributes=narrative.attributes, consent=narrative.consent, id=narrative.id)
+        else:
+            seen.add(sha)
+            batch.append(narrative)
+    flush()
 
 
 def _parse_codebook_file(path: Path) -> _Parsed:
