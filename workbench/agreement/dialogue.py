@@ -41,7 +41,6 @@ DISAGREEMENT_COLUMNS = ["narrative_id", "code", "start", "end", "text", "coders_
 RESTRICTED = "[restricted]"  # the same marker as workbench.analysis.RESTRICTED (kept here: no import cost)
 
 _BITS = 62  # coders per int64 word of a coder set (bit 63 stays clear, so sums never overflow)
-_LONG_SPAN = 2048  # characters; longer codings are joined narrative by narrative, not by a sliding window
 _MAX_PAIRS = 1 << 22  # candidate (stretch, coding) pairs held at once
 
 
@@ -78,10 +77,11 @@ def _check_codes(p: "Project", codes: list[str]) -> None:
             raise UnknownCodeError(f"There is no code {name!r} in this project.")  # pragma: no cover
 
 
-def _popcount(words: np.ndarray) -> np.ndarray:
-    """Number of set bits per row of an (n, W) int64 array."""
-    as_bytes = np.ascontiguousarray(words).view(np.uint8).reshape(len(words), -1)
-    return np.unpackbits(as_bytes, axis=1).sum(axis=1)
+def _unique(values: np.ndarray) -> np.ndarray:
+    """Sorted distinct values. (numpy 2.4's hash-based np.unique takes minutes on tens of
+    millions of mostly distinct int64 keys; a sort takes about a second.)"""
+    ordered = np.sort(values, kind="stable")
+    return ordered[np.concatenate(([True], ordered[1:] != ordered[:-1]))] if len(ordered) else ordered
 
 
 def disagreements(
@@ -160,7 +160,7 @@ def disagreements(
     n_all = frame["narrative_id"].map(n_index).to_numpy(np.int64)
     # who took part in each narrative (coded it at all): a coder set per narrative
     taking_part = np.zeros((len(order), n_words), dtype=np.int64)
-    pairs = np.unique(n_all * m + c_all)
+    pairs = _unique(n_all * m + c_all)
     np.bitwise_or.at(taking_part, (pairs // m, (pairs % m) // _BITS), np.left_shift(1, (pairs % m) % _BITS))
 
     k_all = pd.Index(code_list).get_indexer(frame["code"]).astype(np.int64)
@@ -227,49 +227,54 @@ def disagreements(
     r_code = r_group % n_codes
     r_start, r_end = piece_start[rows], piece_end[rows]
 
-    # 4. what the coders without the code gave these stretches instead
-    hit_row, hit_coding = _overlapping(r_narr, r_start, r_end, n_all, frame["start"].to_numpy(np.int64),
-                                       frame["end"].to_numpy(np.int64), length)
+    # 4. what the coders without the code gave these stretches instead (codes as integers: the
+    # join can produce tens of millions of candidate pairs on a large project)
+    vocab = pd.Index(sorted(set(frame["code"].unique()) | set(code_list)))
+    code_of = vocab.get_indexer(frame["code"]).astype(np.int64)
+    row_code = vocab.get_indexer(pd.Index(code_list))[r_code].astype(np.int64)
+    hit_row, hit_coding = _overlapping(r_narr * length + r_start, r_narr * length + r_end,
+                                       n_all * length + frame["start"].to_numpy(np.int64),
+                                       n_all * length + frame["end"].to_numpy(np.int64))
     hit_coder = c_all[hit_coding]
-    hit_code = frame["code"].to_numpy(dtype=object)[hit_coding]
-    valid = hit_coder >= 0
-    in_without = np.zeros(len(hit_row), dtype=bool)
-    in_without[valid] = ((without[hit_row[valid], hit_coder[valid] // _BITS]
-                          >> (hit_coder[valid] % _BITS)) & 1) == 1
-    other = in_without & (hit_code != np.asarray(code_list, dtype=object)[r_code[hit_row]])
-    hit_row, hit_coder, hit_code = hit_row[other], hit_coder[other], hit_code[other]
-    # the coders (of those without any of the code here) who gave the stretch another code
+    hit_code = code_of[hit_coding]
+    keep = (hit_code != row_code[hit_row]) & (
+        ((without[hit_row, hit_coder // _BITS] >> (hit_coder % _BITS)) & 1) == 1)
+    n_vocab = len(vocab)
+    pair = _unique(hit_row[keep] * (m * n_vocab) + hit_coder[keep] * n_vocab + hit_code[keep])
+    del hit_row, hit_coding, hit_coder, hit_code, keep
+    p_row, p_key = pair // (m * n_vocab), pair % (m * n_vocab)
+    p_coder = p_key // n_vocab
+    # the coders (of those without the code here) who gave the stretch another code
     gave_other = np.zeros_like(without)
-    np.bitwise_or.at(gave_other, (hit_row, hit_coder // _BITS), np.left_shift(1, hit_coder % _BITS))
+    who = _unique(p_row * m + p_coder)
+    np.bitwise_or.at(gave_other, (who // m, (who % m) // _BITS), np.left_shift(1, (who % m) % _BITS))
     boundary = ~(elsewhere != 0).any(axis=1)
     instead = ~((elsewhere & ~gave_other) != 0).any(axis=1)
-    kind = np.where(boundary, KINDS[0], np.where(instead, KINDS[1], KINDS[2]))
+    kind = np.where(boundary, 0, np.where(instead, 1, 2))
 
     names = np.asarray(coder_list, dtype=object)
-    others: list[tuple[str, ...]] = [()] * len(rows)
-    if len(hit_row):
-        labels = pd.DataFrame({"row": hit_row, "coder": names[hit_coder], "code": hit_code}).drop_duplicates()
-        labels = labels.sort_values(["row", "coder", "code"], kind="stable")
-        joined = labels["coder"] + ": " + labels["code"]
-        for row, items in joined.groupby(labels["row"].to_numpy(), sort=False):
-            others[row] = tuple(items)
+    keys, key_index = np.unique(p_key, return_inverse=True)
+    label_of = np.array([f"{names[k // n_vocab]}: {vocab[k % n_vocab]}" for k in keys.tolist()], dtype=object)
+    labels = label_of[np.asarray(key_index).ravel()].tolist()
+    cuts = np.searchsorted(p_row, np.arange(len(rows) + 1)).tolist()  # p_row is sorted: pairs are unique keys
+    others = [tuple(labels[x:y]) if y > x else () for x, y in zip(cuts[:-1], cuts[1:])]
 
+    # pieces come ordered by (narrative, code, position); readers want (narrative, position, code)
+    final = np.lexsort((r_end, r_code, r_start, r_narr))
+    r_narr, r_code, r_start, r_end = r_narr[final], r_code[final], r_start[final], r_end[final]
     out = pd.DataFrame({
         "narrative_id": np.asarray(order, dtype=object)[r_narr],
         "code": np.asarray(code_list, dtype=object)[r_code],
         "start": r_start.astype("int64"),
         "end": r_end.astype("int64"),
         "text": _passages(p, order, texts, r_narr, r_start, r_end),
-        "coders_with": _coder_sets(mask, names),
-        "coders_without": _coder_sets(without, names),
-        "kind": kind.astype(object),
-        "other_codes": pd.Series(others, dtype=object),
-        "passage_start": passage_lo[passage].astype("int64"),
-        "passage_end": passage_hi[passage].astype("int64"),
+        "coders_with": _coder_sets(mask[final], names),
+        "coders_without": _coder_sets(without[final], names),
+        "kind": np.asarray(KINDS, dtype=object)[kind[final]],
+        "other_codes": pd.Series([others[i] for i in final.tolist()], dtype=object),
+        "passage_start": passage_lo[passage[final]].astype("int64"),
+        "passage_end": passage_hi[passage[final]].astype("int64"),
     })
-    # pieces come ordered by (narrative, code, position); readers want (narrative, position, code)
-    out = out.assign(_n=r_narr, _k=r_code).sort_values(["_n", "start", "_k", "end"], kind="stable")
-    out = out.drop(columns=["_n", "_k"]).reset_index(drop=True)
     out.attrs.update(coders=list(coder_list), codes=list(code_list))
     return out
 
@@ -278,7 +283,11 @@ def _coder_sets(masks: np.ndarray, names: np.ndarray) -> list[tuple[str, ...]]:
     """Each row's coder set as a tuple of names (few distinct sets: decode each once)."""
     if not len(masks):
         return []
-    distinct, inverse = np.unique(masks, axis=0, return_inverse=True)
+    if masks.shape[1] == 1:  # up to 62 coders: one word per set, a plain sort
+        distinct, inverse = np.unique(masks[:, 0], return_inverse=True)
+        distinct = distinct[:, None]
+    else:
+        distinct, inverse = np.unique(masks, axis=0, return_inverse=True)
     decoded = []
     for words in distinct:
         members = [w * _BITS + b for w, value in enumerate(words) for b in range(_BITS) if (int(value) >> b) & 1]
@@ -295,58 +304,42 @@ def _passages(p: "Project", order: list[str], texts: Mapping[str, str], narr: np
             for k, a, b in zip(narr.tolist(), lo.tolist(), hi.tolist())]
 
 
-def _overlapping(r_narr: np.ndarray, r_lo: np.ndarray, r_hi: np.ndarray, c_narr: np.ndarray, c_lo: np.ndarray,
-                 c_hi: np.ndarray, length: int) -> tuple[np.ndarray, np.ndarray]:
-    """All (stretch, coding) pairs that share at least one character.
+def _overlapping(r_start: np.ndarray, r_end: np.ndarray, c_start: np.ndarray,
+                 c_end: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """All (stretch, coding) pairs that share at least one character (positions on one long axis).
 
-    Codings are sorted by position on one long axis (narratives end to end). A short coding
-    that overlaps a stretch starts less than ``_LONG_SPAN`` characters before it, so each
-    stretch needs only a window of the sorted codings; the few long codings are paired with
-    the stretches of their narrative directly.
+    Codings are bucketed by length, [2^j, 2^(j+1)): a coding of bucket j that overlaps a
+    stretch starts less than 2^(j+1) characters before it, so each stretch needs only a window
+    of that bucket's start-sorted codings, and most of the window truly overlaps. Cost grows
+    with the number of overlapping pairs, not with stretches x codings.
     """
-    c_start = c_narr * length + c_lo
-    c_end = c_narr * length + c_hi
-    r_start = r_narr * length + r_lo
-    r_end = r_narr * length + r_hi
     rows_out, codings_out = [], []
-    long = (c_hi - c_lo) > _LONG_SPAN
-    short = np.flatnonzero(~long)
-    by_start = short[np.argsort(c_start[short], kind="stable")]
-    starts_sorted = c_start[by_start]
-    lo = np.searchsorted(starts_sorted, r_start - _LONG_SPAN, side="left")
-    hi = np.searchsorted(starts_sorted, r_end, side="left")
-    _expand_pairs(lo, hi, by_start, r_start, c_end, rows_out, codings_out)
-    long_idx = np.flatnonzero(long)
-    if len(long_idx):
-        by_narr = long_idx[np.argsort(c_narr[long_idx], kind="stable")]
-        narr_sorted = c_narr[by_narr]
-        lo = np.searchsorted(narr_sorted, r_narr, side="left")
-        hi = np.searchsorted(narr_sorted, r_narr, side="right")
-        _expand_pairs(lo, hi, by_narr, r_start, c_end, rows_out, codings_out, r_end=r_end, c_start=c_start)
+    bucket = np.floor(np.log2(np.maximum(c_end - c_start, 1))).astype(np.int64)
+    for j in np.unique(bucket).tolist():
+        members = np.flatnonzero(bucket == j)
+        members = members[np.argsort(c_start[members], kind="stable")]
+        starts = c_start[members]
+        lo = np.searchsorted(starts, r_start - (1 << (j + 1)) + 1, side="left")
+        hi = np.searchsorted(starts, r_end, side="left")
+        counts = hi - lo
+        total = np.cumsum(counts)
+        begin = 0
+        while begin < len(counts):
+            done = int(total[begin - 1]) if begin else 0
+            end = max(int(np.searchsorted(total, done + _MAX_PAIRS, side="right")), begin + 1)
+            c = counts[begin:end]
+            n = int(c.sum())
+            if n:
+                row = np.repeat(np.arange(begin, end), c)
+                offset = np.arange(n) - np.repeat(np.cumsum(c) - c, c)
+                coding = members[np.repeat(lo[begin:end], c) + offset]
+                real = c_end[coding] > r_start[row]
+                rows_out.append(row[real])
+                codings_out.append(coding[real])
+            begin = end
     if not rows_out:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
     return np.concatenate(rows_out), np.concatenate(codings_out)
-
-
-def _expand_pairs(lo, hi, perm, r_start, c_end, rows_out, codings_out, r_end=None, c_start=None) -> None:
-    """Expand windows [lo, hi) of *perm* per stretch into pairs, in chunks, keeping real overlaps."""
-    counts = hi - lo
-    total = np.cumsum(counts)
-    begin = 0
-    while begin < len(counts):
-        done = total[begin - 1] if begin else 0
-        end = int(np.searchsorted(total, done + _MAX_PAIRS, side="right"))
-        end = max(end, begin + 1)
-        c = counts[begin:end]
-        row = np.repeat(np.arange(begin, end), c)
-        offset = np.arange(int(c.sum())) - np.repeat(np.cumsum(c) - c, c)
-        coding = perm[np.repeat(lo[begin:end], c) + offset]
-        keep = c_end[coding] > r_start[row]
-        if r_end is not None:
-            keep &= c_start[coding] < r_end[row]
-        rows_out.append(row[keep])
-        codings_out.append(coding[keep])
-        begin = end
 
 
 def record_group_reading(
