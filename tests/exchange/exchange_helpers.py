@@ -31,3 +31,17 @@ def assert_valid(path: Path) -> None:
 def qde_of(path: Path) -> str:
     with zipfile.ZipFile(path) as zf:
         return zf.read("project.qde").decode("utf-8")
+
+
+def make_qdpx(path: Path, qde: str | bytes, files: dict[str, bytes], qde_name: str = "project.qde") -> Path:
+    """A .qdpx as another program might write it (member names and bytes exactly as given)."""
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr(qde_name, qde if isinstance(qde, bytes) else qde.encode("utf-8"))
+        for name, data in files.items():
+            zf.writestr(name, data)
+    return path
+
+
+def utf16_crlf2(text: str, index: int) -> int:
+    """Where code point *index* of a CRLF text lies in UTF-16 units (NVivo's counting)."""
+    return len(text[:index].encode("utf-16-le")) // 2

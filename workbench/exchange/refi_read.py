@@ -763,7 +763,10 @@ class _Plan:
             cs, ce, inside = source_text.to_canonical(self.policy, starts, ends)
             if not inside.all():
                 bad = int(np.flatnonzero(~inside)[0])
-                fits = [p.name for p in _policies_fitting(source_text, starts, ends)]
+                fitting = _policies_fitting(source_text, starts, ends)
+                ranked = sorted(boundary_scores([(source_text, starts, ends)], fitting),
+                                key=lambda r: -r["on_word_boundaries"]) if fitting else []
+                fits = [r["policy"] for r in ranked]
                 hint = (f" Counting as {fits[0]!r} keeps every selection inside: import again with "
                         f"offsets={fits[0]!r}." if fits else " No way of counting fits: the file is damaged.")
                 raise SelectionError(
