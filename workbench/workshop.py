@@ -182,9 +182,11 @@ class Workshop:
         Built on :func:`workbench.agreement.dialogue.disagreements` over the people who coded
         (participants, not group readings). One row per story and code, most disputed first:
         narrative_id, title, code, stretches (pieces of text where some applied the code and
-        others did not), characters (their length), coders_with, coders_without, kinds, and
-        example (the longest such stretch; ``"[restricted]"`` for a restricted story). Empty
-        until two people have coded the same story.
+        others did not), characters (their length), kinds (see
+        :data:`~workbench.agreement.dialogue.KINDS`), and an example to read aloud: the longest
+        such stretch (``"[restricted]"`` in a restricted story), with who applied the code there
+        (example_with) and who did not (example_without). Empty until two people have coded the
+        same story.
 
         >>> ws.differences().head()
         >>> wb.disagreement_explorer(ws.project, narrative=ws.differences().narrative_id[0], coder="facilitator")
@@ -192,8 +194,8 @@ class Workshop:
         from .agreement.dialogue import KINDS, disagreements
 
         p = self.project.refresh()
-        columns = ["narrative_id", "title", "code", "stretches", "characters", "coders_with", "coders_without",
-                   "kinds", "example"]
+        columns = ["narrative_id", "title", "code", "stretches", "characters", "kinds", "example", "example_with",
+                   "example_without"]
         coded = sorted(set(p.codings(coder=self._coders())["coder"]), key=str.casefold)
         if len(coded) < 2:
             return _empty_frame(columns, ints=("stretches", "characters"))
@@ -203,13 +205,13 @@ class Workshop:
         d = d.assign(characters=d["end"] - d["start"])
         rows = []
         for (nid, name), part in d.groupby(["narrative_id", "code"], sort=False):
-            longest = part.loc[part["characters"].idxmax(), "text"]
+            longest = part.loc[part["characters"].idxmax()]
             rows.append({
                 "narrative_id": nid, "code": name, "stretches": len(part), "characters": int(part["characters"].sum()),
-                "coders_with": ", ".join(_union(part["coders_with"])),
-                "coders_without": ", ".join(_union(part["coders_without"])),
                 "kinds": ", ".join(k for k in KINDS if k in set(part["kind"])),
-                "example": _shorten(str(longest), 90),
+                "example": _shorten(str(longest["text"]), 90),
+                "example_with": ", ".join(longest["coders_with"]),
+                "example_without": ", ".join(longest["coders_without"]),
             })
         out = pd.DataFrame(rows)
         out.insert(1, "title", out["narrative_id"].map(p.narratives.set_index("id")["title"]))
@@ -255,6 +257,42 @@ class Workshop:
             "agreement (alpha, paragraphs)": alpha,
         }, name=self.name, dtype=object)
 
+    def add_example_participants(self) -> list[str]:
+        """Rehearse: let the sample project's three coders (ana, ben, chipo) join and code these stories.
+
+        For a practice run before the real workshop: their codings and memos on this workshop's
+        stories are copied in (under their own names), so the progress, differences and dialogue
+        steps have something to show. Only for workshops of sample stories; safe to call twice.
+
+        >>> ws.add_example_participants()
+        ['ana', 'ben', 'chipo']
+        """
+        scratch = Path(tempfile.mkdtemp(prefix="workshop-rehearsal-"))
+        try:
+            sample = sample_project(copy_to=scratch / "sample")
+            ids = list(self.project.narratives["id"])
+            known = set(sample.narratives["id"])
+            if any(nid not in known or sample.text(nid) != self.project.text(nid) for nid in ids):
+                raise WorkshopError("Example participants can only join a workshop of sample stories "
+                                    "(start_workshop(stories=[...sample ids...])).")
+            active = set(self.project.codebook.names)
+            names = sorted(set(sample.codings()["coder"]))
+            for name in names:
+                join_workshop(self.code, name, root=self.root)
+                if len(self.project.codings(coder=name)):
+                    continue  # added before
+                rows = sample.codings(coder=name, narrative=ids)
+                rows = rows[rows["code"].isin(active)]
+                self.project.code_many(rows[["narrative_id", "start", "end", "code", "note"]], coder=name)
+                memos = sample.memos(coder=name)
+                for memo in memos[memos["narrative_id"].isin(ids)].itertuples():
+                    self.project.memo(memo.text, coder=name, narrative=memo.narrative_id,
+                                      code=memo.code if isinstance(memo.code, str) and memo.code in active else None,
+                                      kind=memo.kind, title=memo.title if isinstance(memo.title, str) else None)
+        finally:
+            shutil.rmtree(scratch, ignore_errors=True)
+        return names
+
     def monitor(self, every: float = 10.0) -> Any:
         """A small live panel: participants, their codings and stories, and the places where readings differ.
 
@@ -283,8 +321,8 @@ def start_workshop(root: str | os.PathLike | None = None, name: str = "Coding wo
     codebook YAML file; by default the codebook of the project the stories come from (the
     sample's), or for your own files the peer support principles codebook. *code*: choose the
     session code yourself (letters, digits and dashes), or leave it to the workbench
-    (``kettle-garden-42``). With ``exist_ok=True`` an existing workshop with that *code* is opened
-    instead (e.g. after a kernel restart).
+    (``kettle-garden-42``). With ``exist_ok=True`` an existing workshop with that *code* and *name*
+    is opened instead (e.g. after a kernel restart).
 
     >>> ws = start_workshop("/srv/shared/workshops", name="Tuesday", stories=["kitchen-table"])
     """
@@ -299,7 +337,11 @@ def start_workshop(root: str | os.PathLike | None = None, name: str = "Coding wo
                                 "(e.g. 'tuesday-group').")
         if (base / code / _META).exists():
             if exist_ok:
-                return Workshop(base / code)
+                existing = Workshop(base / code)
+                if existing.name != name.strip():
+                    raise WorkshopError(f"The code {code!r} belongs to another workshop, {existing.name!r}, in {base}; "
+                                        "choose another code (or the same name to reopen it).")
+                return existing
             raise WorkshopError(f"A workshop with the code {code!r} already exists in {base}. Open it with "
                                 f"open_workshop({code!r}), or pass exist_ok=True, or choose another code.")
         if (base / code).exists():
@@ -510,10 +552,6 @@ def _write_new(path: Path, content: str) -> None:
 
 def _toml(value: str) -> str:
     return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
-
-
-def _union(values: Iterable[Iterable[str]]) -> list[str]:
-    return sorted({name for group in values for name in group}, key=str.casefold)
 
 
 def _shorten(text: str, limit: int) -> str:
