@@ -1070,8 +1070,9 @@ class CodingView {
       this.step(k === "]" ? 1 : -1);
     } else if (k === "Escape") {
       e.preventDefault();
-      window.getSelection().collapseToStart();
       this.sel = null;
+      const s = window.getSelection();
+      if (s && s.rangeCount) s.collapseToStart();
       this.renderSelection();
       this.selectCoding(null);
     } else if (k.length === 1 && k !== " ") {
