@@ -897,7 +897,9 @@ class Project:
         ]
         columns = ["memo_id", "coder", "created_at", "kind", "title", "text", "narrative_id", "code",
                    "coding_id", "participants"]
-        frame = pd.DataFrame(rows, columns=columns)
+        frame = pd.DataFrame(rows, columns=columns, dtype=object)  # optional fields stay None, not NaN
+        for column in ("memo_id", "coder", "kind", "text"):
+            frame[column] = frame[column].astype("str")
         frame["created_at"] = pd.to_datetime(frame["created_at"], format="ISO8601", utc=True)
         for column, wanted in (("coder", coder), ("narrative_id", narrative), ("code", code), ("kind", kind)):
             if wanted is not None:
