@@ -1,0 +1,89 @@
+"""The notebooks as stored: what nbval compares in ``make test`` must be there, and be compared strictly.
+
+A notebook stored without outputs compares nothing and passes silently, and ``--nbval-lax``
+passes even when a value changes; these tests keep both from creeping in, and show that a
+changed number in a stored output fails nbval with the project's sanitize file.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+NOTEBOOKS = REPO / "notebooks"
+ALL = sorted(NOTEBOOKS.rglob("*.ipynb"))
+ALL = [p for p in ALL if ".ipynb_checkpoints" not in p.parts]
+EXPECTED = ["01_start_here", "02_code_a_story", "03_a_living_codebook", "04_reflexive_memos",
+            "05_agreement_and_dialogue", "06_patterns_and_webs", "07_exchange", "workshop/facilitator",
+            "workshop/participant"]
+
+
+def _id(path: Path) -> str:
+    return str(path.relative_to(NOTEBOOKS).with_suffix(""))
+
+
+def test_every_notebook_of_the_tour_is_there() -> None:
+    assert [_id(p) for p in ALL] == EXPECTED
+
+
+@pytest.mark.parametrize("path", ALL, ids=_id)
+def test_stored_outputs_are_complete_clean_and_light(path: Path) -> None:
+    nb = nbformat.read(path, as_version=4)
+    nbformat.validate(nb)
+    assert nb.metadata["kernelspec"]["name"] == "python3"
+    assert "widgets" not in nb.metadata  # regenerate with --ExecutePreprocessor.store_widget_state=False
+    assert path.stat().st_size < 300_000
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    counts = [c.execution_count for c in code]
+    assert None not in counts and counts == sorted(counts), "run top to bottom, outputs stored"
+    assert sum(bool(c.outputs) for c in code) >= len(code) // 2, "most cells show something nbval compares"
+    for cell in code:
+        assert "NBVAL" not in cell.source.upper().replace("NBVAL_", "NBVAL"), "no nbval markers: compare strictly"
+        for output in cell.outputs:
+            assert output.output_type != "error", cell.source
+            assert not (output.output_type == "stream" and output.name == "stderr"), (cell.source, output.text)
+            text = output.get("text", "") + output.get("data", {}).get("text/plain", "")
+            assert str(REPO) not in text and "/home/" not in text, "no paths of the machine that ran it"
+
+
+@pytest.mark.parametrize("path", [p for p in ALL if "workshop" not in p.parts], ids=_id)
+def test_each_notebook_works_on_a_fresh_copy_of_the_sample(path: Path) -> None:
+    source = "\n".join(c.source for c in nbformat.read(path, as_version=4).cells if c.cell_type == "code")
+    assert re.search(r"wb\.sample_project\(copy_to=tempfile\.mkdtemp\(\)", source) or \
+        re.search(r"wb\.sample_project\(copy_to=work /", source)
+    assert "sample_data" not in source and "open_project(" not in source
+
+
+def _nbval(*args: str, cwd: Path) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "pytest", "--nbval", "--nbval-current-env",
+                           "--nbval-cell-timeout=300", "-p", "no:cacheprovider", "-q", *args],
+                          cwd=cwd, capture_output=True, text=True, timeout=600)
+
+
+@pytest.mark.slow
+def test_a_changed_number_fails_the_check(tmp_path: Path) -> None:
+    nb = nbformat.read(NOTEBOOKS / "01_start_here.ipynb", as_version=4)
+    cell = next(c for c in nb.cells if c.cell_type == "code" and "frequencies(p, by=None)" in c.source)
+    data = cell.outputs[0]["data"]
+    assert "       73" in data["text/plain"]  # mutual responsibility: 73 codings in the sample
+    data["text/plain"] = data["text/plain"].replace("       73", "       74", 1)
+    data["text/html"] = data["text/html"].replace("<td>73</td>", "<td>74</td>", 1)
+    target = tmp_path / "changed.ipynb"
+    nbformat.write(nb, target)
+    (tmp_path / "pytest.ini").write_text("[pytest]\n", encoding="utf-8")
+    result = _nbval(str(target), f"--nbval-sanitize-with={NOTEBOOKS / 'sanitize.cfg'}", cwd=tmp_path)
+    assert result.returncode == 1, result.stdout[-3000:]
+    assert "1 failed" in result.stdout and "frequencies(p, by=None)" in result.stdout
+
+
+@pytest.mark.slow
+def test_the_sanitize_file_is_found_from_the_notebooks_folder_too() -> None:
+    result = _nbval("01_start_here.ipynb", "--nbval-sanitize-with=notebooks/sanitize.cfg", cwd=NOTEBOOKS)
+    assert result.returncode == 0, result.stdout[-3000:]
+    assert "passed" in result.stdout and "failed" not in result.stdout
