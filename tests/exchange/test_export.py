@@ -181,3 +181,15 @@ def test_xlsx_has_codings_codebook_narratives_memos_and_no_formulas(tmp_path):
     text = sheet.cell(row=2, column=header.index("text") + 1)
     assert text.data_type == "s" and text.value == "=HYPERLINK"
     assert sheet.cell(row=2, column=header.index("note") + 1).value == "+1 to this"
+
+
+def test_csv_with_a_column_mixing_numbers_and_text(tmp_path):
+    p = wb.create_project(tmp_path / "mixed")
+    p.codebook.add("hope")
+    a = p.add_narrative("First story here.", title="One", attributes={"age": 34})
+    b = p.add_narrative("Second story here.", title="Two", attributes={"age": "unknown"})
+    p.code(a, 0, 5, "hope", coder="ana")
+    p.code(b, 0, 6, "hope", coder="ana", note='with "quotes", commas\nand a newline')
+    frame = pd.read_csv(p.export_csv(tmp_path / "mixed.csv"), keep_default_na=False, dtype=str)
+    assert frame["age"].tolist() == ["34", "unknown"]
+    assert frame["note"].tolist() == ["", 'with "quotes", commas\nand a newline']

@@ -211,7 +211,7 @@ def _check_prolog(head: bytes, source: str) -> None:
         )
 
 
-def iterparse(stream: IO[bytes], source: str, events=("start", "end")) -> Iterator[tuple[str, object]]:
+def iterparse(stream: IO[bytes], source: str, events=("start", "end"), tag=None) -> Iterator[tuple[str, object]]:
     """Parse untrusted XML incrementally: no DTD, no entities, no network, no huge text nodes.
 
     Yields lxml's ``(event, element)``; raises :class:`UnsafeXMLError` or :class:`InvalidXMLError`.
@@ -221,7 +221,7 @@ def iterparse(stream: IO[bytes], source: str, events=("start", "end")) -> Iterat
     head = stream.read(_PROLOG_SCAN)
     _check_prolog(head, source)
     parser = etree.iterparse(
-        _Prefixed(head, stream), events=events, resolve_entities=False, no_network=True, huge_tree=False,
+        _Prefixed(head, stream), events=events, tag=tag, resolve_entities=False, no_network=True, huge_tree=False,
         load_dtd=False, dtd_validation=False, remove_comments=True, remove_pis=True,
     )
     first = True

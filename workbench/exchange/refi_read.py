@@ -65,8 +65,18 @@ _DOC_SUFFIX = re.compile(r"\.(txt|docx?|rtf|odt|md|pdf|html?)$", re.IGNORECASE)
 _CHUNK = 100_000
 
 
+_LOCAL: dict[str, str] = {}
+
+
 def _local(tag: Any) -> str:
-    return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
+    """``{urn:...}Code`` -> ``Code`` (cached: a file has few distinct tags and millions of elements)."""
+    try:
+        return _LOCAL[tag]
+    except KeyError:
+        name = tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
+        if isinstance(tag, str) and len(_LOCAL) < 4096:
+            _LOCAL[tag] = name
+        return name
 
 
 def _ns(tag: str) -> str:
@@ -77,6 +87,8 @@ def guid(value: Any) -> str | None:
     """A GUID as a lookup key: no braces, upper case (``{ab-..}`` and ``AB-..`` are the same)."""
     if value is None:
         return None
+    if len(value) == 36:
+        return value.upper()
     text = str(value).strip().strip("{}").strip().upper()
     return text or None
 
@@ -164,119 +176,174 @@ def _drop(element) -> None:
             del parent[0]
 
 
+_SOURCE_TAGS = ("TextSource", *_NON_TEXT)
+_CONTAINERS = tuple(_NEEDS_CHILD)
+#: the only elements whose end the parser looks at (lxml skips the rest in C)
+_WATCHED = sorted({"Project", "CodeBook", "User", "Code", "Variable", "Case", "Note", "Set", "Link", "Graph",
+                   "Transcript", "Description", "PlainTextContent", "NoteRef", "Coding", "VariableValue",
+                   *_SOURCE_TAGS, *_SELECTION_TAGS, *_CONTAINERS})
+
+
+def _owner(element):
+    """The top-level source element (child of ``Sources``) that *element* sits in, or None."""
+    node = element.getparent()
+    while node is not None:
+        parent = node.getparent()
+        if parent is None:
+            return None
+        if _local(parent.tag) == "Sources":
+            return node
+        node = parent
+    return None
+
+
 def parse_qde(stream, source: str, expect: str = "Project") -> _Parsed:
-    """Stream one ``project.qde`` (or ``.qdc``) into a :class:`_Parsed` model."""
+    """Stream one ``project.qde`` (or ``.qdc``) into a :class:`_Parsed` model.
+
+    Only end events of the elements that matter are seen (lxml filters the rest), and each
+    selection, note, case... is freed once read, so memory stays flat however many there are.
+    """
     model = _Parsed()
-    stack: list[str] = []
-    code_stack: list[str] = []
     current: _Source | None = None
-    counter = 0
+    current_key: tuple | None = None
+    code_kids: dict[str | None, list[dict]] = {}
+    counter = [0]
+    first = True
 
-    def anchor_refs(element, kind: str, target: str | None) -> list[str]:
-        found = []
-        for ref in _children(element, "NoteRef"):
-            note = guid(ref.get("targetGUID"))
-            if note:
-                model.refs.append((note, kind, target))
-                found.append(note)
-        return found
+    def synthetic(element, what: str) -> str:
+        counter[0] += 1
+        key = f"missing-guid-{counter[0]}"
+        element.set("guid", key)
+        model.deviations.append(f"{what} ({element.get('name')!r}) has no guid")
+        return key
 
-    for event, element in iterparse(stream, source):
+    def source_of(owner) -> _Source:
+        nonlocal current, current_key
+        key = (owner.tag, owner.get("guid"), owner.get("name"))
+        if current is None or current_key != key:
+            if current is not None:  # pragma: no cover - sources end in order; defensive
+                model.sources.append(current)
+            kind = _local(owner.tag)
+            g = guid(owner.get("guid")) or synthetic(owner, "a source")
+            current = _Source(guid=g, name=owner.get("name") or "", kind=kind,
+                              path=owner.get("plainTextPath") if kind == "TextSource" else owner.get("path"),
+                              user=guid(owner.get("creatingUser")), created=owner.get("creationDateTime"))
+            current_key = (owner.tag, owner.get("guid"), owner.get("name"))
+            if kind not in _SOURCE_TAGS:
+                model.unknown[kind] = model.unknown.get(kind, 0) + 1
+        return current
+
+    for _, element in iterparse(stream, source, events=("end",), tag=[f"{{*}}{t}" for t in _WATCHED]):
+        if first:
+            first = False
+            root = element.getroottree().getroot()
+            _root(model, root, _local(root.tag), source, expect)
         name = _local(element.tag)
-        if event == "start":
-            stack.append(name)
-            if len(stack) == 1:
-                _root(model, element, name, source, expect)
-            elif name == "Code" and "Codes" in stack:
-                g = guid(element.get("guid"))
-                if g is None:
-                    counter += 1
-                    g = f"missing-guid-{counter}"
-                    model.deviations.append(f"a code ({element.get('name')!r}) has no guid")
-                model.codes.append({"guid": g, "name": element.get("name") or "", "color": element.get("color"),
-                                    "parent": code_stack[-1] if code_stack else None,
-                                    "codable": (element.get("isCodable") or "true").strip().lower() not in ("false", "0"),
-                                    "description": "", "noterefs": []})
-                code_stack.append(g)
-            elif len(stack) == 3 and stack[1] == "Sources":
-                g = guid(element.get("guid"))
-                if g is None:
-                    counter += 1
-                    g = f"missing-guid-{counter}"
-                    model.deviations.append(f"a source ({element.get('name')!r}) has no guid")
-                current = _Source(guid=g, name=element.get("name") or "", kind=name,
-                                  path=element.get("plainTextPath") if name == "TextSource" else element.get("path"),
-                                  user=guid(element.get("creatingUser")), created=element.get("creationDateTime"))
-                if name not in ("TextSource", *_NON_TEXT):
-                    model.unknown[name] = model.unknown.get(name, 0) + 1
+        if name == "PlainTextSelection" or name in _SELECTION_TAGS:
+            owner = _owner(element)
+            if owner is None:
+                _drop(element)
+                continue
+            src = source_of(owner)
+            if name == "PlainTextSelection" and src.kind == "TextSource" and element.getparent() is owner:
+                src.selections.append(_selection(element, source, src, model))
+            else:
+                src.skipped_selections += 1
+                src.skipped_codings += sum(1 for c in element if _local(c.tag) == "Coding")
+                if name == "PlainTextSelection" and src.kind == "TextSource":
+                    model.deviations.append(f"a text selection nested deeper than usual in {src.name!r} was skipped")
+            _drop(element)
             continue
-
-        # ---- end events
-        parent = stack[-2] if len(stack) > 1 else ""
-        depth = len(stack)
-        if name == "User" and parent == "Users":
+        parent = element.getparent()
+        pname = _local(parent.tag) if parent is not None else ""
+        if name in ("Coding", "NoteRef", "Description", "PlainTextContent", "VariableValue"):
+            grand = parent.getparent() if parent is not None else None
+            if grand is not None and _local(grand.tag) == "Sources":  # a child of a source
+                src = source_of(parent)
+                if name == "Description":
+                    src.description = element.text or ""
+                elif name == "PlainTextContent":
+                    src.inline = element.text or ""
+                elif name == "NoteRef":
+                    note = guid(element.get("targetGUID"))
+                    if note:
+                        model.refs.append((note, "source", src.guid))
+                        src.noterefs.append(note)
+                elif name == "Coding":
+                    src.skipped_codings += 1  # a coding of a whole source: no passage to hold
+                else:
+                    ref, text = _value_of(element)
+                    if ref and text is not None:
+                        src.values[ref] = text
+            elif parent is not None and parent.getparent() is None:  # directly under the root
+                if name == "NoteRef":
+                    note = guid(element.get("targetGUID"))
+                    if note:
+                        model.refs.append((note, "project", None))
+                elif name == "Description":
+                    model.description = element.text or ""
+            continue
+        if name in _SOURCE_TAGS and pname == "Sources":
+            model.sources.append(source_of(element))
+            current, current_key = None, None
+            _drop(element)
+        elif name == "Transcript":
+            owner = _owner(element)
+            if owner is not None:
+                source_of(owner).transcripts += 1
+            _drop(element)
+        elif name == "Code":
+            g = guid(element.get("guid")) or synthetic(element, "a code")
+            parent_guid = None
+            if pname == "Code":
+                parent_guid = guid(parent.get("guid")) or synthetic(parent, "a code")
+            notes = []
+            description = ""
+            for child in element:
+                cname = _local(child.tag)
+                if cname == "Description":
+                    description = child.text or ""
+                elif cname == "NoteRef":
+                    note = guid(child.get("targetGUID"))
+                    if note:
+                        model.refs.append((note, "code", g))
+                        notes.append(note)
+            code_kids.setdefault(parent_guid, []).append({
+                "guid": g, "name": element.get("name") or "", "color": element.get("color"), "parent": parent_guid,
+                "codable": (element.get("isCodable") or "true").strip().lower() not in ("false", "0"),
+                "description": description, "noterefs": notes})
+            for child in list(element):
+                if _local(child.tag) != "Code":
+                    element.remove(child)
+        elif name == "User" and pname == "Users":
             g = guid(element.get("guid"))
             if g:
                 model.users[g] = element.get("name") or ""
             _drop(element)
-        elif name == "Code" and code_stack:
-            g = code_stack.pop()
-            entry = next(c for c in reversed(model.codes) if c["guid"] == g)
-            entry["description"] = _text_of(element, "Description") or ""
-            entry["noterefs"] = anchor_refs(element, "code", g)
-            element.clear()
-        elif name == "PlainTextSelection" and depth == 4 and current is not None and current.kind == "TextSource":
-            current.selections.append(_selection(element, source, current, anchor_refs))
-            _drop(element)
-        elif name in _SELECTION_TAGS and current is not None:
-            current.skipped_selections += 1
-            current.skipped_codings += len(_children(element, "Coding"))
-            if name == "PlainTextSelection" and current.kind == "TextSource":
-                model.deviations.append(f"a text selection nested deeper than usual in {current.name!r} was skipped")
-            _drop(element)
-        elif name == "Transcript" and current is not None:
-            current.transcripts += 1
-            _drop(element)
-        elif depth == 4 and current is not None and stack[1] == "Sources":
-            # a source's own children, read as they end (selections before them are dropped as they go)
-            if name == "Description":
-                current.description = element.text or ""
-            elif name == "PlainTextContent":
-                current.inline = element.text or ""
-            elif name == "NoteRef":
-                note = guid(element.get("targetGUID"))
-                if note:
-                    model.refs.append((note, "source", current.guid))
-                    current.noterefs.append(note)
-            elif name == "Coding":
-                current.skipped_codings += 1  # a coding of a whole source: no passage to hold
-            elif name == "VariableValue":
-                ref, text = _value_of(element)
-                if ref and text is not None:
-                    current.values[ref] = text
-        elif depth == 3 and parent == "Sources" and current is not None:
-            model.sources.append(current)
-            current = None
-            _drop(element)
-        elif name == "Variable" and parent == "Variables":
+        elif name == "Variable" and pname == "Variables":
             g = guid(element.get("guid"))
             if g:
                 model.variables[g] = (element.get("name") or "", element.get("typeOfVariable") or "Text")
             _drop(element)
-        elif name == "Case" and parent == "Cases":
-            values = {}
-            for value in _children(element, "VariableValue"):
-                ref, text = _value_of(value)
-                if ref and text is not None:
-                    values[ref] = text
-            model.cases.append({
-                "guid": guid(element.get("guid")), "name": element.get("name") or "", "values": values,
-                "sources": [guid(r.get("targetGUID")) for r in _children(element, "SourceRef")],
-                "selections": len(_children(element, "SelectionRef")),
-            })
-            anchor_refs(element, "case", guid(element.get("guid")))
+        elif name == "Case" and pname == "Cases":
+            values, sources, selections = {}, [], 0
+            g = guid(element.get("guid"))
+            for child in element:
+                cname = _local(child.tag)
+                if cname == "VariableValue":
+                    ref, text = _value_of(child)
+                    if ref and text is not None:
+                        values[ref] = text
+                elif cname == "SourceRef":
+                    sources.append(guid(child.get("targetGUID")))
+                elif cname == "SelectionRef":
+                    selections += 1
+                elif cname == "NoteRef" and guid(child.get("targetGUID")):
+                    model.refs.append((guid(child.get("targetGUID")), "case", g))
+            model.cases.append({"guid": g, "name": element.get("name") or "", "values": values, "sources": sources,
+                                "selections": selections})
             _drop(element)
-        elif name == "Note" and parent == "Notes":
+        elif name == "Note" and pname == "Notes":
             g = guid(element.get("guid"))
             if g:
                 model.notes[g] = {
@@ -285,34 +352,37 @@ def parse_qde(stream, source: str, expect: str = "Project") -> _Parsed:
                     "text": _text_of(element, "PlainTextContent"), "path": element.get("plainTextPath"),
                 }
             _drop(element)
-        elif name == "Set" and parent == "Sets":
+        elif name == "Set" and pname == "Sets":
             def members(tag):
                 return [guid(m.get("targetGUID") or m.get("guid")) for m in _children(element, tag)]
             model.sets.append({"guid": guid(element.get("guid")), "name": element.get("name") or "",
                                "codes": members("MemberCode"), "sources": members("MemberSource"),
                                "notes": members("MemberNote")})
             _drop(element)
-        elif name == "Link" and parent == "Links":
+        elif name == "Link" and pname == "Links":
             model.links += 1
             _drop(element)
-        elif name == "Graph" and parent == "Graphs":
+        elif name == "Graph" and pname == "Graphs":
             model.graphs += 1
             _drop(element)
-        elif name == "NoteRef" and depth == 2:
-            note = guid(element.get("targetGUID"))
-            if note:
-                model.refs.append((note, "project", None))
-        elif name == "Description" and depth == 2:
-            model.description = element.text or ""
-        elif name in _NEEDS_CHILD and depth == 2 or (name == "Codes" and depth == 3):
+        elif name in _NEEDS_CHILD and (parent is not None and (parent.getparent() is None or name == "Codes")):
             wanted = _NEEDS_CHILD.get(name)
             if wanted and len(element) == 0:
                 model.deviations.append(f"an empty <{name}/> (the schema wants at least one {wanted}); accepted")
-            if name != "Codes":
-                element.clear()
-        stack.pop()
-    if stack:  # pragma: no cover - iterparse raises on truncated XML
-        raise InvalidXMLError(f"{source} ends before its root element closes.")
+    if current is not None:  # a source of a kind this parser does not watch
+        model.sources.append(current)
+    if first:  # pragma: no cover - _safety.iterparse refuses a document without elements
+        raise InvalidXMLError(f"{source} holds no element the workbench reads.")
+    # codes in document order, parents before children (their end events came the other way round)
+    stack = list(reversed(code_kids.get(None, [])))
+    seen: set[str] = set()
+    while stack:
+        code = stack.pop()
+        if code["guid"] in seen:
+            continue
+        seen.add(code["guid"])
+        model.codes.append(code)
+        stack.extend(reversed(code_kids.get(code["guid"], [])))
     return model
 
 
@@ -336,22 +406,56 @@ def _root(model: _Parsed, element, name: str, source: str, expect: str) -> None:
     model.creator = guid(element.get("creatingUserGUID"))
 
 
-def _selection(element, source: str, current: _Source, anchor_refs) -> list:
+_REPEATED: dict[str, str | None] = {}
+
+
+def _guid_cached(value: Any) -> str | None:
+    """:func:`guid` for values that repeat a lot (users, codes): looked up, not recomputed."""
+    try:
+        return _REPEATED[value]
+    except KeyError:
+        result = guid(value)
+        if len(_REPEATED) > 100_000:
+            _REPEATED.clear()
+        _REPEATED[value] = result
+        return result
+    except TypeError:  # pragma: no cover - unhashable never comes from lxml
+        return guid(value)
+
+
+def _selection(element, source: str, current: _Source, model: _Parsed) -> list:
     g = guid(element.get("guid"))
     start = _int(element.get("startPosition"), "a startPosition", source)
     end = _int(element.get("endPosition"), "an endPosition", source)
-    user = guid(element.get("creatingUser"))
-    codings = []
-    for coding in _children(element, "Coding"):
-        cg = guid(coding.get("guid"))
-        refs = _children(coding, "CodeRef")
-        code = guid(refs[0].get("targetGUID")) if refs else None
-        notes = anchor_refs(coding, "coding", cg)
-        codings.append((cg, code, guid(coding.get("creatingUser")) or user,
-                        coding.get("creationDateTime") or element.get("creationDateTime"), notes))
-    notes = anchor_refs(element, "selection", g)
-    return [g, start, end, user, element.get("creationDateTime"), _text_of(element, "Description") or "",
-            codings, notes, element.get("name") or ""]
+    user = _guid_cached(element.get("creatingUser"))
+    created = element.get("creationDateTime")
+    codings, notes, description = [], [], ""
+    refs = model.refs
+    for child in element:
+        name = _local(child.tag)
+        if name == "Coding":
+            cg = guid(child.get("guid"))
+            code, cnotes = None, []
+            for part in child:
+                part_name = _local(part.tag)
+                if part_name == "CodeRef":
+                    if code is None:
+                        code = _guid_cached(part.get("targetGUID"))
+                elif part_name == "NoteRef":
+                    note = guid(part.get("targetGUID"))
+                    if note:
+                        refs.append((note, "coding", cg))
+                        cnotes.append(note)
+            codings.append((cg, code, _guid_cached(child.get("creatingUser")) or user,
+                            child.get("creationDateTime") or created, cnotes))
+        elif name == "NoteRef":
+            note = guid(child.get("targetGUID"))
+            if note:
+                refs.append((note, "selection", g))
+                notes.append(note)
+        elif name == "Description":
+            description = child.text or ""
+    return [g, start, end, user, created, description, codings, notes, element.get("name") or ""]
 
 
 # ---------------------------------------------------------------------- report
@@ -1012,18 +1116,20 @@ def import_qdpx(path: str | os.PathLike, into: str | os.PathLike, offsets: Any =
                                  example=code.get("example", ""), rationale=rationale, coder=IMPORT_CODER)
         _write_narratives(project, plan.narratives, staging)
         total = sum(len(r) for r in plan.rows.values())
-        bar = tqdm(total=total, desc="Importing codings", leave=False, disable=total < 20_000)
+        bar = tqdm(total=total, desc="Importing codings", leave=False,
+                   disable=total < 20_000 or bool(os.environ.get("TQDM_DISABLE")))
         wanted = {m["coding"] for m in plan.memos if m["coding"]}
         ids: dict[str, str] = {}
+        columns = ["guid", "narrative_id", "start", "end", "code", "created_at", "note"]
         for coder, rows in plan.rows.items():
             for offset in range(0, len(rows), _CHUNK):
-                chunk = rows[offset:offset + _CHUNK]
-                made = project.code_many(
-                    ({"narrative_id": nid, "start": a, "end": b, "code": code, "created_at": _when(created),
-                      "note": note} for _, nid, a, b, code, created, note in chunk), coder=coder)
-                for row, cid in zip(chunk, made):
-                    if row[0] in wanted:
-                        ids[row[0]] = cid
+                chunk = pd.DataFrame(rows[offset:offset + _CHUNK], columns=columns)
+                chunk["created_at"] = _times(chunk["created_at"])
+                made = project.code_many(chunk.drop(columns="guid"), coder=coder)
+                if wanted:
+                    for key, cid in zip(chunk["guid"].tolist(), made):
+                        if key in wanted:
+                            ids[key] = cid
                 bar.update(len(chunk))
         bar.close()
         for memo in plan.memos:
@@ -1041,14 +1147,14 @@ def import_qdpx(path: str | os.PathLike, into: str | os.PathLike, offsets: Any =
     return result
 
 
-def _when(value: Any) -> Any:
-    if not value:
-        return None
-    try:
-        stamp = pd.Timestamp(str(value).strip())
-    except (ValueError, TypeError):
-        return None
-    return None if pd.isna(stamp) else stamp
+def _times(values: pd.Series) -> pd.Series:
+    """Another program's ``creationDateTime`` texts as UTC times; unreadable ones become NaT (= now)."""
+    text = values.where(values.notna(), None)
+    stamps = pd.to_datetime(text, utc=True, format="ISO8601", errors="coerce")
+    missing = stamps.isna() & text.notna()
+    if missing.any():  # other spellings (a space instead of T, no zone...) one by one
+        stamps[missing] = pd.to_datetime(text[missing], utc=True, format="mixed", errors="coerce")
+    return stamps
 
 
 def _write_narratives(project: "Project", narratives: list[_Narrative], staging: Path) -> None:

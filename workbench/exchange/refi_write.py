@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import zipfile
 from decimal import Decimal
 from pathlib import Path
@@ -59,6 +60,25 @@ def make_guid(*parts: str) -> str:
     """A stable upper-case GUID for *parts* (the same parts always give the same GUID)."""
     h = hashlib.md5("\x1f".join(parts).encode("utf-8")).hexdigest().upper()
     return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
+
+
+class _IdGuids:
+    """GUIDs for one kind of thing named by workbench ids: ``make_guid`` made fast for the
+    16-hex-digit ids the core gives codings (a per-kind prefix, then the id itself)."""
+
+    def __init__(self, salt: str, kind: str) -> None:
+        self.salt, self.kind = salt, kind
+        prefix = make_guid(salt, kind).replace("-", "")
+        self.head = f"{prefix[:8]}-{prefix[8:12]}-{prefix[12:16]}-"
+
+    def __call__(self, identifier: str) -> str:
+        if len(identifier) == 16 and _HEX16.fullmatch(identifier):
+            upper = identifier.upper()
+            return f"{self.head}{upper[:4]}-{upper[4:]}"
+        return make_guid(self.salt, self.kind, identifier)
+
+
+_HEX16 = re.compile(r"[0-9a-f]{16}")
 
 
 def code_description(row: Any) -> str:
@@ -350,6 +370,7 @@ class _Plan:
         created = np.datetime_as_string(when, unit="us").tolist() if n else []
         element = xf.element
         T_SEL, T_COD, T_REF, T_NOTE = (_q(ns, t) for t in ("PlainTextSelection", "Coding", "CodeRef", "NoteRef"))
+        selection_guid, coding_guid, note_guid = (_IdGuids(self.salt, k) for k in ("selection", "coding", "note"))
         code_guid, user_guid, salt = self.code_guid, self.user_guid, self.salt
         on_coding = self.notes_on_coding
         attributes = self.share.attribute_names()
@@ -370,20 +391,20 @@ class _Plan:
                     while j < hi and starts[j] == starts[i] and ends[j] == ends[i] and coders[j] == coders[i]:
                         j += 1
                     user = user_guid[coders[i]]
-                    sel = {"guid": make_guid(salt, "selection", ids[i]), "startPosition": str(starts[i]),
+                    sel = {"guid": selection_guid(ids[i]), "startPosition": str(starts[i]),
                            "endPosition": str(ends[i]), "creatingUser": user,
-                           "creationDateTime": min(created[i:j]) + "Z"}
+                           "creationDateTime": (created[i] if j == i + 1 else min(created[i:j])) + "Z"}
                     if quotable:
                         sel["name"] = xml_safe(" ".join(texts[i][:80].split())[:60])
                     with element(T_SEL, sel):
                         for k in range(i, j):
-                            with element(T_COD, {"guid": make_guid(salt, "coding", ids[k]), "creatingUser": user,
+                            with element(T_COD, {"guid": coding_guid(ids[k]), "creatingUser": user,
                                                  "creationDateTime": created[k] + "Z"}):
                                 with element(T_REF, {"targetGUID": code_guid[codes[k]]}):
                                     pass
                                 note = notes[k]
                                 if note is not None and note == note:
-                                    guid = make_guid(salt, "note", ids[k])
+                                    guid = note_guid(ids[k])
                                     coding_notes.append(("Note", {
                                         "guid": guid, "name": "Note on a coding", "creatingUser": user,
                                         "creationDateTime": created[k] + "Z"},

@@ -107,11 +107,24 @@ def export_csv(project: "Project", path: str | os.PathLike, anonymise_coders: bo
     target = _target(path)
     tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
     try:
-        frame.to_csv(tmp, index=False, encoding="utf-8", lineterminator="\n")
+        _write_csv(frame, tmp)
         os.replace(tmp, target)
     finally:
         tmp.unlink(missing_ok=True)
     return target
+
+
+def _write_csv(frame: pd.DataFrame, path: Path) -> None:
+    """UTF-8 CSV through Arrow's writer (several times faster than pandas'); pandas for odd columns."""
+    try:
+        import pyarrow as pa
+        import pyarrow.csv as pacsv
+
+        table = pa.Table.from_pandas(frame, preserve_index=False)
+    except (ImportError, TypeError, ValueError, NotImplementedError):  # e.g. a column mixing numbers and text
+        frame.to_csv(path, index=False, encoding="utf-8", lineterminator="\n")
+        return
+    pacsv.write_csv(table, str(path), pacsv.WriteOptions(quoting_style="needed"))
 
 
 def export_xlsx(project: "Project", path: str | os.PathLike, anonymise_coders: bool = False,
