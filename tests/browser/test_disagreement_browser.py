@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 import workbench as wb
-from _lab import read_events, shot, wait_for_event
+from _lab import ARTIFACTS, read_events, shot, wait_for_event
 from workbench.agreement.dialogue import disagreements
 
 pytestmark = pytest.mark.browser
@@ -81,6 +81,28 @@ def open_explorer(page, lab, project: Path, call: str, timeout: float = 60_000):
     return page.locator('[data-wb="disagreement-explorer"]')
 
 
+_RECTS = """([a, b]) => {
+    const node = document.querySelector('[data-wb="dx-text"]').firstChild;
+    const r = document.createRange();
+    r.setStart(node, a);
+    r.setEnd(node, b);
+    const rects = [...r.getClientRects()].filter((q) => q.width > 0);
+    const f = rects[0], l = rects[rects.length - 1];
+    return {x1: f.left + 1, y1: (f.top + f.bottom) / 2, x2: l.right - 1, y2: (l.top + l.bottom) / 2};
+}"""
+
+
+def drag_select(page, start: int, end: int) -> None:
+    """Select [start, end) of the shown (ASCII) narrative by dragging the mouse."""
+    page.eval_on_selector('[data-wb="dx-text"]', "e => e.scrollIntoView({block: 'center'})")
+    box = page.evaluate(_RECTS, [start, end])
+    page.mouse.move(box["x1"], box["y1"])
+    page.mouse.down()
+    page.mouse.move((box["x1"] + box["x2"]) / 2, (box["y1"] + box["y2"]) / 2, steps=3)
+    page.mouse.move(box["x2"], box["y2"], steps=3)
+    page.mouse.up()
+
+
 def _position(page) -> str:
     return page.text_content('[data-wb="dx-position"]')
 
@@ -110,8 +132,14 @@ def test_step_through_disagreements_write_dialogue_memo_and_group_reading(page, 
     assert page.text_content('[data-wb="dx-passage"]') == KITCHEN[first["start"]:first["end"]]
     assert page.text_content('[data-wb="dx-kind"]') == first["kind"]
 
-    # the next one by key, then by button: the detail follows the frame disagreements() returns
-    page.click('[data-wb="dx-text"]', position={"x": 5, "y": 5})
+    # a click on a marked stretch opens it; then keys and the button step: the detail follows
+    # the frame disagreements() returns
+    page.eval_on_selector('[data-wb="dx-text"]', "e => e.scrollIntoView({block: 'center'})")
+    box = page.eval_on_selector('[data-wb="dx-mark"][data-index="1"]', "e => e.getBoundingClientRect().toJSON()")
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    _wait_position(page, 2, total)
+    page.keyboard.press("[")
+    _wait_position(page, 1, total)
     page.keyboard.press("]")
     _wait_position(page, 2, total)
     page.click('[data-wb="dx-next"]')
@@ -121,10 +149,6 @@ def test_step_through_disagreements_write_dialogue_memo_and_group_reading(page, 
     assert page.text_content('[data-wb="dx-without"]') == ", ".join(row["coders_without"])
     assert page.text_content('[data-wb="dx-kind"]') == row["kind"]
     assert page.text_content('[data-wb="dx-detail-code"]') == row["code"]
-    page.keyboard.press("[")
-    _wait_position(page, 2, total)
-    page.keyboard.press("]")
-    _wait_position(page, 3, total)
 
     # a dialogue memo naming who took part: the ticked coders of this stretch, the user, and a guest
     ticked = page.eval_on_selector_all('[data-wb="dx-participant"]', "els => els.filter(e => e.checked).map(e => e.value)")
@@ -154,6 +178,24 @@ def test_step_through_disagreements_write_dialogue_memo_and_group_reading(page, 
     assert set(reopened.codings()["coder"]) == {"ana", "ben", "group:tuesday"}
     assert len(reopened.codings(coder=["ana", "ben"])) == len(p.codings())
 
+    # or over text the group selects itself, with the code it chose
+    a, b = _span(KITCHEN, "making tea for someone new")
+    drag_select(page, a, b)
+    page.wait_for_function("() => document.querySelector('[data-wb=\"dx-group-extent\"]').value === 'selection'")
+    assert f"({a}–{b})" in page.eval_on_selector('[data-wb="dx-group-extent"]', "e => e.selectedOptions[0].textContent")
+    page.select_option('[data-wb="dx-group-code"]', "reciprocity")
+    page.fill('[data-wb="dx-group-name"]', "group:tuesday")
+    page.click('[data-wb="dx-group-save"]')
+    chosen = wait_for_event(project, "group:tuesday", lambda e: e["event"] == "coded" and e["code"] == "reciprocity")
+    assert (chosen["narrative"], chosen["start"], chosen["end"]) == ("kitchen", a, b)
+    assert chosen["text"] == "making tea for someone new"
+    page.wait_for_function("() => document.querySelectorAll('[data-wb=\"dx-lane-span\"][data-coder=\"group:tuesday\"]').length === 2")
+    shot(page, "disagreement-explorer", widget)
+    page.set_viewport_size({"width": 1300, "height": 1500})  # room for the whole widget
+    page.wait_for_timeout(300)
+    widget.screenshot(path=str(ARTIFACTS / "disagreement-explorer-widget.png"))  # docs/images/ takes a copy
+    page.set_viewport_size({"width": 1400, "height": 1000})
+
     # a group name without the prefix is refused visibly, and nothing is written
     page.fill('[data-wb="dx-group-name"]', "tuesday")
     page.click('[data-wb="dx-group-save"]')
@@ -169,7 +211,6 @@ def test_step_through_disagreements_write_dialogue_memo_and_group_reading(page, 
     page.select_option('[data-wb="dx-narrative"]', "phone")
     page.wait_for_function("t => document.querySelector('[data-wb=\"dx-text\"]').textContent === t", arg=PHONE)
     assert page.text_content('[data-wb="dx-passage"]') == "She rang every Tuesday 😀"  # code points, emoji intact
-    shot(page, "disagreement-explorer", widget)
     assert page.dialogs == []
 
 

@@ -391,7 +391,7 @@ class ExplorerView {
     // the header is as tall as the longest (vertical) name, up to its CSS limit
     const names = [...this.laneHead.querySelectorAll(".wb-dx-lanename-text")];
     const tallest = Math.max(0, ...names.map((n) => n.getBoundingClientRect().height));
-    this.laneHead.style.height = `${Math.ceil(tallest) + 6}px`;
+    this.laneHead.style.height = `${Math.ceil(tallest) + 12}px`;
 
     const origin = this.page.getBoundingClientRect();
     clear(this.laneLayer);
