@@ -159,11 +159,11 @@ def agreement_chart(
     subtitle = [f"Units: {unit_name}s." if unit_name else "",
                 f"Coders: {', '.join(frame.attrs['coders'])}." if frame.attrs.get("coders") else "",
                 f"Undefined (no variation): {', '.join(undefined)}." if undefined else ""]
-    name = _label(measure)
+    text = f"{_label(measure)} per code"
     if measure == "estimate" and frame.attrs.get("measure"):
-        level = frame.attrs.get("level", 0.95)
-        name = f"{_label(frame.attrs['measure'])} with {level:.0%} bootstrap intervals"
-    title = alt.Title(f"{name} per code", subtitle=" ".join(s for s in subtitle if s) or None)
+        text = (f"{_label(frame.attrs['measure'])} per code, with {frame.attrs.get('level', 0.95):.0%} "
+                "bootstrap intervals")
+    title = alt.Title(text, subtitle=" ".join(s for s in subtitle if s) or None)
     return alt.layer(*layers, title=title).properties(width=460, height=alt.Step(22))
 
 
