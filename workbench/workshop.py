@@ -209,7 +209,7 @@ class Workshop:
             rows.append({
                 "narrative_id": nid, "code": name, "stretches": len(part), "characters": int(part["characters"].sum()),
                 "kinds": ", ".join(k for k in KINDS if k in set(part["kind"])),
-                "example": _shorten(str(longest["text"]), 90),
+                "example": _shorten(str(longest["text"]), 80),
                 "example_with": ", ".join(longest["coders_with"]),
                 "example_without": ", ".join(longest["coders_without"]),
             })
