@@ -7,6 +7,8 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 PORT   ?= 8888
+# JupyterLab refuses to run as root unless told; a container or a fresh VM often is root
+ROOT_OK := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
 .PHONY: lab test bench clean
 
@@ -23,7 +25,7 @@ $(VENV)/.test-installed: pyproject.toml | $(BIN)/python
 	touch $@ $(VENV)/.lab-installed
 
 lab: $(VENV)/.lab-installed
-	cd notebooks && ../$(BIN)/jupyter lab 01_start_here.ipynb --port=$(PORT) \
+	cd notebooks && ../$(BIN)/jupyter lab 01_start_here.ipynb --port=$(PORT) $(ROOT_OK) \
 		--LabApp.news_url=None --LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate
 
 test: $(VENV)/.test-installed
