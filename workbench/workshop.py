@@ -114,12 +114,13 @@ class Workshop:
                 f"{len(self.project.narratives)} stories>")
 
     def invitation(self) -> str:
-        """What to tell participants: the code, the shared folder, and the two lines they type.
+        """What to tell participants: the code, the shared folder, and what they type in their notebook.
 
         >>> print(ws.invitation())
         """
-        root_line = (f"ROOT = {str(self.root)!r}" if os.environ.get(ROOT_VARIABLE, "") != str(self.root)
-                     else f"ROOT = None   # the server already points to {str(self.root)!r}")
+        preset = os.environ.get(ROOT_VARIABLE, "").strip()
+        root_line = (f"ROOT = None   # the server already points to {str(self.root)!r}"
+                     if preset and Path(preset).expanduser().resolve() == self.root else f"ROOT = {str(self.root)!r}")
         return (
             f"Workshop: {self.name}\n"
             f"Session code: {self.code}\n\n"
