@@ -4,9 +4,10 @@ Agreement coefficients say *how much* coders differ; these functions say *where*
 can sit down with the places and talk them through.
 
 >>> import workbench as wb
->>> d = wb.agreement.disagreements(p, code="reciprocity")
+>>> from workbench.agreement import dialogue
+>>> d = dialogue.disagreements(p, code="reciprocity")
 >>> d[["narrative_id", "start", "end", "coders_with", "coders_without", "kind"]].head()
->>> wb.agreement.record_group_reading(p, "group:tuesday", d.iloc[[0]])   # the group's negotiated reading
+>>> dialogue.record_group_reading(p, "group:tuesday", d.iloc[[0]])   # the group's negotiated reading
 
 A group's reading is recorded under its own coder name (``group:...``) beside everyone's
 individual codings, which stay as they are: no single truth is imposed, and both remain in
@@ -22,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from workbench.agreement.measures import AgreementError
+from workbench.analysis import RESTRICTED
 from workbench.errors import CoderNameError, UnknownCodeError
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -38,7 +40,6 @@ AUTO_PREFIX = "auto:"
 KINDS = ("boundaries differ", "different codes", "only some coded")
 DISAGREEMENT_COLUMNS = ["narrative_id", "code", "start", "end", "text", "coders_with", "coders_without",
                         "kind", "other_codes", "passage_start", "passage_end"]
-RESTRICTED = "[restricted]"  # the same marker as workbench.analysis.RESTRICTED (kept here: no import cost)
 
 _BITS = 62  # coders per int64 word of a coder set (bit 63 stays clear, so sums never overflow)
 _MAX_PAIRS = 1 << 22  # candidate (stretch, coding) pairs held at once
@@ -47,7 +48,7 @@ _MAX_PAIRS = 1 << 22  # candidate (stretch, coding) pairs held at once
 def default_coders(p: "Project") -> list[str]:
     """Everyone who coded, except machine coders (``auto:...``) and group readings (``group:...``).
 
-    >>> wb.agreement.dialogue.default_coders(p)
+    >>> dialogue.default_coders(p)
     ['ana', 'ben', 'cleo']
     """
     names = p.codings()["coder"].unique()
@@ -118,7 +119,7 @@ def disagreements(
     *coders* defaults to :func:`default_coders` (no ``auto:`` or ``group:`` coders); name a
     group to see where its negotiated reading still differs from individuals.
 
-    >>> d = wb.agreement.disagreements(p, narrative="kitchen-table")
+    >>> d = dialogue.disagreements(p, narrative="kitchen-table")
     >>> d.groupby("kind").size()
     """
     coder_list = default_coders(p) if coders is None else _as_list(coders)
@@ -355,8 +356,8 @@ def record_group_reading(
     are changed or removed; the group's reading stands beside them. A passage the group has
     already coded with the same code is not coded twice. Returns the coding ids, one per row.
 
-    >>> d = wb.agreement.disagreements(p, narrative="kitchen-table", code="hope")
-    >>> wb.agreement.record_group_reading(p, "group:tuesday", d.iloc[[0]], note="agreed after the break")
+    >>> d = dialogue.disagreements(p, narrative="kitchen-table", code="hope")
+    >>> dialogue.record_group_reading(p, "group:tuesday", d.iloc[[0]], note="agreed after the break")
     """
     from workbench.project import check_coder
 
