@@ -193,7 +193,7 @@ def test_step_through_disagreements_write_dialogue_memo_and_group_reading(page, 
     shot(page, "disagreement-explorer", widget)
     page.set_viewport_size({"width": 1300, "height": 1500})  # room for the whole widget
     page.wait_for_timeout(300)
-    widget.screenshot(path=str(ARTIFACTS / "disagreement-explorer-widget.png"))  # docs/images/ takes a copy
+    widget.screenshot(path=str(ARTIFACTS / "disagreement-explorer-widget.png"))
     page.set_viewport_size({"width": 1400, "height": 1000})
 
     # a group name without the prefix is refused visibly, and nothing is written
