@@ -59,8 +59,12 @@ def _step(kind: str, args: dict, queue) -> None:
         elif kind == "import":
             t = time.perf_counter()
             q = wb.import_qdpx(args["qdpx"], into=args["into"])
-            result = {"import_s": time.perf_counter() - t, "codings": len(q.codings()),
-                      "narratives": len(q.narratives), "policy": q.import_report.policy}
+            seconds, peak = time.perf_counter() - t, _peak_mb()
+            summary = q.import_report.summary.set_index("what")
+            result = {"import_s": seconds, "codings": int(summary.loc["codings", "imported"]),
+                      "narratives": len(q.narratives), "policy": q.import_report.policy, "import_peak_rss_mb": peak}
+            t = time.perf_counter()
+            result["then_codings_s"] = (len(q.codings()), time.perf_counter() - t)[1]
         elif kind == "validate":
             from lxml import etree
             import zipfile

@@ -211,32 +211,62 @@ def _check_prolog(head: bytes, source: str) -> None:
         )
 
 
-def iterparse(stream: IO[bytes], source: str, events=("start", "end"), tag=None) -> Iterator[tuple[str, object]]:
+class SafeXML:
     """Parse untrusted XML incrementally: no DTD, no entities, no network, no huge text nodes.
 
-    Yields lxml's ``(event, element)``; raises :class:`UnsafeXMLError` or :class:`InvalidXMLError`.
-    """
-    from lxml import etree
+    Iterate it for lxml's ``(event, element)`` pairs (straight from lxml: no Python layer per
+    event); use it as a context manager around the loop so parse errors become
+    :class:`InvalidXMLError`. A DTD is refused before parsing (and again if lxml saw one).
 
-    head = stream.read(_PROLOG_SCAN)
-    _check_prolog(head, source)
-    parser = etree.iterparse(
-        _Prefixed(head, stream), events=events, tag=tag, resolve_entities=False, no_network=True, huge_tree=False,
-        load_dtd=False, dtd_validation=False, remove_comments=True, remove_pis=True,
-    )
-    first = True
-    try:
-        for event, element in parser:
-            if first:
-                first = False
-                info = element.getroottree().docinfo
-                if info.doctype or info.internalDTD is not None or info.externalDTD is not None:
-                    raise UnsafeXMLError(f"{source} declares a DTD; refused. Nothing was imported.")
-            yield event, element
-    except etree.XMLSyntaxError as exc:
-        raise InvalidXMLError(
-            f"{source} is not well-formed XML ({exc.msg or exc}, line {exc.lineno}). The file is damaged or was "
-            "not written by a REFI-QDA exporter; nothing was imported."
-        ) from None
-    if first:
+    >>> with SafeXML(stream, "project.qde", events=("end",)) as events:
+    ...     for event, element in events: ...
+    """
+
+    def __init__(self, stream: IO[bytes], source: str, events=("start", "end"), tag=None) -> None:
+        from lxml import etree
+
+        self.source = source
+        head = stream.read(_PROLOG_SCAN)
+        _check_prolog(head, source)
+        self._parser = etree.iterparse(
+            _Prefixed(head, stream), events=events, tag=tag, resolve_entities=False, no_network=True,
+            huge_tree=False, load_dtd=False, dtd_validation=False, remove_comments=True, remove_pis=True,
+        )
+        self.seen = False
+
+    def __enter__(self):
+        import itertools
+
+        from lxml import etree
+
+        try:
+            first = next(self._parser, None)
+        except etree.XMLSyntaxError as error:
+            self.__exit__(type(error), error, None)
+            raise
+        if first is None:
+            return iter(())
+        self.seen = True
+        info = first[1].getroottree().docinfo
+        if info.doctype or info.internalDTD is not None or info.externalDTD is not None:
+            raise UnsafeXMLError(f"{self.source} declares a DTD; refused. Nothing was imported.")
+        return itertools.chain([first], self._parser)
+
+    def __exit__(self, kind, error, trace) -> bool:
+        from lxml import etree
+
+        if isinstance(error, etree.XMLSyntaxError):
+            raise InvalidXMLError(
+                f"{self.source} is not well-formed XML ({error.msg or error}, line {error.lineno}). The file is "
+                "damaged or was not written by a REFI-QDA exporter; nothing was imported."
+            ) from None
+        return False
+
+
+def iterparse(stream: IO[bytes], source: str, events=("start", "end"), tag=None) -> Iterator[tuple[str, object]]:
+    """:class:`SafeXML` as a plain generator (convenient where speed does not matter)."""
+    reader = SafeXML(stream, source, events=events, tag=tag)
+    with reader as parsed:
+        yield from parsed
+    if not reader.seen:
         raise InvalidXMLError(f"{source} holds no XML element; nothing was imported.")

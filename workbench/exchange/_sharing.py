@@ -63,13 +63,15 @@ class Sharing:
     def quotable(self, nid: str) -> bool:
         return nid not in self.restricted
 
-    def codings(self) -> pd.DataFrame:
+    def codings(self, with_text: bool = True) -> pd.DataFrame:
         """``p.codings()`` as this export may show it: coders relabelled, restricted text blanked,
         notes dropped without memos. Sorted by narrative, start, end, coder."""
         frame = self.project.codings()
+        if not with_text:
+            frame = frame.drop(columns="text")
         if self.anonymise and len(frame):
             frame = frame.assign(coder=frame["coder"].map(self.coder))
-        if self.restricted and len(frame):
+        if self.restricted and len(frame) and with_text:
             hidden = frame["narrative_id"].isin(self.restricted).to_numpy()
             if hidden.any():
                 frame = frame.assign(text=np.where(hidden, "", frame["text"].to_numpy(dtype=object)))

@@ -34,6 +34,7 @@ import re
 import shutil
 import tempfile
 import unicodedata
+from array import array
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable
@@ -43,7 +44,7 @@ import pandas as pd
 
 from .._text import decode_bytes, sha256_text, slugify
 from ..errors import CodebookError, ProjectExistsError, WorkbenchError
-from ._safety import SafeArchive, iterparse
+from ._safety import SafeArchive, SafeXML
 from .errors import InvalidXMLError, MissingSourceError, SelectionError
 from .offsets import OffsetPolicy, SourceText, boundary_scores, policy_for_origin
 from .refi_write import CODING_NOTE, CONSENT_VARIABLE, FIELD_LABELS, ID_VARIABLE, MEMO_KINDS
@@ -113,8 +114,15 @@ class _Source:
     description: str = ""
     values: dict = field(default_factory=dict)
     noterefs: list = field(default_factory=list)
-    # text selections: [guid, start, end, user, created, description, codings, noterefs]
-    selections: list = field(default_factory=list)
+    # text selections and their codings, as columns (a million of them stay small):
+    sel_start: array = field(default_factory=lambda: array("q"))
+    sel_end: array = field(default_factory=lambda: array("q"))
+    sel_info: dict = field(default_factory=dict)  # index -> (key, user, description, notes), when noted
+    cod_sel: array = field(default_factory=lambda: array("q"))  # the selection each coding is on
+    cod_code: list = field(default_factory=list)  # code GUID
+    cod_user: list = field(default_factory=list)  # user GUID (the coding's, else the selection's)
+    cod_created: list = field(default_factory=list)  # creationDateTime text
+    cod_info: dict = field(default_factory=dict)  # coding index -> (key, notes), when noted or anchored to
     skipped_selections: int = 0
     skipped_codings: int = 0
     transcripts: int = 0
@@ -180,7 +188,7 @@ _SOURCE_TAGS = ("TextSource", *_NON_TEXT)
 _CONTAINERS = tuple(_NEEDS_CHILD)
 #: the only elements whose end the parser looks at (lxml skips the rest in C)
 _WATCHED = sorted({"Project", "CodeBook", "User", "Code", "Variable", "Case", "Note", "Set", "Link", "Graph",
-                   "Transcript", "Description", "PlainTextContent", "NoteRef", "Coding", "VariableValue",
+                   "Transcript", "Description", "PlainTextContent", "NoteRef",
                    *_SOURCE_TAGS, *_SELECTION_TAGS, *_CONTAINERS})
 
 
@@ -233,146 +241,157 @@ def parse_qde(stream, source: str, expect: str = "Project") -> _Parsed:
                 model.unknown[kind] = model.unknown.get(kind, 0) + 1
         return current
 
-    for _, element in iterparse(stream, source, events=("end",), tag=[f"{{*}}{t}" for t in _WATCHED]):
-        if first:
-            first = False
-            root = element.getroottree().getroot()
-            _root(model, root, _local(root.tag), source, expect)
-        name = _local(element.tag)
-        if name == "PlainTextSelection" or name in _SELECTION_TAGS:
-            owner = _owner(element)
-            if owner is None:
+    reader = SafeXML(stream, source, events=("end",), tag=[f"{{*}}{t}" for t in _WATCHED])
+    with reader as events:
+        for _, element in events:
+            if first:
+                first = False
+                root = element.getroottree().getroot()
+                _root(model, root, _local(root.tag), source, expect)
+            name = _local(element.tag)
+            if name == "PlainTextSelection" or name in _SELECTION_TAGS:
+                owner = _owner(element)
+                if owner is None:
+                    _drop(element)
+                    continue
+                src = source_of(owner)
+                if name == "PlainTextSelection" and src.kind == "TextSource" and element.getparent() is owner:
+                    _selection(element, source, src, model)
+                else:
+                    src.skipped_selections += 1
+                    src.skipped_codings += sum(1 for c in element if _local(c.tag) == "Coding")
+                    if name == "PlainTextSelection" and src.kind == "TextSource":
+                        model.deviations.append(f"a text selection nested deeper than usual in {src.name!r} was skipped")
                 _drop(element)
                 continue
-            src = source_of(owner)
-            if name == "PlainTextSelection" and src.kind == "TextSource" and element.getparent() is owner:
-                src.selections.append(_selection(element, source, src, model))
-            else:
-                src.skipped_selections += 1
-                src.skipped_codings += sum(1 for c in element if _local(c.tag) == "Coding")
-                if name == "PlainTextSelection" and src.kind == "TextSource":
-                    model.deviations.append(f"a text selection nested deeper than usual in {src.name!r} was skipped")
-            _drop(element)
-            continue
-        parent = element.getparent()
-        pname = _local(parent.tag) if parent is not None else ""
-        if name in ("Coding", "NoteRef", "Description", "PlainTextContent", "VariableValue"):
-            grand = parent.getparent() if parent is not None else None
-            if grand is not None and _local(grand.tag) == "Sources":  # a child of a source
-                src = source_of(parent)
-                if name == "Description":
-                    src.description = element.text or ""
-                elif name == "PlainTextContent":
-                    src.inline = element.text or ""
-                elif name == "NoteRef":
-                    note = guid(element.get("targetGUID"))
-                    if note:
-                        model.refs.append((note, "source", src.guid))
-                        src.noterefs.append(note)
-                elif name == "Coding":
-                    src.skipped_codings += 1  # a coding of a whole source: no passage to hold
-                else:
-                    ref, text = _value_of(element)
-                    if ref and text is not None:
-                        src.values[ref] = text
-            elif parent is not None and parent.getparent() is None:  # directly under the root
-                if name == "NoteRef":
-                    note = guid(element.get("targetGUID"))
-                    if note:
-                        model.refs.append((note, "project", None))
-                elif name == "Description":
-                    model.description = element.text or ""
-            continue
-        if name in _SOURCE_TAGS and pname == "Sources":
-            model.sources.append(source_of(element))
-            current, current_key = None, None
-            _drop(element)
-        elif name == "Transcript":
-            owner = _owner(element)
-            if owner is not None:
-                source_of(owner).transcripts += 1
-            _drop(element)
-        elif name == "Code":
-            g = guid(element.get("guid")) or synthetic(element, "a code")
-            parent_guid = None
-            if pname == "Code":
-                parent_guid = guid(parent.get("guid")) or synthetic(parent, "a code")
-            notes = []
-            description = ""
-            for child in element:
-                cname = _local(child.tag)
-                if cname == "Description":
-                    description = child.text or ""
-                elif cname == "NoteRef":
-                    note = guid(child.get("targetGUID"))
-                    if note:
-                        model.refs.append((note, "code", g))
-                        notes.append(note)
-            code_kids.setdefault(parent_guid, []).append({
-                "guid": g, "name": element.get("name") or "", "color": element.get("color"), "parent": parent_guid,
-                "codable": (element.get("isCodable") or "true").strip().lower() not in ("false", "0"),
-                "description": description, "noterefs": notes})
-            for child in list(element):
-                if _local(child.tag) != "Code":
-                    element.remove(child)
-        elif name == "User" and pname == "Users":
-            g = guid(element.get("guid"))
-            if g:
-                model.users[g] = element.get("name") or ""
-            _drop(element)
-        elif name == "Variable" and pname == "Variables":
-            g = guid(element.get("guid"))
-            if g:
-                model.variables[g] = (element.get("name") or "", element.get("typeOfVariable") or "Text")
-            _drop(element)
-        elif name == "Case" and pname == "Cases":
-            values, sources, selections = {}, [], 0
-            g = guid(element.get("guid"))
-            for child in element:
-                cname = _local(child.tag)
-                if cname == "VariableValue":
-                    ref, text = _value_of(child)
-                    if ref and text is not None:
-                        values[ref] = text
-                elif cname == "SourceRef":
-                    sources.append(guid(child.get("targetGUID")))
-                elif cname == "SelectionRef":
-                    selections += 1
-                elif cname == "NoteRef" and guid(child.get("targetGUID")):
-                    model.refs.append((guid(child.get("targetGUID")), "case", g))
-            model.cases.append({"guid": g, "name": element.get("name") or "", "values": values, "sources": sources,
-                                "selections": selections})
-            _drop(element)
-        elif name == "Note" and pname == "Notes":
-            g = guid(element.get("guid"))
-            if g:
-                model.notes[g] = {
-                    "name": element.get("name") or "", "user": guid(element.get("creatingUser")),
-                    "created": element.get("creationDateTime"), "description": _text_of(element, "Description") or "",
-                    "text": _text_of(element, "PlainTextContent"), "path": element.get("plainTextPath"),
-                }
-            _drop(element)
-        elif name == "Set" and pname == "Sets":
-            def members(tag):
-                return [guid(m.get("targetGUID") or m.get("guid")) for m in _children(element, tag)]
-            model.sets.append({"guid": guid(element.get("guid")), "name": element.get("name") or "",
-                               "codes": members("MemberCode"), "sources": members("MemberSource"),
-                               "notes": members("MemberNote")})
-            _drop(element)
-        elif name == "Link" and pname == "Links":
-            model.links += 1
-            _drop(element)
-        elif name == "Graph" and pname == "Graphs":
-            model.graphs += 1
-            _drop(element)
-        elif name in _NEEDS_CHILD and (parent is not None and (parent.getparent() is None or name == "Codes")):
-            wanted = _NEEDS_CHILD.get(name)
-            if wanted and len(element) == 0:
-                model.deviations.append(f"an empty <{name}/> (the schema wants at least one {wanted}); accepted")
+            parent = element.getparent()
+            pname = _local(parent.tag) if parent is not None else ""
+            if name in ("Coding", "NoteRef", "Description", "PlainTextContent", "VariableValue"):
+                grand = parent.getparent() if parent is not None else None
+                if grand is not None and _local(grand.tag) == "Sources":  # a child of a source
+                    src = source_of(parent)
+                    if name == "Description":
+                        src.description = element.text or ""
+                    elif name == "PlainTextContent":
+                        src.inline = element.text or ""
+                    elif name == "NoteRef":
+                        note = guid(element.get("targetGUID"))
+                        if note:
+                            model.refs.append((note, "source", src.guid))
+                            src.noterefs.append(note)
+                    elif name == "Coding":
+                        src.skipped_codings += 1  # a coding of a whole source: no passage to hold
+                    else:
+                        ref, text = _value_of(element)
+                        if ref and text is not None:
+                            src.values[ref] = text
+                elif parent is not None and parent.getparent() is None:  # directly under the root
+                    if name == "NoteRef":
+                        note = guid(element.get("targetGUID"))
+                        if note:
+                            model.refs.append((note, "project", None))
+                    elif name == "Description":
+                        model.description = element.text or ""
+                continue
+            if name in _SOURCE_TAGS and pname == "Sources":
+                src = source_of(element)
+                for child in element:  # what follows the selections is still here (not watched: fewer events)
+                    cname = _local(child.tag)
+                    if cname == "Coding":
+                        src.skipped_codings += 1  # a coding of a whole source: no passage to hold
+                    elif cname == "VariableValue":
+                        ref, text = _value_of(child)
+                        if ref and text is not None:
+                            src.values[ref] = text
+                model.sources.append(src)
+                current, current_key = None, None
+                _drop(element)
+            elif name == "Transcript":
+                owner = _owner(element)
+                if owner is not None:
+                    source_of(owner).transcripts += 1
+                _drop(element)
+            elif name == "Code":
+                g = guid(element.get("guid")) or synthetic(element, "a code")
+                parent_guid = None
+                if pname == "Code":
+                    parent_guid = guid(parent.get("guid")) or synthetic(parent, "a code")
+                notes = []
+                description = ""
+                for child in element:
+                    cname = _local(child.tag)
+                    if cname == "Description":
+                        description = child.text or ""
+                    elif cname == "NoteRef":
+                        note = guid(child.get("targetGUID"))
+                        if note:
+                            model.refs.append((note, "code", g))
+                            notes.append(note)
+                code_kids.setdefault(parent_guid, []).append({
+                    "guid": g, "name": element.get("name") or "", "color": element.get("color"), "parent": parent_guid,
+                    "codable": (element.get("isCodable") or "true").strip().lower() not in ("false", "0"),
+                    "description": description, "noterefs": notes})
+                for child in list(element):
+                    if _local(child.tag) != "Code":
+                        element.remove(child)
+            elif name == "User" and pname == "Users":
+                g = guid(element.get("guid"))
+                if g:
+                    model.users[g] = element.get("name") or ""
+                _drop(element)
+            elif name == "Variable" and pname == "Variables":
+                g = guid(element.get("guid"))
+                if g:
+                    model.variables[g] = (element.get("name") or "", element.get("typeOfVariable") or "Text")
+                _drop(element)
+            elif name == "Case" and pname == "Cases":
+                values, sources, selections = {}, [], 0
+                g = guid(element.get("guid"))
+                for child in element:
+                    cname = _local(child.tag)
+                    if cname == "VariableValue":
+                        ref, text = _value_of(child)
+                        if ref and text is not None:
+                            values[ref] = text
+                    elif cname == "SourceRef":
+                        sources.append(guid(child.get("targetGUID")))
+                    elif cname == "SelectionRef":
+                        selections += 1
+                    elif cname == "NoteRef" and guid(child.get("targetGUID")):
+                        model.refs.append((guid(child.get("targetGUID")), "case", g))
+                model.cases.append({"guid": g, "name": element.get("name") or "", "values": values, "sources": sources,
+                                    "selections": selections})
+                _drop(element)
+            elif name == "Note" and pname == "Notes":
+                g = guid(element.get("guid"))
+                if g:
+                    model.notes[g] = {
+                        "name": element.get("name") or "", "user": guid(element.get("creatingUser")),
+                        "created": element.get("creationDateTime"), "description": _text_of(element, "Description") or "",
+                        "text": _text_of(element, "PlainTextContent"), "path": element.get("plainTextPath"),
+                    }
+                _drop(element)
+            elif name == "Set" and pname == "Sets":
+                def members(tag):
+                    return [guid(m.get("targetGUID") or m.get("guid")) for m in _children(element, tag)]
+                model.sets.append({"guid": guid(element.get("guid")), "name": element.get("name") or "",
+                                   "codes": members("MemberCode"), "sources": members("MemberSource"),
+                                   "notes": members("MemberNote")})
+                _drop(element)
+            elif name == "Link" and pname == "Links":
+                model.links += 1
+                _drop(element)
+            elif name == "Graph" and pname == "Graphs":
+                model.graphs += 1
+                _drop(element)
+            elif name in _NEEDS_CHILD and (parent is not None and (parent.getparent() is None or name == "Codes")):
+                wanted = _NEEDS_CHILD.get(name)
+                if wanted and len(element) == 0:
+                    model.deviations.append(f"an empty <{name}/> (the schema wants at least one {wanted}); accepted")
     if current is not None:  # a source of a kind this parser does not watch
         model.sources.append(current)
-    if first:  # pragma: no cover - _safety.iterparse refuses a document without elements
-        raise InvalidXMLError(f"{source} holds no element the workbench reads.")
+    if not reader.seen:
+        raise InvalidXMLError(f"{source} holds no XML element; nothing was imported.")
     # codes in document order, parents before children (their end events came the other way round)
     stack = list(reversed(code_kids.get(None, [])))
     seen: set[str] = set()
@@ -423,19 +442,19 @@ def _guid_cached(value: Any) -> str | None:
         return guid(value)
 
 
-def _selection(element, source: str, current: _Source, model: _Parsed) -> list:
-    g = guid(element.get("guid"))
-    start = _int(element.get("startPosition"), "a startPosition", source)
-    end = _int(element.get("endPosition"), "an endPosition", source)
+def _selection(element, source: str, src: _Source, model: _Parsed) -> None:
+    """Append one text selection and its codings to *src*'s columns."""
+    index = len(src.sel_start)
+    src.sel_start.append(_int(element.get("startPosition"), "a startPosition", source))
+    src.sel_end.append(_int(element.get("endPosition"), "an endPosition", source))
     user = _guid_cached(element.get("creatingUser"))
     created = element.get("creationDateTime")
-    codings, notes, description = [], [], ""
+    description, notes, first, first_guid = "", [], None, None
     refs = model.refs
     for child in element:
         name = _local(child.tag)
         if name == "Coding":
-            cg = guid(child.get("guid"))
-            code, cnotes = None, []
+            code, cnotes = None, None
             for part in child:
                 part_name = _local(part.tag)
                 if part_name == "CodeRef":
@@ -444,18 +463,30 @@ def _selection(element, source: str, current: _Source, model: _Parsed) -> list:
                 elif part_name == "NoteRef":
                     note = guid(part.get("targetGUID"))
                     if note:
-                        refs.append((note, "coding", cg))
-                        cnotes.append(note)
-            codings.append((cg, code, _guid_cached(child.get("creatingUser")) or user,
-                            child.get("creationDateTime") or created, cnotes))
+                        cnotes = (cnotes or []) + [note]
+            k = len(src.cod_code)
+            src.cod_sel.append(index)
+            src.cod_code.append(code)
+            src.cod_user.append(_guid_cached(child.get("creatingUser")) or user)
+            src.cod_created.append(child.get("creationDateTime") or created)
+            if first is None:
+                first, first_guid = k, child.get("guid")
+            if cnotes:
+                key = guid(child.get("guid")) or f"coding:{src.guid}:{k}"
+                refs.extend((note, "coding", key) for note in cnotes)
+                src.cod_info[k] = (key, cnotes)
         elif name == "NoteRef":
             note = guid(child.get("targetGUID"))
             if note:
-                refs.append((note, "selection", g))
                 notes.append(note)
         elif name == "Description":
             description = child.text or ""
-    return [g, start, end, user, created, description, codings, notes, element.get("name") or ""]
+    if notes or description.strip():
+        key = guid(element.get("guid")) or f"selection:{src.guid}:{index}"
+        refs.extend((note, "selection", key) for note in notes)
+        src.sel_info[index] = (key, user, description, notes)
+        if first is not None and first not in src.cod_info:
+            src.cod_info[first] = (guid(first_guid) or f"coding:{src.guid}:{first}", [])
 
 
 # ---------------------------------------------------------------------- report
@@ -662,14 +693,15 @@ class _Plan:
         self._summary()
 
     # ---- users
-    def coder(self, user: str | None) -> str:
+    def coder(self, user: str | None, count: bool = True) -> str:
+        """The coder name for a user GUID; who did it when the file does not say (counted for the report)."""
         if user and user in self.coders:
             return self.coders[user]
         if user:  # a GUID with no <User>: still one person
             name = f"user {user[:8].lower()}"
             self.coders[user] = name
             return name
-        self.fallback_used += 1
+        self.fallback_used += count
         return self.fallback or FALLBACK_CODER
 
     # ---- sources and texts
@@ -690,13 +722,13 @@ class _Plan:
             if raw is None:
                 if why.startswith("missing"):
                     missing.append(source.name or source.guid)
-                self._skip("text source", source.name, why, len(source.selections),
-                           sum(len(s[6]) for s in source.selections) + source.skipped_codings)
+                self._skip("text source", source.name, why, len(source.sel_start),
+                           len(source.cod_code) + source.skipped_codings)
                 continue
             text = SourceText(raw)
             if not text.canonical.strip():
-                self._skip("text source", source.name, "its text is empty", len(source.selections),
-                           sum(len(s[6]) for s in source.selections))
+                self._skip("text source", source.name, "its text is empty", len(source.sel_start),
+                           len(source.cod_code))
                 continue
             title = _title(source, index)
             nid = None
@@ -822,31 +854,46 @@ class _Plan:
                            if group["codes"] or group["notes"] else "its sources were not imported")
 
     # ---- codings
+    def _coding_note(self, refs: list[str], coder: str, anchors: dict[str, int]) -> str | None:
+        """A note that belongs to exactly one coding, written by its coder, is that coding's note."""
+        note = None
+        for ref in refs:
+            info = self.parsed.notes.get(ref)
+            if info is None or anchors.get(ref, 0) != 1:
+                continue
+            if self.ours and info["description"] != CODING_NOTE:
+                continue
+            if info["user"] and self.coders.get(info["user"]) != coder:
+                continue
+            body = info["text"] or ""
+            if not self.ours and info["description"]:
+                body = f"{info['description']}\n\n{body}" if body else info["description"]
+            note = body if note is None else f"{note}\n\n{body}"
+            self.consumed_notes.add(ref)
+        return note
+
     def _codings(self) -> None:
-        codes = self.code_names
-        notes_on: dict[str, list[str]] = {}
-        note_anchor_count: dict[str, int] = {}
-        for note, kind, target in self.parsed.refs:
-            note_anchor_count[note] = note_anchor_count.get(note, 0) + 1
-        self.coding_notes: dict[str, str] = {}
+        anchors: dict[str, int] = {}
+        for note, _, _ in self.parsed.refs:
+            anchors[note] = anchors.get(note, 0) + 1
         self.consumed_notes: set[str] = set()
-        self.rows: dict[str, list[tuple]] = {}
+        self.rows: dict[str, pd.DataFrame] = {}
         self.selection_first_coding: dict[str, str] = {}
         self.selections_used = 0
         self.coding_narrative: dict[str, str] = {}
         items, per_narrative = [], []
         for narrative in self.narratives:
-            sels = narrative.source.selections
-            if not sels:
+            src = narrative.source
+            if not len(src.sel_start):
                 continue
-            starts = np.fromiter((s[1] for s in sels), np.int64, len(sels))
-            ends = np.fromiter((s[2] for s in sels), np.int64, len(sels))
+            starts = np.frombuffer(src.sel_start, dtype=np.int64)
+            ends = np.frombuffer(src.sel_end, dtype=np.int64)
             backwards = np.flatnonzero(starts > ends)
             if len(backwards):
-                s = sels[backwards[0]]
+                b = int(backwards[0])
                 raise SelectionError(
-                    f"{self.label}: a selection in {narrative.title!r} runs backwards (start {s[1]} > end {s[2]}); "
-                    "the file is damaged. Nothing was imported.")
+                    f"{self.label}: a selection in {narrative.title!r} runs backwards (start {starts[b]} > end "
+                    f"{ends[b]}); the file is damaged. Nothing was imported.")
             items.append((narrative.source_text, starts, ends))  # type: ignore[attr-defined]
             per_narrative.append((narrative, starts, ends))
         if items:
@@ -862,6 +909,8 @@ class _Plan:
                     f"Only {chosen.on_word_boundaries:.0%} of selection ends fall on word boundaries when counting "
                     f"as {self.policy.name!r}; {best.policy!r} gives {best.on_word_boundaries:.0%}. If passages look "
                     f"shifted, import again with offsets={best.policy!r}.")
+        parts = []
+        names = self.code_names
         for narrative, starts, ends in per_narrative:
             source_text: SourceText = narrative.source_text  # type: ignore[attr-defined]
             cs, ce, inside = source_text.to_canonical(self.policy, starts, ends)
@@ -877,50 +926,67 @@ class _Plan:
                     f"{self.label}: {int((~inside).sum())} selection(s) of {narrative.title!r} lie outside its text "
                     f"(e.g. [{starts[bad]}, {ends[bad]}) in a text of {len(source_text.raw)} characters, counted as "
                     f"{self.policy.name!r}).{hint} Nothing was imported.")
-            empty = 0
-            for sel, a, b in zip(narrative.source.selections, cs.tolist(), ce.tolist()):
-                sguid, _, _, suser, screated, sdesc, codings, srefs, _name = sel
-                if a >= b:
-                    empty += 1
-                    continue
-                if not codings and not sdesc and not srefs:
-                    self._skip("text selection", f"{narrative.title} [{a}:{b}]", "no coding and no note on it")
-                    continue
-                used = False
-                for cguid, code, user, created, crefs in codings:
-                    if code not in codes:
-                        self._skip("coding", f"{narrative.title} [{a}:{b}]", "its code is not in the codebook", 0, 1)
-                        continue
-                    coder = self.coder(user)
-                    note = None
-                    for ref in crefs:
-                        info = self.parsed.notes.get(ref)
-                        if info is None or note_anchor_count.get(ref, 0) != 1:
-                            continue
-                        if self.ours and info["description"] != CODING_NOTE:
-                            continue
-                        if info["user"] and self.coders.get(info["user"]) != coder:
-                            continue
-                        body = info["text"] or ""
-                        if not self.ours and info["description"]:
-                            body = f"{info['description']}\n\n{body}" if body else info["description"]
-                        note = body if note is None else f"{note}\n\n{body}"
-                        self.consumed_notes.add(ref)
-                    self.rows.setdefault(coder, []).append((cguid, narrative.id, a, b, codes[code], created, note))
-                    used = True
-                    if cguid:
-                        self.coding_narrative[cguid] = narrative.id
-                        self.selection_first_coding.setdefault(sguid, cguid)
-                self.selections_used += used or bool(sdesc.strip() or srefs)
-                if sdesc.strip():
-                    self.selection_memos.append((sguid, narrative.id, self.coder(suser), sdesc, a, b))
-            if empty:
-                self._skip("text selections", narrative.title, "empty once positions were converted", empty,
-                           sum(len(s[6]) for s, x, y in zip(narrative.source.selections, cs, ce) if x >= y))
+            parts.append(self._narrative_codings(narrative, cs, ce, names, anchors))
+        frame = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
+        if len(frame):
+            for coder, group in frame.groupby("coder", sort=False):
+                self.rows[str(coder)] = group.drop(columns="coder").reset_index(drop=True)
         if self.fallback_used:
             self.report.warnings.append(
                 f"{self.fallback_used} coding(s) or note(s) did not say who made them; they were given to "
                 f"{self.fallback or FALLBACK_CODER!r}.")
+
+    def _narrative_codings(self, narrative: _Narrative, cs: np.ndarray, ce: np.ndarray, names: dict[str, str],
+                           anchors: dict[str, int]) -> pd.DataFrame:
+        """One narrative's codings as a frame (key, narrative_id, start, end, code, coder, created_at, note)."""
+        src = narrative.source
+        n_sel, n_cod = len(cs), len(src.cod_code)
+        at = np.frombuffer(src.cod_sel, dtype=np.int64) if n_cod else np.empty(0, dtype=np.int64)
+        empty_sel = cs >= ce
+        codes = pd.Series(src.cod_code, dtype=object).map(names)
+        known = codes.notna().to_numpy()
+        empty = empty_sel[at]
+        keep = known & ~empty
+        if (~known & ~empty).any():
+            self._skip("codings", narrative.title, "their code is not in the codebook", 0, int((~known & ~empty).sum()))
+        if empty_sel.any():
+            self._skip("text selections", narrative.title, "empty once positions were converted",
+                       int(empty_sel.sum()), int(empty.sum()))
+        who = {u: self.coder(u, count=False) for u in set(src.cod_user)}
+        coders = np.array([who[u] for u in src.cod_user], dtype=object)
+        unnamed = np.fromiter((u is None for u in src.cod_user), dtype=bool, count=n_cod)
+        self.fallback_used += int((unnamed & keep).sum())
+        keys = np.full(n_cod, None, dtype=object)
+        notes = np.full(n_cod, None, dtype=object)
+        for k, (key, refs) in src.cod_info.items():
+            keys[k] = key
+            if refs and keep[k]:
+                notes[k] = self._coding_note(refs, coders[k], anchors)
+            if keep[k]:
+                self.coding_narrative[key] = narrative.id
+        has_coding = np.zeros(n_sel, dtype=bool)
+        has_coding[at[keep]] = True
+        first_of: dict[int, int] = {}
+        for k in src.cod_info:
+            if keep[k]:
+                first_of.setdefault(src.cod_sel[k], k)
+        for index, (key, user, description, _) in src.sel_info.items():
+            first = first_of.get(index)
+            if first is not None:
+                self.selection_first_coding[key] = keys[first]
+            if description.strip() and not empty_sel[index]:
+                self.selection_memos.append((key, narrative.id, self.coder(user), description,
+                                             int(cs[index]), int(ce[index])))
+        noted = np.zeros(n_sel, dtype=bool)
+        noted[list(src.sel_info)] = True
+        self.selections_used += int((has_coding | (noted & ~empty_sel)).sum())
+        bare = ~has_coding & ~noted & ~empty_sel & (np.bincount(at, minlength=n_sel) == 0)
+        if bare.any():
+            self._skip("text selections", narrative.title, "no coding and no note on them", int(bare.sum()))
+        frame = pd.DataFrame({"key": keys, "narrative_id": narrative.id, "start": cs[at], "end": ce[at],
+                              "code": codes.to_numpy(dtype=object), "coder": coders,
+                              "created_at": pd.Series(src.cod_created, dtype=object).to_numpy(), "note": notes})
+        return frame[keep]
 
     # ---- memos
     def _memos(self, archive: SafeArchive) -> None:
@@ -997,14 +1063,19 @@ class _Plan:
                                "kind": "analytic", "title": "Project description", "participants": None,
                                "narrative": None, "code": None, "coding": None})
 
+    def release(self) -> None:
+        """Drop the parsed columns and rows (the report stays)."""
+        self.rows = {}
+        self.narratives, self.by_source = [], {}
+        self.parsed.sources = []
+
     # ---- summary
     def _summary(self) -> None:
         p = self.parsed
         text_sources = [s for s in p.sources if s.kind == "TextSource"]
         other = [s for s in p.sources if s.kind != "TextSource"]
-        selections = sum(len(s.selections) for s in text_sources)
-        codings_in = sum(len(sel[6]) for s in text_sources for sel in s.selections) + sum(
-            s.skipped_codings for s in p.sources)
+        selections = sum(len(s.sel_start) for s in text_sources)
+        codings_in = sum(len(s.cod_code) for s in text_sources) + sum(s.skipped_codings for s in p.sources)
         codings_ok = sum(len(r) for r in self.rows.values())
         notes_total = len(p.notes) + len(self.selection_memos)
         rows = [
@@ -1120,14 +1191,13 @@ def import_qdpx(path: str | os.PathLike, into: str | os.PathLike, offsets: Any =
                    disable=total < 20_000 or bool(os.environ.get("TQDM_DISABLE")))
         wanted = {m["coding"] for m in plan.memos if m["coding"]}
         ids: dict[str, str] = {}
-        columns = ["guid", "narrative_id", "start", "end", "code", "created_at", "note"]
+        columns = ["narrative_id", "start", "end", "code", "created_at", "note"]
         for coder, rows in plan.rows.items():
             for offset in range(0, len(rows), _CHUNK):
-                chunk = pd.DataFrame(rows[offset:offset + _CHUNK], columns=columns)
-                chunk["created_at"] = _times(chunk["created_at"])
-                made = project.code_many(chunk.drop(columns="guid"), coder=coder)
+                chunk = rows.iloc[offset:offset + _CHUNK]
+                made = project.code_many(chunk[columns].assign(created_at=_times(chunk["created_at"])), coder=coder)
                 if wanted:
-                    for key, cid in zip(chunk["guid"].tolist(), made):
+                    for key, cid in zip(chunk["key"].tolist(), made):
                         if key in wanted:
                             ids[key] = cid
                 bar.update(len(chunk))
@@ -1137,6 +1207,7 @@ def import_qdpx(path: str | os.PathLike, into: str | os.PathLike, offsets: Any =
                          coding=ids.get(memo["coding"]) if memo["coding"] else None, kind=memo["kind"],
                          title=memo["title"], participants=memo["participants"])
         del project
+        plan.release()  # the parsed file is no longer needed: free it before the new project opens
         if into.exists():
             into.rmdir()
         os.replace(folder, into)

@@ -255,7 +255,7 @@ class _Plan:
         self.project, self.share = project, share
         self.salt = project.name
         self.narratives = share.narratives
-        codings = share.codings()
+        codings = share.codings(with_text=False)  # selection names are cut from the story itself
         self.codings = codings
         memos = share.memos()
         self.codes = _exported_codes(project, codings["code"].unique() if len(codings) else ())
@@ -356,18 +356,16 @@ class _Plan:
         ns = PROJECT_NS
         c = self.codings
         n = len(c)
-        nids = c["narrative_id"].tolist()
-        bounds: dict[str, tuple[int, int]] = {}
-        first = 0
-        for i in range(1, n + 1):
-            if i == n or nids[i] != nids[first]:
-                bounds[nids[first]] = (first, i)
-                first = i
-        starts, ends = c["start"].tolist(), c["end"].tolist()
-        codes, coders, ids = c["code"].tolist(), c["coder"].tolist(), c["coding_id"].tolist()
-        notes, texts = c["note"].tolist(), c["text"].tolist()
-        when = c["created_at"].dt.tz_convert(None).to_numpy(dtype="datetime64[us]") if n else np.array([])
-        created = np.datetime_as_string(when, unit="us").tolist() if n else []
+        # where each narrative's codings are (the frame is sorted by narrative): found without
+        # turning a million ids into Python strings at once
+        nid_codes, nid_names = pd.factorize(c["narrative_id"], sort=False) if n else (np.array([], int), [])
+        change = np.flatnonzero(np.diff(nid_codes)) + 1 if n else np.array([], int)
+        firsts = np.r_[0, change].astype(int) if n else np.array([], int)
+        lasts = np.r_[change, n].astype(int) if n else np.array([], int)
+        bounds = {str(nid_names[nid_codes[a]]): (int(a), int(b)) for a, b in zip(firsts, lasts)}
+        when = c["created_at"].dt.tz_convert(None).to_numpy(dtype="datetime64[us]") if n else \
+            np.array([], dtype="datetime64[us]")
+        columns = {name: c[name] for name in ("start", "end", "code", "coder", "coding_id", "note")}
         element = xf.element
         T_SEL, T_COD, T_REF, T_NOTE = (_q(ns, t) for t in ("PlainTextSelection", "Coding", "CodeRef", "NoteRef"))
         selection_guid, coding_guid, note_guid = (_IdGuids(self.salt, k) for k in ("selection", "coding", "note"))
@@ -385,17 +383,23 @@ class _Plan:
                 if not quotable:
                     _emit(xf, ns, ("Description", {}, [WITHHELD]))
                 lo, hi = bounds.get(nid, (0, 0))
-                i = lo
-                while i < hi:
+                # one narrative's codings as Python values at a time: memory stays flat
+                starts, ends, codes, coders, ids, notes = (columns[k].iloc[lo:hi].tolist() for k in
+                                                           ("start", "end", "code", "coder", "coding_id", "note"))
+                created = np.datetime_as_string(when[lo:hi], unit="us").tolist()
+                story = self.project.text(nid) if quotable else ""
+                count = hi - lo
+                i = 0
+                while i < count:
                     j = i + 1
-                    while j < hi and starts[j] == starts[i] and ends[j] == ends[i] and coders[j] == coders[i]:
+                    while j < count and starts[j] == starts[i] and ends[j] == ends[i] and coders[j] == coders[i]:
                         j += 1
                     user = user_guid[coders[i]]
                     sel = {"guid": selection_guid(ids[i]), "startPosition": str(starts[i]),
                            "endPosition": str(ends[i]), "creatingUser": user,
                            "creationDateTime": (created[i] if j == i + 1 else min(created[i:j])) + "Z"}
                     if quotable:
-                        sel["name"] = xml_safe(" ".join(texts[i][:80].split())[:60])
+                        sel["name"] = xml_safe(" ".join(story[starts[i]:min(ends[i], starts[i] + 80)].split())[:60])
                     with element(T_SEL, sel):
                         for k in range(i, j):
                             with element(T_COD, {"guid": coding_guid(ids[k]), "creatingUser": user,
