@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any, Iterable, Mapping
 import numpy as np
 import pandas as pd
 
+from ._arrays import sorted_unique
 from .errors import UnknownCodeError, WorkbenchError
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -764,7 +765,7 @@ def compare_coders(p: "Project", nid: str, coders: str | Iterable[str] | None = 
     columns = ["start", "end", "text", "code", *readers, "coders", "n_coders", "share"]
     if not len(frame):
         return pd.DataFrame(columns=columns)
-    bounds = np.unique(np.concatenate([frame["start"].to_numpy(), frame["end"].to_numpy()]))
+    bounds = sorted_unique(np.concatenate([frame["start"].to_numpy(), frame["end"].to_numpy()]))
     first = np.searchsorted(bounds, frame["start"].to_numpy())
     last = np.searchsorted(bounds, frame["end"].to_numpy())  # piece k is [bounds[k], bounds[k+1])
     counts = last - first

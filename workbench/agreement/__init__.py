@@ -17,6 +17,7 @@ from workbench.agreement.measures import (
 )
 from workbench.agreement.project import bootstrap, span_agreement, text_units, unit_agreement
 from workbench.agreement.unitizing import unitized_alpha, unitized_disagreement_2004
+from workbench.agreement.dialogue import disagreements, record_group_reading
 
 __all__ = [
     "AgreementError",
@@ -24,10 +25,12 @@ __all__ = [
     "brennan_prediger",
     "cohen_kappa",
     "coincidence_matrix",
+    "disagreements",
     "fleiss_kappa",
     "gwet_ac1",
     "krippendorff_alpha",
     "percent_agreement",
+    "record_group_reading",
     "scott_pi",
     "span_agreement",
     "text_units",

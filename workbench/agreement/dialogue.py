@@ -22,7 +22,9 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from workbench._arrays import sorted_unique
 from workbench.agreement.measures import AgreementError
+from workbench.agreement.project import AUTO_PREFIX, GROUP_PREFIX
 from workbench.analysis import RESTRICTED
 from workbench.errors import CoderNameError, UnknownCodeError
 
@@ -32,10 +34,6 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = ["DISAGREEMENT_COLUMNS", "GROUP_PREFIX", "KINDS", "default_coders", "disagreements",
            "record_group_reading"]
 
-#: Coder names of negotiated (group) readings start with this.
-GROUP_PREFIX = "group:"
-#: Machine coders (autocode) start with this; they are left out unless named.
-AUTO_PREFIX = "auto:"
 #: The kinds of disagreement, from "the same reading, cut differently" to "not read here at all".
 KINDS = ("boundaries differ", "different codes", "only some coded")
 DISAGREEMENT_COLUMNS = ["narrative_id", "code", "start", "end", "text", "coders_with", "coders_without",
@@ -76,13 +74,6 @@ def _check_codes(p: "Project", codes: list[str]) -> None:
         if name not in known:
             p.codebook.id_of(name)  # raises a helpful UnknownCodeError (renamed, merged, unknown)
             raise UnknownCodeError(f"There is no code {name!r} in this project.")  # pragma: no cover
-
-
-def _unique(values: np.ndarray) -> np.ndarray:
-    """Sorted distinct values. (numpy 2.4's hash-based np.unique takes minutes on tens of
-    millions of mostly distinct int64 keys; a sort takes about a second.)"""
-    ordered = np.sort(values, kind="stable")
-    return ordered[np.concatenate(([True], ordered[1:] != ordered[:-1]))] if len(ordered) else ordered
 
 
 def disagreements(
@@ -161,7 +152,7 @@ def disagreements(
     n_all = frame["narrative_id"].map(n_index).to_numpy(np.int64)
     # who took part in each narrative (coded it at all): a coder set per narrative
     taking_part = np.zeros((len(order), n_words), dtype=np.int64)
-    pairs = _unique(n_all * m + c_all)
+    pairs = sorted_unique(n_all * m + c_all)
     np.bitwise_or.at(taking_part, (pairs // m, (pairs % m) // _BITS), np.left_shift(1, (pairs % m) % _BITS))
 
     k_all = pd.Index(code_list).get_indexer(frame["code"]).astype(np.int64)
@@ -241,13 +232,13 @@ def disagreements(
     keep = (hit_code != row_code[hit_row]) & (
         ((without[hit_row, hit_coder // _BITS] >> (hit_coder % _BITS)) & 1) == 1)
     n_vocab = len(vocab)
-    pair = _unique(hit_row[keep] * (m * n_vocab) + hit_coder[keep] * n_vocab + hit_code[keep])
+    pair = sorted_unique(hit_row[keep] * (m * n_vocab) + hit_coder[keep] * n_vocab + hit_code[keep])
     del hit_row, hit_coding, hit_coder, hit_code, keep
     p_row, p_key = pair // (m * n_vocab), pair % (m * n_vocab)
     p_coder = p_key // n_vocab
     # the coders (of those without the code here) who gave the stretch another code
     gave_other = np.zeros_like(without)
-    who = _unique(p_row * m + p_coder)
+    who = sorted_unique(p_row * m + p_coder)
     np.bitwise_or.at(gave_other, (who // m, (who % m) // _BITS), np.left_shift(1, (who % m) % _BITS))
     boundary = ~(elsewhere != 0).any(axis=1)
     instead = ~((elsewhere & ~gave_other) != 0).any(axis=1)

@@ -50,6 +50,7 @@ MEASURES = (
     "krippendorff_alpha",
 )
 AUTO_PREFIX = "auto:"  # machine coders (autocode) are left out unless named
+GROUP_PREFIX = "group:"  # a group's negotiated reading is not one more independent coder: left out unless named
 
 _BLANK_LINE = re.compile(r"\n[ \t\f\v\r]*\n\s*")
 _LINE = re.compile(r"\n\s*")
@@ -128,7 +129,7 @@ class _Presence:
 
 def _select_coders(frame: pd.DataFrame, coders: Iterable[str] | str | None) -> list[str]:
     if coders is None:
-        return sorted(c for c in frame["coder"].unique() if not str(c).startswith(AUTO_PREFIX))
+        return sorted(c for c in frame["coder"].unique() if not str(c).startswith((AUTO_PREFIX, GROUP_PREFIX)))
     chosen = [coders] if isinstance(coders, str) else list(dict.fromkeys(coders))
     return chosen
 
@@ -173,7 +174,7 @@ def _presence(p: "Project", unit: str, codes, coders, min_overlap: int) -> _Pres
     if len(coder_list) < 2:
         raise AgreementError(
             f"agreement needs at least two coders; this project has {coder_list or 'none'} "
-            "(machine coders 'auto:...' count only when named in coders=)"
+            "(machine coders 'auto:...' and group readings 'group:...' count only when named in coders=)"
         )
     frame = frame[frame["coder"].isin(coder_list)]
     code_list = _select_codes(p, frame, codes)
@@ -296,7 +297,8 @@ def unit_agreement(
     least one coder coded with the code -- agreement where the code is in play, not
     inflated by the many units nobody coded).
 
-    Coders default to everyone who coded, except machine coders (``auto:...``). Codes
+    Coders default to everyone who coded, except machine coders (``auto:...``) and group
+    readings (``group:...``), which are not independent readings. Codes
     default to the codes they used, in codebook order. A coefficient is ``nan`` where
     it is undefined (e.g. nobody ever applied the code).
 

@@ -42,6 +42,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from workbench._arrays import sorted_unique
 from workbench.agreement.measures import AgreementError
 
 __all__ = ["unitized_alpha", "unitized_disagreement_2004"]
@@ -205,7 +206,7 @@ def _alpha_2004(u: _Units) -> tuple[np.ndarray, np.ndarray]:
     # how many *other* coders overlap each unit
     if len(p):
         key = np.concatenate((p * m + u.coder[q], q * m + u.coder[p]))
-        key = np.unique(key)
+        key = sorted_unique(key)
         covered = np.bincount(key // m, minlength=len(lng))
     else:
         covered = np.zeros(len(lng), dtype=np.int64)
@@ -272,7 +273,7 @@ def _family_2016(u: _Units) -> dict[str, Any]:
             "time, or use method='2004'"
         )
     # elementary intervals between all boundaries; on each, every coder has one value
-    bounds = np.unique(np.concatenate(([0, L], u.start, u.end)))
+    bounds = sorted_unique(np.concatenate(([0, L], u.start, u.end)))
     width = np.diff(bounds).astype(np.float64)
     k = len(width)
     value = np.zeros((m, k), dtype=np.int64)  # 0 = gap, 1 + c = category c

@@ -34,7 +34,6 @@ import re
 import shutil
 import tempfile
 import unicodedata
-from array import array
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable
@@ -115,10 +114,10 @@ class _Source:
     values: dict = field(default_factory=dict)
     noterefs: list = field(default_factory=list)
     # text selections and their codings, as columns (a million of them stay small):
-    sel_start: array = field(default_factory=lambda: array("q"))
-    sel_end: array = field(default_factory=lambda: array("q"))
+    sel_start: list = field(default_factory=list)
+    sel_end: list = field(default_factory=list)
     sel_info: dict = field(default_factory=dict)  # index -> (key, user, description, notes), when noted
-    cod_sel: array = field(default_factory=lambda: array("q"))  # the selection each coding is on
+    cod_sel: list = field(default_factory=list)  # the selection each coding is on
     cod_code: list = field(default_factory=list)  # code GUID
     cod_user: list = field(default_factory=list)  # user GUID (the coding's, else the selection's)
     cod_created: list = field(default_factory=list)  # creationDateTime text
@@ -213,7 +212,7 @@ def parse_qde(stream, source: str, expect: str = "Project") -> _Parsed:
     """
     model = _Parsed()
     current: _Source | None = None
-    current_key: tuple | None = None
+    current_key = None  # the source element itself
     code_kids: dict[str | None, list[dict]] = {}
     counter = [0]
     first = True
@@ -227,8 +226,20 @@ def parse_qde(stream, source: str, expect: str = "Project") -> _Parsed:
 
     def source_of(owner) -> _Source:
         nonlocal current, current_key
-        key = (owner.tag, owner.get("guid"), owner.get("name"))
-        if current is None or current_key != key:
+        if owner is current_key:  # lxml keeps one proxy per element while we hold it: a cheap identity
+            return current
+        if current is not None:  # pragma: no cover - sources end in order; defensive
+            model.sources.append(current)
+        kind = _local(owner.tag)
+        g = guid(owner.get("guid")) or synthetic(owner, "a source")
+        current = _Source(guid=g, name=owner.get("name") or "", kind=kind,
+                          path=owner.get("plainTextPath") if kind == "TextSource" else owner.get("path"),
+                          user=guid(owner.get("creatingUser")), created=owner.get("creationDateTime"))
+        current_key = owner
+        if kind not in _SOURCE_TAGS:
+            model.unknown[kind] = model.unknown.get(kind, 0) + 1
+        return current
+        if True:
             if current is not None:  # pragma: no cover - sources end in order; defensive
                 model.sources.append(current)
             kind = _local(owner.tag)
@@ -236,7 +247,7 @@ def parse_qde(stream, source: str, expect: str = "Project") -> _Parsed:
             current = _Source(guid=g, name=owner.get("name") or "", kind=kind,
                               path=owner.get("plainTextPath") if kind == "TextSource" else owner.get("path"),
                               user=guid(owner.get("creatingUser")), created=owner.get("creationDateTime"))
-            current_key = (owner.tag, owner.get("guid"), owner.get("name"))
+            current_key = owner
             if kind not in _SOURCE_TAGS:
                 model.unknown[kind] = model.unknown.get(kind, 0) + 1
         return current
@@ -886,8 +897,8 @@ class _Plan:
             src = narrative.source
             if not len(src.sel_start):
                 continue
-            starts = np.frombuffer(src.sel_start, dtype=np.int64)
-            ends = np.frombuffer(src.sel_end, dtype=np.int64)
+            starts = np.array(src.sel_start, dtype=np.int64)
+            ends = np.array(src.sel_end, dtype=np.int64)
             backwards = np.flatnonzero(starts > ends)
             if len(backwards):
                 b = int(backwards[0])
@@ -941,7 +952,7 @@ class _Plan:
         """One narrative's codings as a frame (key, narrative_id, start, end, code, coder, created_at, note)."""
         src = narrative.source
         n_sel, n_cod = len(cs), len(src.cod_code)
-        at = np.frombuffer(src.cod_sel, dtype=np.int64) if n_cod else np.empty(0, dtype=np.int64)
+        at = np.array(src.cod_sel, dtype=np.int64) if n_cod else np.empty(0, dtype=np.int64)
         empty_sel = cs >= ce
         codes = pd.Series(src.cod_code, dtype=object).map(names)
         known = codes.notna().to_numpy()
