@@ -239,18 +239,6 @@ def parse_qde(stream, source: str, expect: str = "Project") -> _Parsed:
         if kind not in _SOURCE_TAGS:
             model.unknown[kind] = model.unknown.get(kind, 0) + 1
         return current
-        if True:
-            if current is not None:  # pragma: no cover - sources end in order; defensive
-                model.sources.append(current)
-            kind = _local(owner.tag)
-            g = guid(owner.get("guid")) or synthetic(owner, "a source")
-            current = _Source(guid=g, name=owner.get("name") or "", kind=kind,
-                              path=owner.get("plainTextPath") if kind == "TextSource" else owner.get("path"),
-                              user=guid(owner.get("creatingUser")), created=owner.get("creationDateTime"))
-            current_key = owner
-            if kind not in _SOURCE_TAGS:
-                model.unknown[kind] = model.unknown.get(kind, 0) + 1
-        return current
 
     reader = SafeXML(stream, source, events=("end",), tag=[f"{{*}}{t}" for t in _WATCHED])
     with reader as events:
