@@ -126,7 +126,8 @@ def main() -> None:
                                       else ROOT / ".workbench-cache" / f"scale_{narratives}_{codings}")
         t = time.perf_counter()
         build_scale_project(path, narratives=narratives, words=2000 * narratives, codings=codings)
-        print(f"scale project ready ({narratives:,} narratives, {codings:,} codings) in {time.perf_counter() - t:.1f} s")
+        took = time.perf_counter() - t
+        print(f"scale project ready ({narratives:,} narratives, {codings:,} codings) in {took:.1f} s")
         qdpx = work / "scale.qdpx"
         export = measure("export", project=str(path), out=str(qdpx))
         print(f".qdpx export (target <= 30 s, <= 2 GB): {_fmt(export)}")

@@ -24,7 +24,8 @@ def team(tmp_path: Path) -> wb.Project:
     cb.add("barriers", color="#66a61e")
     kitchen = p.add_narrative(KITCHEN, title="Kitchen table", narrator="R01",
                               attributes={"setting": "peer group", "year": 2024})
-    ward = p.add_narrative(WARD, title="On the ward", narrator="R02", attributes={"setting": "hospital ward", "year": 2023})
+    ward = p.add_narrative(WARD, title="On the ward", narrator="R02",
+                           attributes={"setting": "hospital ward", "year": 2023})
     private = p.add_narrative(PRIVATE, title="Private", narrator="R01", consent="restricted",
                               attributes={"setting": "peer group", "year": 2022})
     secret = p.add_narrative(SECRET, title="Withdrawn later", narrator="R03",

@@ -256,3 +256,25 @@ def test_the_report_shows_in_a_notebook(tmp_path):
     html = q.import_report._repr_html_()
     assert "<table" in html and "codepoints" in html
     assert list(q.import_report.to_frame().columns) == ["what", "in_file", "imported", "skipped", "note"]
+
+
+def test_sources_without_a_folder_and_a_bom_before_the_xml(tmp_path):
+    qde = ("\ufeff<?xml version='1.0' encoding='utf-8'?>"
+           '<Project xmlns="urn:QDA-XML:project:1.0" name="flat" origin="some tool">'
+           '<CodeBook><Codes><Code guid="C0000000-0000-4000-8000-000000000001" name="x" isCodable="true"/>'
+           '</Codes></CodeBook><Sources><TextSource guid="5E5E5E5E-0000-4000-8000-000000000001" '
+           'plainTextPath="internal://AA11BB22-0000-4000-8000-000000000001.txt"><PlainTextSelection '
+           'guid="51000000-0000-4000-8000-000000000001" startPosition="0" endPosition="5"><Coding '
+           'guid="CD000000-0000-4000-8000-000000000001"><CodeRef targetGUID="C0000000-0000-4000-8000-000000000001"/>'
+           "</Coding></PlainTextSelection></TextSource></Sources></Project>")
+    files = {"aa11bb22-0000-4000-8000-000000000001.txt": "\ufeffHello world".encode("utf-8")}
+    q = wb.import_qdpx(make_qdpx(tmp_path / "flat.qdpx", qde.encode("utf-8"), files), into=tmp_path / "flat")
+    assert q.codings()["text"].tolist() == ["Hello"]
+    assert q.narratives["title"].tolist() == ["Source 1"]  # no name, and a file name that is only a GUID
+
+
+def test_the_codebook_of_a_qdpx_can_be_imported_into_a_project(tmp_path):
+    p = wb.create_project(tmp_path / "p")
+    report = p.codebook.import_qdc(DATA / "atlasti-8.4-mac_standard-project.qdpx", coder="ana")
+    assert (report["status"] == "added").sum() == 14
+    assert p.codebook.color_map()["Coke"] == "#966450"

@@ -125,7 +125,8 @@ def test_broken_xml_is_refused(tmp_path, data):
 def test_a_foreign_namespace_or_root_is_refused(tmp_path):
     foreign = qde().replace(b"urn:QDA-XML:project:1.0", b"http://example.org/other")
     refused(tmp_path, archive(tmp_path / "ns.qdpx", good(**{"project.qde": foreign})), InvalidXMLError, "namespace")
-    codebook = b'<CodeBook xmlns="urn:QDA-XML:codebook:1.0"><Codes><Code guid="x" name="a" isCodable="true"/></Codes></CodeBook>'
+    codebook = (b'<CodeBook xmlns="urn:QDA-XML:codebook:1.0"><Codes><Code guid="x" name="a" isCodable="true"/>'
+                b"</Codes></CodeBook>")
     refused(tmp_path, archive(tmp_path / "cb.qdpx", good(**{"project.qde": codebook})), InvalidXMLError, "import_qdc")
 
 

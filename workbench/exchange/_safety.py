@@ -69,7 +69,8 @@ class SafeArchive:
                     "its folder. Nothing was imported. Ask the sender for a fresh export from their QDA program."
                 )
             if info.flag_bits & 0x1:
-                raise NotAnArchiveError(f"{self.path}: entry {name!r} is encrypted; export it again without a password.")
+                raise NotAnArchiveError(
+                    f"{self.path}: entry {name!r} is encrypted; export it again without a password.")
             key = _key(name)
             if key in seen and not info.is_dir():
                 raise UnsafeArchiveError(

@@ -36,7 +36,7 @@ import tempfile
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -260,7 +260,8 @@ def parse_qde(stream, source: str, expect: str = "Project") -> _Parsed:
                     src.skipped_selections += 1
                     src.skipped_codings += sum(1 for c in element if _local(c.tag) == "Coding")
                     if name == "PlainTextSelection" and src.kind == "TextSource":
-                        model.deviations.append(f"a text selection nested deeper than usual in {src.name!r} was skipped")
+                        model.deviations.append(
+                            f"a text selection nested deeper than usual in {src.name!r} was skipped")
                 _drop(element)
                 continue
             parent = element.getparent()
@@ -366,7 +367,8 @@ def parse_qde(stream, source: str, expect: str = "Project") -> _Parsed:
                 if g:
                     model.notes[g] = {
                         "name": element.get("name") or "", "user": guid(element.get("creatingUser")),
-                        "created": element.get("creationDateTime"), "description": _text_of(element, "Description") or "",
+                        "created": element.get("creationDateTime"),
+                        "description": _text_of(element, "Description") or "",
                         "text": _text_of(element, "PlainTextContent"), "path": element.get("plainTextPath"),
                     }
                 _drop(element)
@@ -417,7 +419,8 @@ def _root(model: _Parsed, element, name: str, source: str, expect: str) -> None:
         elif not namespace:
             model.deviations.append("no XML namespace on the root element (accepted)")
         else:
-            raise InvalidXMLError(f"{source}: namespace {namespace!r} is not a REFI-QDA namespace; nothing was imported.")
+            raise InvalidXMLError(
+                f"{source}: namespace {namespace!r} is not a REFI-QDA namespace; nothing was imported.")
     model.root, model.namespace = name, namespace
     model.origin = element.get("origin") or ""
     model.name = element.get("name") or ""
@@ -1054,7 +1057,8 @@ class _Plan:
                                "narrative": None if first else nid, "code": None, "coding": first})
         for narrative in self.narratives:
             if narrative.source.description.strip() and not self.ours:
-                self.memos.append({"text": narrative.source.description.strip(), "coder": self.coder(narrative.source.user),
+                self.memos.append({"text": narrative.source.description.strip(),
+                                   "coder": self.coder(narrative.source.user),
                                    "kind": "analytic", "title": f"Description of {narrative.title}",
                                    "participants": None, "narrative": narrative.id, "code": None, "coding": None})
         if self.parsed.description.strip() and not self.ours:
@@ -1101,7 +1105,8 @@ class _Plan:
             frame[column] = frame[column].astype("Int64")
         self.report.summary = frame[frame["in_file"] > 0].reset_index(drop=True)
         if self.skipped:
-            self.report.skipped = pd.DataFrame(self.skipped, columns=["what", "name", "reason", "selections", "codings"])
+            self.report.skipped = pd.DataFrame(self.skipped,
+                                               columns=["what", "name", "reason", "selections", "codings"])
 
 
 def _participants(text: str, known: set[str]) -> list[str]:

@@ -143,7 +143,8 @@ def _code_nodes(frame: pd.DataFrame, guids: dict[str, str], with_noterefs: dict[
         children: list = []
         description = code_description(row)
         if row["status"] != "active" and inactive_note:
-            description = (description + "\n\n" if description else "") + f"(This code is {row['status']} in the workbench.)"
+            status = f"(This code is {row['status']} in the workbench.)"
+            description = (description + "\n\n" if description else "") + status
         if description:
             children.append(("Description", {}, [description]))
         for note_guid in (with_noterefs or {}).get(row["name"], []):

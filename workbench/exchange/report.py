@@ -189,9 +189,10 @@ def _agreement(share: Sharing, codings: pd.DataFrame, notes: list[str]) -> tuple
     per = human.groupby("narrative_id")["coder"].nunique()
     shared = per[per >= 2].index.tolist()
     if not shared:
-        return pd.DataFrame(), "No narrative has been coded by two or more coders yet, so there is no agreement to show."
+        return pd.DataFrame(), ("No narrative has been coded by two or more coders yet, so there is no agreement "
+                                "to show.")
     data = human[human["narrative_id"].isin(shared)]
-    used, units, offset, length_total = [], 0, 0, 0
+    used, units, offset = [], 0, 0
     chunks = []
     for nid, group in data.groupby("narrative_id", sort=True):
         if units + len(group) > MAX_AGREEMENT_UNITS and used:
@@ -378,7 +379,8 @@ def write_report(project: "Project", path: str | os.PathLike, anonymise_coders: 
     body = "".join(f'<section id="{anchor}"><h2>{_e(title)}</h2>{content}</section>' for anchor, title, content
                    in sections)
     if notes:
-        body += '<h2>Notes on this report</h2><ul class="muted">' + "".join(f"<li>{_e(n)}</li>" for n in notes) + "</ul>"
+        items = "".join(f"<li>{_e(n)}</li>" for n in notes)
+        body += f'<h2>Notes on this report</h2><ul class="muted">{items}</ul>'
     page = (f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
             f'<meta name="viewport" content="width=device-width, initial-scale=1">'
             f"<title>{_e(project.name)}: report</title><style>{_CSS}</style></head><body>"
