@@ -126,6 +126,9 @@ class Codebook:
         return [c for c in self._codes.values() if c.status == "active"]
 
     def _find(self, name: str, active_only: bool = True) -> Code | None:
+        if not isinstance(name, str):
+            return None
+        name = " ".join(name.split())  # names are stored with single spaces
         pool = self._active() if active_only else list(self._codes.values())
         for code in pool:
             if code.name == name:
@@ -320,10 +323,44 @@ class Codebook:
         >>> p.codebook.add("naming the unnamed", parent="community", color="#7570b3",
         ...                rationale="stories kept naming what services had no word for", coder="chipo")
         """
+        return self.add_many([{"name": name, "description": description, "parent": parent, "color": color,
+                               "include": include, "exclude": exclude, "example": example}],
+                             rationale=rationale, coder=coder)[0]
+
+    def add_many(self, codes: Iterable[dict], rationale: str = "", coder: str = "setup") -> list[str]:
+        """Add several codes in one codebook change (parents may be earlier codes of the same list).
+
+        Each item has ``name`` and optionally ``description, parent, color, include, exclude, example``.
+        All are checked before anything is written. Returns their ids.
+
+        >>> p.codebook.add_many([{"name": "care"}, {"name": "care at night", "parent": "care"}], coder="ana")
+        """
         self._project.refresh()
-        event = self._add_event(name, description, parent, color, include, exclude, example, rationale, coder)
-        self._project._write_codebook_events([event], coder)
-        return event["code_id"]
+        events: list[dict] = []
+        taken: set[str] = set()
+        batch_ids: dict[str, str] = {}
+        used = {c.color.lower() for c in self._active()}
+        for item in codes:
+            item = dict(item)
+            unknown = set(item) - {"name", "description", "parent", "color", *_TEXT_FIELDS}
+            if unknown:
+                raise CodebookError(f"Unknown field(s) {sorted(unknown)} for a code; use name, description, "
+                                    "parent, color, include, exclude, example.")
+            parent = item.pop("parent", None)
+            in_batch = batch_ids.get(check_code_name(parent).casefold()) if parent else None
+            if not item.get("color"):
+                item["color"] = next((c for c in PALETTE if c not in used), PALETTE[len(used) % len(PALETTE)])
+            event = self._add_event(**item, parent=None if in_batch else parent, rationale=rationale,
+                                    coder=coder, taken=taken)
+            if in_batch:
+                event["parent"] = in_batch
+            taken |= {event["name"].casefold(), event["code_id"]}
+            batch_ids[event["name"].casefold()] = event["code_id"]
+            used.add(event["color"])
+            events.append(event)
+        if events:
+            self._project._write_codebook_events(events, coder)
+        return [e["code_id"] for e in events]
 
     def _add_event(self, name, description="", parent=None, color=None, include="", exclude="",
                    example="", rationale="", coder="setup", taken: set[str] | None = None) -> dict:

@@ -576,9 +576,9 @@ class Project:
         if any(n is not None and not isinstance(n, str) for n in notes):
             raise WorkbenchError("notes must be text (or empty).")
         if "created_at" in frame and frame["created_at"].notna().any():
-            stamps = pd.to_datetime(frame["created_at"], utc=True, format="mixed")
-            now = self._now()
-            times = [now if pd.isna(t) else t.strftime("%Y-%m-%dT%H:%M:%S.%fZ") for t in stamps]
+            stamps = pd.to_datetime(frame["created_at"], utc=True, format="mixed").dt.tz_convert(None)
+            text = np.char.add(np.datetime_as_string(stamps.to_numpy(dtype="datetime64[us]"), unit="us"), "Z")
+            times = np.where(stamps.isna().to_numpy(), self._now(), text).tolist()
         else:
             times = [self._now()] * len(frame)
         ids = [token[i:i + 16] for token in [secrets.token_hex(8 * len(frame))] for i in range(0, 16 * len(frame), 16)]
@@ -851,11 +851,11 @@ class Project:
     # ------------------------------------------------------------------ memos
     def memo(self, text: str, coder: str, narrative: str | None = None, code: str | None = None,
              coding: str | None = None, kind: str = "reflexive", title: str | None = None,
-             participants: Iterable[str] | None = None) -> str:
+             participants: Iterable[str] | None = None, created_at: Any = None) -> str:
         """Write a memo (``kind`` ``"reflexive"``, ``"analytic"`` or ``"dialogue"``); returns its id.
 
         Tie it to a narrative, a code or a coding, or to nothing (a project memo). A dialogue
-        memo names who took part.
+        memo names who took part. ``created_at`` is for importers that keep another tool's times.
 
         >>> p.memo("I noticed I name coercion quickly; I worked in those services.", coder="ana",
         ...        narrative="kitchen-table", kind="reflexive")
@@ -874,7 +874,8 @@ class Project:
         people = sorted({check_coder(p) for p in participants}) if participants else None
         if kind == "dialogue" and not people:
             raise WorkbenchError("A dialogue memo names who took part: participants=['ana', 'ben'].")
-        event = {"event": "memo", "id": secrets.token_hex(8), "coder": coder, "at": self._now(),
+        at = self._now() if created_at is None else _utc_text(created_at)
+        event = {"event": "memo", "id": secrets.token_hex(8), "coder": coder, "at": at,
                  "kind": kind, "title": title, "text": text.strip(), "narrative": narrative,
                  "code": self.codebook.resolve(code_id).name if code_id else None, "code_id": code_id,
                  "coding": coding, "participants": people}
@@ -1044,11 +1045,14 @@ class Project:
         return export_qdc(self, path)
 
     def export_csv(self, path: str | os.PathLike, anonymise_coders: bool = False,
-                   include_memos: bool = True) -> Path:
-        """Codings as CSV: one row per coding with coder, passage and narrative attributes."""
+                   include_memos: bool = True, table: str = "codings") -> Path:
+        """Codings as CSV: one row per coding with coder, passage and narrative attributes.
+
+        ``table="codebook"``, ``"memos"`` or ``"narratives"`` writes that table instead.
+        """
         from .exchange import export_csv
 
-        return export_csv(self, path, anonymise_coders=anonymise_coders, include_memos=include_memos)
+        return export_csv(self, path, anonymise_coders=anonymise_coders, include_memos=include_memos, table=table)
 
     def export_xlsx(self, path: str | os.PathLike, anonymise_coders: bool = False,
                     include_memos: bool = True) -> Path:
@@ -1120,6 +1124,16 @@ def _renamed(code_ids: pd.Series, applied: pd.Series, names: dict[str, str]) -> 
     if missing.any():
         current[missing] = applied.to_numpy(dtype=object)[missing]
     return pd.Series(current, index=code_ids.index, dtype="str")
+
+
+def _utc_text(value: Any) -> str:
+    """A time (text or datetime; naive means UTC) as the ISO text the logs use."""
+    try:
+        stamp = pd.Timestamp(value)
+    except (ValueError, TypeError):
+        raise WorkbenchError(f"{value!r} is not a date and time.") from None
+    stamp = stamp.tz_localize("UTC") if stamp.tzinfo is None else stamp.tz_convert("UTC")
+    return stamp.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 def _in_reading_order(frame: pd.DataFrame) -> pd.DataFrame:

@@ -347,3 +347,26 @@ def test_every_paper_code_is_used_by_the_sample_coders(sample):
     used = sample.codings().groupby("code")["coder"].nunique()
     leaves = sample.codebook.to_frame().query("level > 0 and name != 'naming the unnamed'")["name"]
     assert (used.reindex(leaves).fillna(0) >= 2).all()
+
+
+def test_add_many_is_one_change_with_parents_from_the_same_list(project):
+    ids = project.codebook.add_many([{"name": "care"}, {"name": "care  at night", "parent": "care"}],
+                                    rationale="night shifts", coder="ana")
+    assert ids == ["care", "care-at-night"]
+    frame = project.codebook.to_frame().set_index("name")
+    assert frame.loc["care at night", "parent"] == "care"
+    assert frame["color"].is_unique
+    history = project.codebook.history()
+    assert list(history["rationale"][-2:]) == ["night shifts", "night shifts"]
+    nid = project.narratives.id[0]
+    project.code(nid, 0, 4, "care  at  night", coder="ana")  # spacing as typed still finds the code
+    with pytest.raises(errors.CodebookError, match="already has"):
+        project.codebook.add_many([{"name": "fresh"}, {"name": "Fresh"}])
+    assert "fresh" not in project.codebook
+
+
+def test_memo_keeps_an_imported_time(project):
+    project.memo("from another tool", coder="ana", created_at="2021-05-04T10:30:00Z")
+    assert str(project.memos()["created_at"][0]) == "2021-05-04 10:30:00+00:00"
+    with pytest.raises(errors.WorkbenchError, match="not a date"):
+        project.memo("bad time", coder="ana", created_at="yesterday-ish")

@@ -1023,7 +1023,8 @@ class _Plan:
                 self._skip("note", info["name"], "it has no text")
                 continue
             memo = {"text": text, "coder": self.coder(info["user"]), "kind": kind, "title": info["name"] or None,
-                    "participants": participants, "narrative": None, "code": None, "coding": None}
+                    "participants": participants, "narrative": None, "code": None, "coding": None,
+                    "created_at": _valid_time(info.get("created"))}
             lost = []
             for anchor, target in anchors.get(g, []):
                 if anchor == "coding":
@@ -1185,10 +1186,8 @@ def import_qdpx(path: str | os.PathLike, into: str | os.PathLike, offsets: Any =
         name = plan.parsed.name or path.stem
         project = create_project(folder, name=" ".join(name.split()) or path.stem, coder=IMPORT_CODER)
         rationale = f"imported from {path.name}" + (f" ({plan.parsed.origin})" if plan.parsed.origin else "")
-        for code in plan.codes:
-            project.codebook.add(code["name"], description=code.get("description", ""), parent=code["parent_name"],
-                                 color=code["color"], include=code.get("include", ""), exclude=code.get("exclude", ""),
-                                 example=code.get("example", ""), rationale=rationale, coder=IMPORT_CODER)
+        project.codebook.add_many([_code_fields(code) for code in plan.codes], rationale=rationale,
+                                  coder=IMPORT_CODER)
         _write_narratives(project, plan.narratives, staging)
         total = sum(len(r) for r in plan.rows.values())
         bar = tqdm(total=total, desc="Importing codings", leave=False,
@@ -1209,7 +1208,8 @@ def import_qdpx(path: str | os.PathLike, into: str | os.PathLike, offsets: Any =
         for memo in plan.memos:
             project.memo(memo["text"], coder=memo["coder"], narrative=memo["narrative"], code=memo["code"],
                          coding=ids.get(memo["coding"]) if memo["coding"] else None, kind=memo["kind"],
-                         title=memo["title"], participants=memo["participants"])
+                         title=memo["title"], participants=memo["participants"],
+                         created_at=memo.get("created_at"))
         del project
         plan.release()  # the parsed file is no longer needed: free it before the new project opens
         if into.exists():
@@ -1323,11 +1323,25 @@ def import_qdc(project: "Project", path: str | os.PathLike, coder: str = "setup"
                      "status": "skipped: the workbench has no code groups",
                      "note": f"members: {', '.join(members)}" if members else ""})
     full_rationale = rationale + f" ({path.name}{', ' + parsed.origin if parsed.origin else ''})"
-    for code in todo:
-        parent = code["parent_name"]
-        project.codebook.add(code["name"], description=code.get("description", ""), parent=parent,
-                             color=code["color"], include=code.get("include", ""), exclude=code.get("exclude", ""),
-                             example=code.get("example", ""), rationale=full_rationale, coder=coder)
+    project.codebook.add_many([_code_fields(code) for code in todo], rationale=full_rationale, coder=coder)
     frame = pd.DataFrame(rows, columns=["name", "parent", "color", "status", "note"])
     frame.attrs["warnings"] = [f"Deviation from the standard: {d}." for d in dict.fromkeys(parsed.deviations)]
     return frame
+
+
+def _code_fields(code: dict) -> dict:
+    """The fields of a parsed REFI code that ``Codebook.add_many`` takes."""
+    return {"name": code["name"], "description": code.get("description", ""), "parent": code["parent_name"],
+            "color": code["color"], "include": code.get("include", ""), "exclude": code.get("exclude", ""),
+            "example": code.get("example", "")}
+
+
+def _valid_time(value: str | None) -> str | None:
+    """A REFI ``creationDateTime`` the workbench can keep, or None (then the import time is used)."""
+    if not value:
+        return None
+    try:
+        pd.Timestamp(value)
+    except (ValueError, TypeError):
+        return None
+    return value
