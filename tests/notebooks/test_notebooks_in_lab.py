@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import shutil
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -85,25 +86,45 @@ def lab(tmp_path_factory: pytest.TempPathFactory):
 
 
 @pytest.fixture(scope="module")
-def browser(lab):
-    from playwright.sync_api import sync_playwright
+def driver(lab):
+    """Playwright in a thread of its own: the browser tests elsewhere keep a sync Playwright (and its
+    event loop) running in the main thread for the whole session, and a second one cannot start there."""
+    worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="notebooks-playwright")
 
-    playwright = sync_playwright().start()
-    chromium = launch_chromium(playwright)
-    yield chromium
-    chromium.close()
-    playwright.stop()
+    def start():
+        from playwright.sync_api import sync_playwright
+
+        playwright = sync_playwright().start()
+        return playwright, launch_chromium(playwright)
+
+    playwright, chromium = worker.submit(start).result()
+    yield worker, chromium
+    worker.submit(lambda: (chromium.close(), playwright.stop())).result()
+    worker.shutdown()
 
 
-@pytest.fixture
-def page(browser, lab):
-    context = browser.new_context(viewport={"width": 1400, "height": 1000}, device_scale_factor=1)
-    page = context.new_page()
-    page.console_errors = []
-    page.on("console", lambda msg: page.console_errors.append(msg.text) if msg.type == "error" else None)
-    yield page
-    context.close()
-    lab.shutdown_kernels()
+def _in_browser(driver, lab, test) -> None:
+    """Run *test(page)* on a fresh page, in Playwright's thread."""
+    worker, chromium = driver
+
+    def body():
+        context = chromium.new_context(viewport={"width": 1400, "height": 1000}, device_scale_factor=1)
+        page = context.new_page()
+        page.console_errors = []
+        page.on("console", lambda msg: page.console_errors.append(msg.text) if msg.type == "error" else None)
+        try:
+            test(page)
+        except BaseException:
+            ARTIFACTS.mkdir(exist_ok=True)
+            page.screenshot(path=str(ARTIFACTS / f"FAILED-notebooks-{test.__name__}.png"))
+            raise
+        finally:
+            context.close()
+
+    try:
+        worker.submit(body).result(timeout=600)
+    finally:
+        lab.shutdown_kernels()
 
 
 def _run(page, lab, name: str) -> None:
@@ -126,28 +147,36 @@ def _charts_drawn(page, at_least: int) -> None:
     assert "Error loading script" not in body and "Error displaying widget" not in body
 
 
-def test_start_here_runs_and_draws_its_chart_offline(page, lab) -> None:
-    _run(page, lab, "01_start_here.ipynb")
-    _charts_drawn(page, 1)
-    assert not [e for e in page.console_errors if "cdn" in e.lower() or "jsdelivr" in e.lower()]
+def test_start_here_runs_and_draws_its_chart_offline(driver, lab) -> None:
+    def start_here(page):
+        _run(page, lab, "01_start_here.ipynb")
+        _charts_drawn(page, 1)
+        assert not [e for e in page.console_errors if "cdn" in e.lower() or "jsdelivr" in e.lower()]
+
+    _in_browser(driver, lab, start_here)
 
 
-def test_code_a_story_shows_the_coding_tool(page, lab) -> None:
-    _run(page, lab, "02_code_a_story.ipynb")
-    page.wait_for_selector('[data-wb="coding-widget"] [data-wb="text"]', timeout=60_000)
-    assert page.locator('[data-wb="coding-widget"]').count() == 2  # blind, then everyone's
+def test_code_a_story_shows_the_coding_tool(driver, lab) -> None:
+    def code_a_story(page):
+        _run(page, lab, "02_code_a_story.ipynb")
+        page.wait_for_selector('[data-wb="coding-widget"] [data-wb="text"]', timeout=60_000)
+        assert page.locator('[data-wb="coding-widget"]').count() == 2  # blind, then everyone's
+
+    _in_browser(driver, lab, code_a_story)
 
 
-def test_facilitator_notebook_shows_the_live_panel_and_the_explorer(page, lab) -> None:
-    _run(page, lab, "workshop/facilitator.ipynb")
-    page.wait_for_selector('[data-wb="disagreement-explorer"] [data-wb="dx-text"]', timeout=60_000)
-    panel = page.locator("text=Places where readings differ")
-    panel.first.wait_for(timeout=30_000)
-    _charts_drawn(page, 1)
-    ARTIFACTS.mkdir(exist_ok=True)
-    for name, starts in (("workshop-progress", "ws.progress()"), ("workshop-differences", "differences = ")):
-        _scroll_to_cell(page, starts)
-        page.screenshot(path=str(ARTIFACTS / f"{name}.png"))
+def test_facilitator_notebook_shows_the_live_panel_and_the_explorer(driver, lab) -> None:
+    def facilitator(page):
+        _run(page, lab, "workshop/facilitator.ipynb")
+        page.wait_for_selector('[data-wb="disagreement-explorer"] [data-wb="dx-text"]', timeout=60_000)
+        page.locator("text=Places where readings differ").first.wait_for(timeout=30_000)
+        _charts_drawn(page, 1)
+        ARTIFACTS.mkdir(exist_ok=True)
+        for name, starts in (("workshop-progress", "ws.progress()"), ("workshop-differences", "differences = ")):
+            _scroll_to_cell(page, starts)
+            page.screenshot(path=str(ARTIFACTS / f"{name}.png"))
+
+    _in_browser(driver, lab, facilitator)
 
 
 def _scroll_to_cell(page, starts: str) -> None:
