@@ -20,7 +20,7 @@ from .project import Project, create_project, open_project, sample_project
 
 __version__ = "0.1.0"
 
-_LAZY_MODULES = {"analysis", "agreement", "charts", "exchange", "widgets", "care"}
+_LAZY_MODULES = {"analysis", "agreement", "charts", "exchange", "widgets", "care", "workshop"}
 _LAZY_NAMES = {
     "coding_widget": "workbench.widgets",
     "disagreement_explorer": "workbench.widgets",
@@ -39,4 +39,4 @@ def __getattr__(name: str) -> Any:
 
 __all__ = ["Project", "WorkbenchError", "create_project", "open_project", "sample_project",
            "coding_widget", "disagreement_explorer", "import_qdpx", "find_identifiers",
-           "analysis", "agreement", "charts", "exchange", "widgets", "care", "__version__"]
+           "analysis", "agreement", "charts", "exchange", "widgets", "care", "workshop", "__version__"]

@@ -157,6 +157,13 @@ class Codebook:
             f"or use one of: {names}{', ...' if len(self._active()) > 12 else ''}."
         )
 
+    def _known_name(self, name: str) -> str:
+        """*name* as codings carry it now: an active or retired code's current name, else a helpful error."""
+        code = self._find(name) or self._find(name, active_only=False)
+        if code is not None and code.status != "merged":
+            return code.name
+        return self._get(name).name  # raises, saying what became of the name
+
     def resolve(self, code_id: str) -> Code:
         """The code a (possibly merged) code id stands for now."""
         code = self._codes[code_id]

@@ -838,6 +838,8 @@ class Project:
             return self._sorted_cache
         for column, wanted in filters:
             values = [wanted] if isinstance(wanted, str) else list(wanted)
+            if column == "code":  # an old or mistyped name says so instead of matching nothing
+                values = [self.codebook._known_name(v) for v in values]
             frame = frame[frame[column].isin(values)]
         return _in_reading_order(frame).drop(columns="_code_id")
 

@@ -370,3 +370,16 @@ def test_memo_keeps_an_imported_time(project):
     assert str(project.memos()["created_at"][0]) == "2021-05-04 10:30:00+00:00"
     with pytest.raises(errors.WorkbenchError, match="not a date"):
         project.memo("bad time", coder="ana", created_at="yesterday-ish")
+
+
+def test_filtering_codings_by_an_old_name_says_what_became_of_it(project):
+    nid = project.narratives.id[0]
+    project.code(nid, 0, 4, "reciprocity", coder="ana")
+    project.codebook.rename("reciprocity", "full reciprocity", coder="ana")
+    with pytest.raises(errors.UnknownCodeError, match="now called 'full reciprocity'"):
+        project.codings(code="reciprocity")
+    with pytest.raises(errors.UnknownCodeError, match="no code 'kindness'"):
+        project.codings(code=["full reciprocity", "kindness"])
+    assert len(project.codings(code="Full  Reciprocity")) == 1
+    project.codebook.retire("full reciprocity", coder="ana")
+    assert len(project.codings(code="full reciprocity")) == 1  # retired codes keep their codings
