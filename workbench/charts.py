@@ -411,7 +411,7 @@ def story_strip(p: "Project", nid: str, coders: str | Iterable[str] | None = Non
     """One narrative as a line, each coder's codings as coloured bands on their own row (like a codeline).
 
     Bands that overlap within a coder are stacked; grey ticks mark paragraph breaks. Tooltips
-    show the passage (``"[restricted]"`` for a restricted narrative) and the coder's note.
+    show the passage and the coder's note (both ``"[restricted]"`` for a restricted narrative).
 
     >>> wb.charts.story_strip(p, "kitchen-table")
     """
@@ -427,8 +427,8 @@ def story_strip(p: "Project", nid: str, coders: str | Iterable[str] | None = Non
         bands = frame[["coder", "code", "start", "end", "text", "note"]].rename(columns={"text": "passage"})
         bands = bands.assign(codings=1, passage=bands["passage"].map(_short),
                              note=bands["note"].map(_short))
-    if restricted:
-        bands = bands.assign(passage=analysis.RESTRICTED)
+    if restricted:  # neither the words nor a coder's note about them (notes often quote)
+        bands = bands.assign(passage=analysis.RESTRICTED, note=analysis.RESTRICTED)
     bands = bands.sort_values(["coder", "start", "end"], kind="stable").reset_index(drop=True)
     # Each coder gets one row of height 1; overlapping bands share it in lanes (quantitative y, so
     # a coder with many lanes never spills into the next coder's row).

@@ -20,6 +20,9 @@ if TYPE_CHECKING:  # pragma: no cover
     from ..project import Project
 
 # XML 1.0 cannot carry these characters at all; replace them rather than fail an export.
+#: What stands in an export for a note or memo about a story whose consent is "restricted".
+RESTRICTED_NOTE = "[restricted]"
+RESTRICTED_MEMO = "[restricted: this memo is about a story that may be counted but not quoted]"
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 
 
@@ -71,10 +74,13 @@ class Sharing:
             frame = frame.drop(columns="text")
         if self.anonymise and len(frame):
             frame = frame.assign(coder=frame["coder"].map(self.coder))
-        if self.restricted and len(frame) and with_text:
+        if self.restricted and len(frame):
             hidden = frame["narrative_id"].isin(self.restricted).to_numpy()
-            if hidden.any():
-                frame = frame.assign(text=np.where(hidden, "", frame["text"].to_numpy(dtype=object)))
+            if hidden.any():  # notes often quote the passage: they stay in the team too
+                notes = frame["note"].to_numpy(dtype=object)
+                frame = frame.assign(note=np.where(hidden & pd.notna(notes), RESTRICTED_NOTE, notes))
+                if with_text:
+                    frame = frame.assign(text=np.where(hidden, "", frame["text"].to_numpy(dtype=object)))
         if not self.include_memos:
             frame = frame.assign(note=None)
         return frame
@@ -84,6 +90,11 @@ class Sharing:
         frame = self.project.memos()
         if not self.include_memos:
             return frame.iloc[0:0]
+        if self.restricted and len(frame):
+            about = frame["narrative_id"].isin(self.restricted) | frame["coding_id"].isin(self._restricted_codings())
+            if about.any():  # counted and dated, but a memo about such a story may quote it
+                frame = frame.assign(text=frame["text"].where(~about, RESTRICTED_MEMO),
+                                     title=frame["title"].where(~about | frame["title"].isna(), RESTRICTED_NOTE))
         if self.anonymise and len(frame):
             frame = frame.assign(
                 coder=frame["coder"].map(self.coder),
@@ -91,6 +102,10 @@ class Sharing:
                     lambda people: self.coders(people) if isinstance(people, (list, tuple, np.ndarray)) else people),
             )
         return frame
+
+    def _restricted_codings(self) -> set:
+        codings = self.project.codings(narrative=sorted(self.restricted))
+        return set(codings["coding_id"])
 
     def codebook(self, include_inactive: bool = False) -> pd.DataFrame:
         frame = self.project.codebook.to_frame(include_inactive=include_inactive)
