@@ -35,22 +35,20 @@ def lock_for(path: Path, locks_dir: Path) -> filelock.FileLock:
     return filelock.FileLock(str(locks_dir / name), timeout=60)
 
 
-def append_lines(path: Path, lines: str, lock: filelock.FileLock) -> None:
-    """Append *lines* (already newline-terminated) to *path* atomically and durably."""
+def append_lines(path: Path, lines: str) -> None:
+    """Append *lines* (already newline-terminated) to *path* durably; the caller holds the file's lock."""
     data = lines.encode("utf-8")
-    with lock:
-        fd = os.open(path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o666)
-        try:
-            size = os.fstat(fd).st_size
-            if size and os.pread(fd, 1, size - 1) != b"\n":
-                data = b"\n" + data  # end a torn line left by a crashed writer
-            view = memoryview(data)
-            while view:
-                written = os.write(fd, view)
-                view = view[written:]
-            os.fsync(fd)
-        finally:
-            os.close(fd)
+    fd = os.open(path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o666)
+    try:
+        size = os.fstat(fd).st_size
+        if size and os.pread(fd, 1, size - 1) != b"\n":
+            data = b"\n" + data  # end a torn line left by a crashed writer
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view):]
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def atomic_write(path: Path, content: str | bytes) -> None:

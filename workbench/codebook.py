@@ -9,7 +9,7 @@ while the history still shows the name a code had when it was applied.
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable
 
@@ -610,4 +610,4 @@ def _depth_in(events: list[dict], event: dict) -> int:
     return depth
 
 
-__all__ = ["Codebook", "Code", "read_codebook_file", "PALETTE", "asdict"]
+__all__ = ["Codebook", "Code", "read_codebook_file", "PALETTE"]

@@ -26,7 +26,6 @@ import secrets
 import shutil
 import tempfile
 import tomllib
-import warnings
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Iterable, Mapping
@@ -662,7 +661,7 @@ class Project:
             if guard is not None:
                 guard(events)
             others, replaced = reader.read_new_bytes()
-            _log.append_lines(path, lines, _NoLock())
+            _log.append_lines(path, lines)
             reader.offset = path.stat().st_size
         if replaced:
             self._reload_events()
@@ -988,8 +987,9 @@ class Project:
         key = _tombstone_key(nid)
         tombstones = self._dir("events", "withdrawals.jsonl")
         # 1. the tombstone first: from now on every writer (checking under its log's lock) refuses this story
-        _log.append_lines(tombstones, _log.dumps({"event": "withdrawn", "key": key, "at": self._now(),
-                                                  "by": by, "reason": reason}), self._lock(tombstones))
+        with self._lock(tombstones):
+            _log.append_lines(tombstones, _log.dumps({"event": "withdrawn", "key": key, "at": self._now(),
+                                                      "by": by, "reason": reason}))
         # 2. then purge each log under its own lock, so no append can slip in between
         for folder in ("codings", "memos"):
             for path in sorted(self._dir("events", folder).glob("*.jsonl")):
@@ -1106,16 +1106,6 @@ def _scrub_quotes(records: list[dict], story_runs: set[tuple[str, ...]]) -> bool
 def _tombstone_key(nid: str) -> str:
     """A one-way name for a withdrawn narrative: lets writers refuse it without keeping its id."""
     return hashlib.sha256(f"workbench-withdrawn:{nid}".encode("utf-8")).hexdigest()[:32]
-
-
-class _NoLock:
-    """Stand-in when the caller already holds the log's lock."""
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        return False
 
 
 def _renamed(code_ids: pd.Series, applied: pd.Series, names: dict[str, str]) -> pd.Series:
