@@ -1,4 +1,4 @@
-"""Helpers for the browser tests: a JupyterLab handle, a notebook opener, mouse selection, event files."""
+"""Helpers for the browser tests: a Jupyter server (Lab or Notebook 7), notebook opening, mouse selection, events."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ import sys
 import time
 import urllib.request
 from pathlib import Path
+from urllib.parse import quote
 
 REPO = Path(__file__).resolve().parents[2]
 ARTIFACTS = REPO / "test-artifacts"
@@ -26,16 +27,20 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-class Lab:
-    """A running JupyterLab: its root folder, URL and token."""
+class Jupyter:
+    """A running Jupyter server (JupyterLab, or Notebook 7's own UI): its root folder, URL and token."""
 
-    def __init__(self, root: Path, port: int, token: str, process: subprocess.Popen, log: Path) -> None:
+    def __init__(self, root: Path, port: int, token: str, process: subprocess.Popen, log: Path,
+                 app: str = "lab") -> None:
         self.root, self.port, self.token, self.process, self.log = root, port, token, process, log
+        self.app = app
         self.url = f"http://127.0.0.1:{port}"
 
     def notebook_url(self, name: str) -> str:
+        if self.app == "notebook":
+            return f"{self.url}/notebooks/{quote(name)}?token={self.token}"
         # a workspace of its own, so Lab does not reopen the notebooks of earlier tests
-        return f"{self.url}/lab/workspaces/ws-{secrets.token_hex(4)}/tree/{name}?token={self.token}"
+        return f"{self.url}/lab/workspaces/ws-{secrets.token_hex(4)}/tree/{quote(name)}?token={self.token}"
 
     def api(self, method: str, path: str) -> object:
         request = urllib.request.Request(f"{self.url}{path}", method=method,
@@ -62,7 +67,6 @@ class Lab:
         path.write_text(json.dumps(nb), encoding="utf-8")
         return path
 
-
     def stop(self) -> None:
         self.process.terminate()
         try:
@@ -71,8 +75,21 @@ class Lab:
             self.process.kill()
 
 
-def start_lab(base: Path) -> Lab:
-    """Start JupyterLab on 127.0.0.1 (random port and token) with throw-away settings under *base*."""
+Lab = Jupyter
+
+# what each app needs beyond the shared arguments: the page's app object on window.jupyterapp
+# (the tests drive and inspect it), and no calls out for news or updates
+_APP_ARGS = {
+    "lab": ["jupyterlab", "--LabApp.expose_app_in_browser=True", "--LabApp.news_url=None",
+            "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"],
+    "notebook": ["notebook", "--JupyterNotebookApp.expose_app_in_browser=True"],
+}
+_APP_NAMES = {"lab": "JupyterLab", "notebook": "Jupyter Notebook"}
+
+
+def start_jupyter(base: Path, app: str = "lab") -> Jupyter:
+    """Start *app* ("lab" or "notebook") on 127.0.0.1 (random port and token), throw-away settings under *base*."""
+    module, *app_args = _APP_ARGS[app]
     root = base / "root"
     root.mkdir()
     env = dict(os.environ)
@@ -86,15 +103,13 @@ def start_lab(base: Path) -> Lab:
     (settings / "notification.jupyterlab-settings").write_text('{"fetchNews": "false"}', encoding="utf-8")
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH", "")]))
     port, token = free_port(), secrets.token_hex(16)
-    log = base / "lab.log"
+    log = base / f"{app}.log"
     with open(log, "wb") as out:
         process = subprocess.Popen(
-            [sys.executable, "-m", "jupyterlab", "--no-browser", "--ip=127.0.0.1", f"--port={port}", "--allow-root",
-             f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root}",
-             "--LabApp.expose_app_in_browser=True", "--LabApp.news_url=None",
-             "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"],
+            [sys.executable, "-m", module, "--no-browser", "--ip=127.0.0.1", f"--port={port}", "--allow-root",
+             f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root}", *app_args],
             env=env, stdout=out, stderr=subprocess.STDOUT, cwd=root)
-    server = Lab(root, port, token, process, log)
+    server = Jupyter(root, port, token, process, log, app=app)
     deadline = time.monotonic() + 60
     while True:
         try:
@@ -105,8 +120,18 @@ def start_lab(base: Path) -> Lab:
             pass
         if process.poll() is not None or time.monotonic() > deadline:
             process.kill()
-            raise RuntimeError(f"JupyterLab did not start; its log:\n{log.read_text(errors='replace')[-3000:]}")
+            raise RuntimeError(f"{_APP_NAMES[app]} did not start; its log:\n{log.read_text(errors='replace')[-3000:]}")
         time.sleep(0.25)
+
+
+def start_lab(base: Path) -> Jupyter:
+    """Start JupyterLab on 127.0.0.1 (random port and token) with throw-away settings under *base*."""
+    return start_jupyter(base, "lab")
+
+
+def start_notebook(base: Path) -> Jupyter:
+    """Start Jupyter Notebook 7 (its own UI, /notebooks/...) like :func:`start_lab`."""
+    return start_jupyter(base, "notebook")
 
 
 def launch_chromium(playwright):
@@ -115,28 +140,46 @@ def launch_chromium(playwright):
 
 
 # ---------------------------------------------------------------------- driving the notebook
-def open_widget(page, lab: Lab, project: Path, coder: str = "ana", extra: str = "", name: str | None = None,
-                timeout: float = 60_000):
-    """Write a notebook showing ``wb.coding_widget`` on *project*, open it in Lab, run it, wait for the widget."""
-    name = name or f"nb-{secrets.token_hex(4)}.ipynb"
-    rel = os.path.relpath(project, lab.root)
-    lab.write_notebook(name, [
-        "import workbench as wb\n"
-        f"p = wb.open_project({rel!r})\n"
-        f"w = wb.coding_widget(p, coder={coder!r}{extra})\n"
-        "w",
-        "print('second cell')",
-    ])
-    page.goto(lab.notebook_url(name))
-    page.wait_for_function(
-        "name => { const w = window.jupyterapp && jupyterapp.shell.currentWidget;"
-        " return w && w.context && w.context.path === name && w.sessionContext && w.sessionContext.session"
-        " && w.sessionContext.session.kernel && w.sessionContext.session.kernel.status === 'idle'; }",
-        arg=name, timeout=timeout)
+_KERNEL_IDLE = """name => {
+    const w = window.jupyterapp && jupyterapp.shell.currentWidget;
+    return w && w.context && w.context.path === name && w.sessionContext && w.sessionContext.session
+        && w.sessionContext.session.kernel && w.sessionContext.session.kernel.status === 'idle';
+}"""
+
+
+def open_notebook(page, server: Jupyter, name: str, timeout: float = 60_000) -> None:
+    """Open notebook *name* in *server*'s UI and wait until its kernel is idle (Lab and Notebook 7 alike)."""
+    page.goto(server.notebook_url(name))
+    page.wait_for_function(_KERNEL_IDLE, arg=name, timeout=timeout)
+
+
+def run_all_cells(page) -> None:
     page.evaluate("() => jupyterapp.commands.execute('notebook:run-all-cells')")
+
+
+def widget_notebook(server: Jupyter, project: Path, call: str, imports: str = "", name: str | None = None,
+                    prefix: str = "nb", last: str = "print('second cell')") -> str:
+    """Write a notebook whose first cell shows ``w = <call>`` on ``p`` (the project); returns its name."""
+    name = name or f"{prefix}-{secrets.token_hex(4)}.ipynb"
+    rel = os.path.relpath(project, server.root)
+    server.write_notebook(name, [f"import workbench as wb\n{imports}p = wb.open_project({rel!r})\nw = {call}\nw",
+                                 last])
+    return name
+
+
+def wait_for_coding_widget(page, timeout: float = 60_000):
     page.wait_for_selector('[data-wb="text"]', timeout=timeout)
     page.wait_for_function("() => document.querySelectorAll('[data-wb=\"narrative-item\"]').length > 0")
     return page.locator('[data-wb="coding-widget"]')
+
+
+def open_widget(page, lab: Jupyter, project: Path, coder: str = "ana", extra: str = "", name: str | None = None,
+                timeout: float = 60_000):
+    """Write a notebook showing ``wb.coding_widget`` on *project*, open it in Lab, run it, wait for the widget."""
+    name = widget_notebook(lab, project, f"wb.coding_widget(p, coder={coder!r}{extra})", name=name)
+    open_notebook(page, lab, name, timeout)
+    run_all_cells(page)
+    return wait_for_coding_widget(page, timeout)
 
 
 def utf16(text: str, offset: int) -> int:
@@ -201,8 +244,6 @@ def scroll_into_view(page, y1: float, y2: float) -> None:
 
 
 def read_events(project: Path, coder: str, kind: str = "codings") -> list[dict]:
-    from urllib.parse import quote
-
     path = project / "events" / kind / (quote(coder, safe=" @+,=()[]{}'!~-_") + ".jsonl")
     if not path.exists():
         return []

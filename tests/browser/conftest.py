@@ -1,7 +1,8 @@
-"""A real JupyterLab driven by Debian's Chromium through Playwright (the PyPI package).
+"""A real JupyterLab (and Notebook 7) driven by Debian's Chromium through Playwright (the PyPI package).
 
-One Lab server per test session (127.0.0.1, a random port and token, throw-away config
-dirs); each test opens its own notebook, so each gets a fresh kernel and project copy.
+One Lab server per test session, and one Notebook 7 server for the tests that ask for it (127.0.0.1,
+a random port and token, throw-away config dirs); each test opens its own notebook, so each gets a
+fresh kernel and project copy.
 
 Without /usr/bin/chromium these tests skip (``apt-get install chromium``), unless
 ``WORKBENCH_REQUIRE_BROWSER=1`` (CI), where a missing browser is a failure.
@@ -9,17 +10,20 @@ Without /usr/bin/chromium these tests skip (``apt-get install chromium``), unles
 
 from __future__ import annotations
 
+import importlib.util
 import os
 
 import pytest
 
-from _lab import ARTIFACTS, CHROMIUM, launch_chromium, start_lab
+from _lab import ARTIFACTS, CHROMIUM, launch_chromium, start_jupyter
 
 
-def _require_browser() -> None:
+def _require_browser(app: str = "lab") -> None:
     required = os.environ.get("WORKBENCH_REQUIRE_BROWSER") == "1"
     missing = None
-    if not CHROMIUM.exists():
+    if app == "notebook" and importlib.util.find_spec("notebook") is None:
+        missing = "the notebook package (Notebook 7) is missing: pip install -e '.[test]'"
+    elif not CHROMIUM.exists():
         missing = (f"{CHROMIUM} is missing: install Chromium to run the browser tests "
                    "(Debian/Ubuntu: `sudo apt-get install chromium fonts-noto-color-emoji`)")
     else:
@@ -33,19 +37,39 @@ def _require_browser() -> None:
         pytest.skip(missing)
 
 
-@pytest.fixture(scope="session")
-def lab(tmp_path_factory: pytest.TempPathFactory):
-    _require_browser()
+_SERVERS: list = []  # the Jupyter servers started in this session (their kernels go after each test)
+
+
+def _serve(tmp_path_factory: pytest.TempPathFactory, app: str):
+    _require_browser(app)
     try:
-        server = start_lab(tmp_path_factory.mktemp("lab"))
+        server = start_jupyter(tmp_path_factory.mktemp(app), app)
     except RuntimeError as exc:
         pytest.fail(str(exc), pytrace=False)
+    _SERVERS.append(server)
+    return server
+
+
+@pytest.fixture(scope="session")
+def lab(tmp_path_factory: pytest.TempPathFactory):
+    server = _serve(tmp_path_factory, "lab")
     yield server
+    _SERVERS.remove(server)
     server.stop()
 
 
 @pytest.fixture(scope="session")
-def browser(lab):
+def notebook7(tmp_path_factory: pytest.TempPathFactory):
+    """Jupyter Notebook 7 (its own UI, not Lab) on the same terms as ``lab``."""
+    server = _serve(tmp_path_factory, "notebook")
+    yield server
+    _SERVERS.remove(server)
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    _require_browser()
     from playwright.sync_api import sync_playwright
 
     playwright = sync_playwright().start()
@@ -56,7 +80,7 @@ def browser(lab):
 
 
 @pytest.fixture
-def page(browser, lab, request):
+def page(browser, request):
     context = browser.new_context(viewport={"width": 1400, "height": 1000}, device_scale_factor=1)
     page = context.new_page()
     page.dialogs = []  # any alert()/confirm() an injection probe might raise
@@ -77,7 +101,8 @@ def page(browser, lab, request):
         except Exception:
             pass
     context.close()
-    lab.shutdown_kernels()
+    for server in _SERVERS:
+        server.shutdown_kernels()
 
 
 @pytest.hookimpl(hookwrapper=True)
