@@ -187,8 +187,10 @@ def utf16(text: str, offset: int) -> int:
     return len(text[:offset].encode("utf-16-le")) // 2
 
 
-_MEASURE = """([a, b]) => {
-    const box = document.querySelector('[data-wb="text"]');
+TEXT = '[data-wb="text"]'  # the coding widget's narrative; the explorer's is [data-wb="dx-text"]
+
+_MEASURE = """([a, b, selector]) => {
+    const box = document.querySelector(selector);
     const walker = document.createTreeWalker(box, NodeFilter.SHOW_TEXT);
     const nodes = [];
     let node, pos = 0;
@@ -211,11 +213,11 @@ _MEASURE = """([a, b]) => {
 }"""
 
 
-def select_span(page, text: str, start: int, end: int) -> None:
-    """Select code points [start, end) of the shown narrative by dragging the mouse."""
-    span = [utf16(text, start), utf16(text, end)]
+def select_span(page, text: str, start: int, end: int, box: str = TEXT) -> None:
+    """Select code points [start, end) of the narrative shown in *box* by dragging the mouse."""
+    span = [utf16(text, start), utf16(text, end), box]
     boxes = page.evaluate(_MEASURE, span)
-    scroll_into_view(page, boxes["y1"], boxes["y2"])
+    scroll_into_view(page, boxes["y1"], boxes["y2"], box)
     boxes = page.evaluate(_MEASURE, span)
     page.mouse.move(boxes["x1"], boxes["y1"])
     page.mouse.down()
@@ -224,22 +226,22 @@ def select_span(page, text: str, start: int, end: int) -> None:
     page.mouse.up()
 
 
-def click_text(page, text: str, offset: int) -> None:
-    """Click on the character at code point *offset* of the shown narrative."""
-    box = page.evaluate(_MEASURE, [utf16(text, offset), utf16(text, offset + 1)])
-    page.mouse.click((box["x1"] + box["x2"]) / 2, box["y1"])
+def click_text(page, text: str, offset: int, box: str = TEXT) -> None:
+    """Click on the character at code point *offset* of the narrative shown in *box*."""
+    rect = page.evaluate(_MEASURE, [utf16(text, offset), utf16(text, offset + 1), box])
+    page.mouse.click((rect["x1"] + rect["x2"]) / 2, rect["y1"])
 
 
-def scroll_into_view(page, y1: float, y2: float) -> None:
-    """Scroll the widget's text box so that both points are visible."""
+def scroll_into_view(page, y1: float, y2: float, box: str = TEXT) -> None:
+    """Scroll the box around the narrative in *box* so that both points are visible."""
     page.evaluate(
-        """([y1, y2]) => {
-            const scroller = document.querySelector('.wb-scroll');
+        """([y1, y2, selector]) => {
+            const scroller = document.querySelector(selector).closest('.wb-scroll');
             const r = scroller.getBoundingClientRect();
             if (y1 < r.top + 10 || y2 > r.bottom - 10) scroller.scrollTop += y1 - r.top - 40;
             scroller.scrollIntoView({block: 'nearest'});
         }""",
-        [y1, y2])
+        [y1, y2, box])
     page.wait_for_timeout(50)
 
 

@@ -41,30 +41,27 @@ _SERVERS: list = []  # the Jupyter servers started in this session (their kernel
 
 
 def _serve(tmp_path_factory: pytest.TempPathFactory, app: str):
+    """Start *app* for the session; yield it; stop it."""
     _require_browser(app)
     try:
         server = start_jupyter(tmp_path_factory.mktemp(app), app)
     except RuntimeError as exc:
         pytest.fail(str(exc), pytrace=False)
     _SERVERS.append(server)
-    return server
+    yield server
+    _SERVERS.remove(server)
+    server.stop()
 
 
 @pytest.fixture(scope="session")
 def lab(tmp_path_factory: pytest.TempPathFactory):
-    server = _serve(tmp_path_factory, "lab")
-    yield server
-    _SERVERS.remove(server)
-    server.stop()
+    yield from _serve(tmp_path_factory, "lab")
 
 
 @pytest.fixture(scope="session")
 def notebook7(tmp_path_factory: pytest.TempPathFactory):
     """Jupyter Notebook 7 (its own UI, not Lab) on the same terms as ``lab``."""
-    server = _serve(tmp_path_factory, "notebook")
-    yield server
-    _SERVERS.remove(server)
-    server.stop()
+    yield from _serve(tmp_path_factory, "notebook")
 
 
 @pytest.fixture(scope="session")

@@ -6,31 +6,20 @@ events/codings/<coder>.jsonl), not the widget's state.
 
 from __future__ import annotations
 
-import os
-import secrets
 from pathlib import Path
 
 import pytest
 
 import workbench as wb
-from _lab import ARTIFACTS, read_events, shot, wait_for_event
+from _lab import (ARTIFACTS, open_notebook, read_events, run_all_cells, select_span, shot, wait_for_event,
+                  widget_notebook)
+from _probe import KITCHEN, XSS_CODE, XSS_CODER, XSS_NOTE, XSS_TEXT, XSS_TITLE
 from workbench.agreement.dialogue import disagreements
 
 pytestmark = pytest.mark.browser
 
-KITCHEN = (
-    "When I first came to the group I thought I had to explain my diagnosis.\n"
-    "\n"
-    "Nobody asked. We talked about gardens, and about my sister. That was a relief.\n"
-    "\n"
-    "Later I was the one making tea for someone new, and I did not ask either.\n"
-)
 PHONE = "She rang every Tuesday 😀 and I listened. One day she asked how I was, and I told her.\n"
-XSS_TITLE = '<img src=x onerror="window.__xss=1">'
-XSS_TEXT = '<script>window.__xss=2</script> she typed, and <img src=x onerror="window.__xss=3"> too.\n'
-XSS_CODE = "<img src=x onerror=window.__xss=5>"
-XSS_CODER = "<img src=x onerror=window.__xss=6>"
-XSS_NOTE = "<script>window.__xss=7</script>"
+DX_TEXT = '[data-wb="dx-text"]'
 
 
 def _span(text: str, phrase: str) -> tuple[int, int]:
@@ -62,45 +51,14 @@ def build_team_project(path: Path) -> wb.Project:
 
 def open_explorer(page, lab, project: Path, call: str, timeout: float = 60_000):
     """Write a notebook showing *call* (an expression using ``p``), run it in Lab, wait for the explorer."""
-    name = f"dx-{secrets.token_hex(4)}.ipynb"
-    rel = os.path.relpath(project, lab.root)
-    lab.write_notebook(name, ["import workbench as wb\n"
-                              "from workbench.widgets.disagreement import disagreement_explorer\n"
-                              f"p = wb.open_project({rel!r})\nw = {call}\nw",
-                              "print(repr(w))"])
-    page.goto(lab.notebook_url(name))
-    page.wait_for_function(
-        "name => { const w = window.jupyterapp && jupyterapp.shell.currentWidget;"
-        " return w && w.context && w.context.path === name && w.sessionContext && w.sessionContext.session"
-        " && w.sessionContext.session.kernel && w.sessionContext.session.kernel.status === 'idle'; }",
-        arg=name, timeout=timeout)
-    page.evaluate("() => jupyterapp.commands.execute('notebook:run-all-cells')")
+    name = widget_notebook(lab, project, call, prefix="dx", last="print(repr(w))",
+                           imports="from workbench.widgets.disagreement import disagreement_explorer\n")
+    open_notebook(page, lab, name, timeout)
+    run_all_cells(page)
     page.wait_for_selector('[data-wb="dx-text"]', timeout=timeout)
     page.wait_for_function("() => document.querySelector('[data-wb=\"dx-text\"]').textContent.length > 0",
                            timeout=timeout)
     return page.locator('[data-wb="disagreement-explorer"]')
-
-
-_RECTS = """([a, b]) => {
-    const node = document.querySelector('[data-wb="dx-text"]').firstChild;
-    const r = document.createRange();
-    r.setStart(node, a);
-    r.setEnd(node, b);
-    const rects = [...r.getClientRects()].filter((q) => q.width > 0);
-    const f = rects[0], l = rects[rects.length - 1];
-    return {x1: f.left + 1, y1: (f.top + f.bottom) / 2, x2: l.right - 1, y2: (l.top + l.bottom) / 2};
-}"""
-
-
-def drag_select(page, start: int, end: int) -> None:
-    """Select [start, end) of the shown (ASCII) narrative by dragging the mouse."""
-    page.eval_on_selector('[data-wb="dx-text"]', "e => e.scrollIntoView({block: 'center'})")
-    box = page.evaluate(_RECTS, [start, end])
-    page.mouse.move(box["x1"], box["y1"])
-    page.mouse.down()
-    page.mouse.move((box["x1"] + box["x2"]) / 2, (box["y1"] + box["y2"]) / 2, steps=3)
-    page.mouse.move(box["x2"], box["y2"], steps=3)
-    page.mouse.up()
 
 
 def _position(page) -> str:
@@ -180,7 +138,7 @@ def test_step_through_disagreements_write_dialogue_memo_and_group_reading(page, 
 
     # or over text the group selects itself, with the code it chose
     a, b = _span(KITCHEN, "making tea for someone new")
-    drag_select(page, a, b)
+    select_span(page, KITCHEN, a, b, box=DX_TEXT)
     page.wait_for_function("() => document.querySelector('[data-wb=\"dx-group-extent\"]').value === 'selection'")
     assert f"({a}–{b})" in page.eval_on_selector('[data-wb="dx-group-extent"]', "e => e.selectedOptions[0].textContent")
     page.select_option('[data-wb="dx-group-code"]', "reciprocity")
@@ -235,7 +193,7 @@ def test_names_and_texts_that_look_like_html_show_literally(page, lab):
     assert page.text_content('[data-wb="dx-detail-code"]') == XSS_CODE
     assert XSS_CODER in page.text_content('[data-wb="dx-with"]')
     page.wait_for_selector('[data-wb="dx-memo"]')
-    assert page.text_content('[data-wb="dx-memo"] .wb-dx-memo-text') == XSS_NOTE
+    assert page.text_content('[data-wb="dx-memo"] .wb-memo-text') == XSS_NOTE
     # typed input stays text too
     page.fill('[data-wb="dx-memo-text"]', "<img src=x onerror=window.__xss=9>")
     page.click('[data-wb="dx-memo-save"]')

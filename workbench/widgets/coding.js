@@ -4,7 +4,8 @@
 // DOM counts. The narrative's text sits in one element ([data-wb="text"]) as plain Text nodes;
 // codings are drawn in a separate layer on top (stacked underlines under the lines, a stripe
 // and a label in the margin), so adding a highlight never touches the text or the selection.
-import { h, clear, guardShortcuts, OffsetMap, readableColor, formatTime, lineBoxes, freeLane, perFrame } from "./shared.js";
+import { h, clear, guardShortcuts, OffsetMap, readableColor, formatTime, lineBoxes, freeLane, WidgetView,
+  saveOnCtrlEnter } from "./shared.js";
 
 const FALLBACK_POLL_MS = 1000; // how often to ask the kernel when its watcher has gone quiet
 const TICK_TIMEOUT_MS = 7000; // the kernel's watcher says "tick" every 3 s
@@ -21,16 +22,10 @@ const VIEW_NOTES = {
   blind: "Blind mode: other coders' codings and memos are hidden, so you can code on your own before comparing.",
 };
 
-let viewCounter = 0;
-
-class CodingView {
+class CodingView extends WidgetView {
   constructor(model, el) {
-    this.model = model;
-    this.el = el;
+    super(model, el);
     this.bornAt = performance.now();
-    this.viewId = `${Date.now().toString(36)}-${++viewCounter}`;
-    this.reqSeq = 0;
-    this.replies = new Map();
     this.docId = null;
     this.text = "";
     this.map = new OffsetMap("");
@@ -48,9 +43,6 @@ class CodingView {
     this.lastTick = performance.now();
     this.pollSince = 0;
     this.pollAgain = false;
-    this.dirty = new Set();
-    this.flushQueued = false;
-    this.cleanups = [];
     this.build();
     this.listen();
     for (const key of ["project_name", "coders", "narratives", "doc", "codebook", "codings", "memos", "prompts"]) {
@@ -62,27 +54,14 @@ class CodingView {
 
   // ------------------------------------------------------------------ wiring
   listen() {
-    const keys = ["coder", "project_name", "narratives", "narrative", "doc", "codings", "hidden", "codebook",
-      "coders", "view", "memos", "prompts"];
-    for (const key of keys) {
-      const handler = () => this.markDirty(key);
-      this.model.on(`change:${key}`, handler);
-      this.cleanups.push(() => this.model.off(`change:${key}`, handler));
-    }
-    const onMsg = (msg) => this.onMessage(msg);
-    this.model.on("msg:custom", onMsg);
-    this.cleanups.push(() => this.model.off("msg:custom", onMsg));
+    this.watch(["coder", "project_name", "narratives", "narrative", "doc", "codings", "hidden", "codebook",
+      "coders", "view", "memos", "prompts"]);
 
     const onSelection = () => this.readSelection();
     document.addEventListener("selectionchange", onSelection);
     this.cleanups.push(() => document.removeEventListener("selectionchange", onSelection));
 
-    const relayout = perFrame(() => {
-      if (this.page.clientWidth !== this.layoutWidth) this.layoutAll();
-    });
-    const observer = new ResizeObserver(relayout);
-    observer.observe(this.page);
-    this.cleanups.push(() => observer.disconnect());
+    this.onWidthChange(this.page, () => this.layoutAll());
     if (document.fonts && document.fonts.ready) {
       // a web font arriving late moves the lines: draw again only if it did
       document.fonts.ready.then(() => {
@@ -102,26 +81,7 @@ class CodingView {
     this.cleanups.push(() => document.removeEventListener("visibilitychange", onVisible));
   }
 
-  destroy() {
-    for (const cleanup of this.cleanups) cleanup();
-    this.cleanups = [];
-    this.root.remove();
-  }
-
-  markDirty(key) {
-    this.dirty.add(key);
-    if (this.flushQueued) return;
-    this.flushQueued = true;
-    // One update message sets several traits; draw once, after all of them.
-    queueMicrotask(() => {
-      this.flushQueued = false;
-      this.flush();
-    });
-  }
-
-  flush() {
-    const d = this.dirty;
-    this.dirty = new Set();
+  draw(d) {
     if (d.has("project_name") || d.has("coder")) this.renderHeader();
     if (d.has("coders") || d.has("view")) this.renderViewSelect();
     if (d.has("narratives") || d.has("narrative")) this.renderNarratives();
@@ -145,29 +105,13 @@ class CodingView {
     if (d.has("codebook") || d.has("codings") || d.has("doc")) this.renderMemoTie();
   }
 
-  request(type, payload, done) {
-    const req = `${this.viewId}:${++this.reqSeq}`;
-    if (done) this.replies.set(req, done);
-    this.model.send({ type, req, ...payload });
-    return req;
-  }
-
-  onMessage(msg) {
-    if (!msg || typeof msg !== "object") return;
-    if (msg.type === "reply") {
-      // A refusal is shown even when another view (or code in the notebook) asked.
-      if (!msg.ok) this.showError(msg.error || "The kernel refused the request.");
-      const done = this.replies.get(msg.req);
-      if (!done) return;
-      this.replies.delete(msg.req);
-      done(msg);
-    } else if (msg.type === "changed") {
+  onNotice(msg) {
+    // the kernel's watcher: files changed (ask for them), or just its heartbeat
+    if (msg.type === "changed") {
       this.lastTick = performance.now();
       this.poll();
     } else if (msg.type === "tick") {
       this.lastTick = performance.now();
-    } else if (msg.type === "error") {
-      this.showError(msg.error);
     }
   }
 
@@ -189,7 +133,7 @@ class CodingView {
 
   // ------------------------------------------------------------------ skeleton
   build() {
-    this.root = h("div", { class: "wb-coding", "data-wb": "coding-widget" });
+    this.root = h("div", { class: "wb-widget wb-coding", "data-wb": "coding-widget" });
     this.cleanups.push(guardShortcuts(this.root));
 
     this.projectEl = h("span", { class: "wb-project" });
@@ -199,14 +143,10 @@ class CodingView {
     this.statusEl = h("span", { class: "wb-status", role: "status", "aria-live": "polite", "data-wb": "status" });
     const head = h("div", { class: "wb-head" },
       h("div", { class: "wb-who" }, this.projectEl, this.coderEl),
-      h("label", { class: "wb-viewlabel" }, h("span", { text: "Show" }), this.viewSel),
+      h("label", { class: "wb-pick" }, h("span", { text: "Show" }), this.viewSel),
       this.statusEl);
 
-    this.errorText = h("span", { "data-wb": "error-text" });
-    this.errorEl = h("div", { class: "wb-error", role: "alert", "data-wb": "error", hidden: true },
-      h("span", { class: "wb-error-icon", "aria-hidden": "true", text: "!" }), this.errorText,
-      h("button", { type: "button", class: "wb-dismiss", "aria-label": "Dismiss this message", text: "✕",
-        onclick: () => this.hideError() }));
+    this.buildErrorBox();
 
     this.progressEl = h("p", { class: "wb-progress", "data-wb": "progress" });
     this.navList = h("ul", { class: "wb-navlist" });
@@ -315,14 +255,9 @@ class CodingView {
       "aria-label": "Memo title (optional)", autocomplete: "off" });
     this.memoInput = h("textarea", { "data-wb": "memo-input", rows: "4", "aria-label": "Memo text",
       placeholder: "What are you noticing, and what do you bring to it?" });
-    this.memoInput.addEventListener("keydown", (e) => {
-      if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) {
-        e.preventDefault();
-        this.saveMemo();
-      }
-    });
+    saveOnCtrlEnter(this.memoInput, () => this.saveMemo());
     this.memoList = h("ul", { class: "wb-memos", "data-wb": "memo-list" });
-    return h("section", { class: "wb-panel wb-memo-panel", "data-wb": "memo-panel", "aria-label": "Memos" },
+    return h("section", { class: "wb-panel wb-form wb-memo-panel", "data-wb": "memo-panel", "aria-label": "Memos" },
       h("h3", { class: "wb-h", text: "Memos" }), prompt,
       h("label", {}, h("span", { text: "Kind" }), this.memoKind),
       h("label", {}, h("span", { text: "About" }), this.memoTie),
@@ -1109,20 +1044,6 @@ class CodingView {
       const first = this.codeList.querySelector('[data-wb="code-button"]');
       if (first) first.focus();
     }
-  }
-
-  setStatus(text) {
-    this.statusEl.textContent = text;
-  }
-
-  showError(text) {
-    this.errorText.textContent = String(text || "");
-    this.errorEl.hidden = false;
-  }
-
-  hideError() {
-    this.errorEl.hidden = true;
-    this.errorText.textContent = "";
   }
 }
 

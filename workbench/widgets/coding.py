@@ -22,18 +22,16 @@ from __future__ import annotations
 import os
 import threading
 import time
-import traceback
 import weakref
 from pathlib import Path
 from typing import Any, Iterable
 
-import anywidget
-import pandas as pd
 import traitlets as t
 
 from ..errors import WorkbenchError
 from ..project import Project, check_coder
 from . import _assets
+from ._base import UTC_FORMAT, ProjectWidget, cell_text, text_arg
 
 #: Reflexive prompts offered in the memo panel (pass ``prompts=`` to use your team's own).
 PROMPTS = [
@@ -53,14 +51,12 @@ _WATCH_INTERVAL = 0.3  # seconds between looks at the event files (a stat() per 
 _TICK_INTERVAL = 3.0  # the browser polls by itself when these heartbeats stop arriving
 
 
-class CodingWidget(anywidget.AnyWidget):
+class CodingWidget(ProjectWidget):
     """A narrative coding surface bound to one project and one coder. Create it with :func:`coding_widget`."""
 
     _esm = _assets.esm("coding.js")
     _css = _assets.css("coding.css")
 
-    coder = t.Unicode("").tag(sync=True)
-    project_name = t.Unicode("").tag(sync=True)
     narratives = t.List().tag(sync=True)
     narrative = t.Unicode("").tag(sync=True)
     doc = t.Dict().tag(sync=True)
@@ -74,14 +70,12 @@ class CodingWidget(anywidget.AnyWidget):
 
     def __init__(self, project: Project, coder: str, narrative: str | None = None, view: str = "mine",
                  prompts: Iterable[str] | None = None, **kwargs: Any) -> None:
-        self._project = project
         self._ready = False
         self._all_rows: list[dict] = []
         self._seen_stamp: tuple | None = None
         self._nudged_stamp: tuple | None = None
         self._last_tick = 0.0
-        super().__init__(coder=coder, project_name=project.name,
-                         prompts=list(prompts) if prompts is not None else list(PROMPTS), **kwargs)
+        super().__init__(project, coder, prompts=list(prompts) if prompts is not None else list(PROMPTS), **kwargs)
         self._seen_stamp = _files_stamp(project.path)
         project.refresh()
         with self.hold_sync():
@@ -147,9 +141,9 @@ class CodingWidget(anywidget.AnyWidget):
         attributes = p.attributes
         items = []
         for row in frame.to_dict("records"):
-            attrs = [[name, _cell_text(row.get(name))] for name in attributes if _cell_text(row.get(name))]
-            items.append({"id": str(row["id"]), "title": _cell_text(row["title"]),
-                          "narrator": _cell_text(row["narrator"]), "consent": _cell_text(row["consent"]) or "given",
+            attrs = [[name, cell_text(row.get(name))] for name in attributes if cell_text(row.get(name))]
+            items.append({"id": str(row["id"]), "title": cell_text(row["title"]),
+                          "narrator": cell_text(row["narrator"]), "consent": cell_text(row["consent"]) or "given",
                           "attributes": attrs,
                           "mine": int(counts.get(row["id"], 0)), "memos": int(memo_counts.get(row["id"], 0))})
         return items
@@ -160,15 +154,15 @@ class CodingWidget(anywidget.AnyWidget):
         names = {r["name"] for r in rows}
         children: dict[str | None, list[dict]] = {}
         for row in rows:
-            parent = row["parent"] if _cell_text(row["parent"]) in names else None
+            parent = row["parent"] if cell_text(row["parent"]) in names else None
             children.setdefault(parent, []).append(row)
         ordered: list[dict] = []
 
         def walk(parent: str | None, level: int) -> None:
             for row in children.get(parent, []):
-                ordered.append({"name": str(row["name"]), "description": _cell_text(row["description"]),
-                                "parent": parent, "color": _cell_text(row["color"]), "level": level,
-                                "include": _cell_text(row["include"]), "exclude": _cell_text(row["exclude"])})
+                ordered.append({"name": str(row["name"]), "description": cell_text(row["description"]),
+                                "parent": parent, "color": cell_text(row["color"]), "level": level,
+                                "include": cell_text(row["include"]), "exclude": cell_text(row["exclude"])})
                 walk(row["name"], level + 1)
 
         walk(None, 0)
@@ -191,7 +185,7 @@ class CodingWidget(anywidget.AnyWidget):
         if frame is None or not len(frame):
             self._all_rows = []
         else:
-            at = frame["created_at"].dt.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+            at = frame["created_at"].dt.strftime(UTC_FORMAT)
             # pandas 3 stores a missing note as NaN, which JSON cannot carry
             notes = frame["note"].astype(object).where(frame["note"].notna() & (frame["note"] != ""), None).tolist()
             self._all_rows = [
@@ -213,9 +207,9 @@ class CodingWidget(anywidget.AnyWidget):
             frame = frame[frame["coder"] == self.coder]
         self.memos = [
             {"id": str(m["memo_id"]), "coder": str(m["coder"]),
-             "at": m["created_at"].strftime("%Y-%m-%dT%H:%M:%S.%fZ"), "kind": _cell_text(m["kind"]),
-             "title": _cell_text(m["title"]), "text": _cell_text(m["text"]), "code": _cell_text(m["code"]),
-             "coding_id": _cell_text(m["coding_id"])}
+             "at": m["created_at"].strftime(UTC_FORMAT), "kind": cell_text(m["kind"]),
+             "title": cell_text(m["title"]), "text": cell_text(m["text"]), "code": cell_text(m["code"]),
+             "coding_id": cell_text(m["coding_id"])}
             for m in frame.to_dict("records")
         ]
 
@@ -260,27 +254,6 @@ class CodingWidget(anywidget.AnyWidget):
             self._load_codings()
             self._load_memos()
 
-    def _on_msg(self, _widget: Any, content: Any, buffers: Any) -> None:
-        if not isinstance(content, dict):
-            return
-        kind = content.get("type")
-        req = content.get("req")
-        handler = getattr(self, f"_do_{kind}", None) if isinstance(kind, str) and kind.isidentifier() else None
-        try:
-            if handler is None:
-                raise WorkbenchError(f"The widget does not understand the request {kind!r}.")
-            result = handler(content) or {}
-        except WorkbenchError as exc:
-            self.send({"type": "reply", "req": req, "ok": False, "error": str(exc)})
-            return
-        except Exception as exc:  # shown in the widget too: ipywidgets would only log a warning
-            traceback.print_exc()
-            self.send({"type": "reply", "req": req, "ok": False,
-                       "error": f"Unexpected error ({type(exc).__name__}: {exc}). Nothing else was changed; "
-                                "please report this with the notebook's log."})
-            return
-        self.send({"type": "reply", "req": req, "ok": True, **result})
-
     def _do_poll(self, msg: dict) -> dict:
         stamp = _files_stamp(self._project.path)
         if stamp != self._seen_stamp or msg.get("force"):
@@ -288,8 +261,8 @@ class CodingWidget(anywidget.AnyWidget):
         return {}
 
     def _do_code(self, msg: dict) -> dict:
-        nid = _text_arg(msg, "narrative")
-        code = _text_arg(msg, "code")
+        nid = text_arg(msg, "narrative")
+        code = text_arg(msg, "code")
         start, end = msg.get("start"), msg.get("end")
         if nid == self.narrative:
             for row in self._all_rows:
@@ -302,7 +275,7 @@ class CodingWidget(anywidget.AnyWidget):
         return {"coding_id": cid}
 
     def _do_uncode(self, msg: dict) -> dict:
-        self._project.uncode(_text_arg(msg, "id"), coder=self.coder)
+        self._project.uncode(text_arg(msg, "id"), coder=self.coder)
         self.refresh()
         return {}
 
@@ -310,12 +283,12 @@ class CodingWidget(anywidget.AnyWidget):
         note = msg.get("note")
         if not isinstance(note, str):
             raise WorkbenchError("A note must be text.")
-        self._project.annotate(_text_arg(msg, "id"), note.strip(), coder=self.coder)
+        self._project.annotate(text_arg(msg, "id"), note.strip(), coder=self.coder)
         self.refresh()
         return {}
 
     def _do_add_code(self, msg: dict) -> dict:
-        name = _text_arg(msg, "name")
+        name = text_arg(msg, "name")
         parent = msg.get("parent") or None
         code_id = self._project.codebook.add(
             name, description=str(msg.get("description") or "").strip(), parent=parent,
@@ -388,24 +361,6 @@ def coding_widget(project: Project, coder: str, narrative: str | None = None, vi
 
 
 # ---------------------------------------------------------------------- helpers
-def _text_arg(msg: dict, key: str) -> str:
-    value = msg.get(key)
-    if not isinstance(value, str) or not value:
-        raise WorkbenchError(f"The request lacks {key!r} (got {value!r}).")
-    return value
-
-
-def _cell_text(value: Any) -> str:
-    if value is None:
-        return ""
-    try:
-        if pd.isna(value):
-            return ""
-    except (TypeError, ValueError):
-        pass
-    return str(value)
-
-
 def _files_stamp(root: Path) -> tuple:
     """Sizes and times of the files other people's work arrives in (cheap: stat() only)."""
     items = []

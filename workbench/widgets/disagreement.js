@@ -4,7 +4,8 @@
 // is ever parsed as HTML. Coders' codings are bars in lanes to the left of the text (one lane per
 // coder, bars spanning the lines they cover); the stretches where coders differ are boxes drawn
 // in a layer behind the text. Offsets on the wire are Python code points (OffsetMap converts).
-import { h, clear, guardShortcuts, OffsetMap, readableColor, formatTime, lineBoxes, freeLane, perFrame } from "./shared.js";
+import { h, clear, guardShortcuts, OffsetMap, readableColor, formatTime, lineBoxes, freeLane, WidgetView,
+  saveOnCtrlEnter } from "./shared.js";
 
 const SUB_W = 8; // px per bar within a coder's lane (a coder's overlapping codings sit side by side)
 const LANE_GAP = 8; // px between lanes
@@ -14,23 +15,14 @@ const KIND_NOTES = {
   "only some coded": "Some coders gave this stretch no code of this kind.",
 };
 
-let viewCounter = 0;
-
-class ExplorerView {
+class ExplorerView extends WidgetView {
   constructor(model, el) {
-    this.model = model;
-    this.el = el;
-    this.viewId = `${Date.now().toString(36)}-${++viewCounter}`;
-    this.reqSeq = 0;
-    this.replies = new Map();
+    super(model, el);
     this.text = "";
     this.docId = null;
     this.map = new OffsetMap("");
     this.sel = null; // text selected by the reader {start, end} (code points), for a group reading
     this.lastCurrent = null; // the disagreement the side panels were last filled for
-    this.dirty = new Set();
-    this.flushQueued = false;
-    this.cleanups = [];
     this.build();
     this.listen();
     for (const key of ["project_name", "coder", "narratives", "codes", "code", "doc", "lanes", "items", "position",
@@ -40,44 +32,13 @@ class ExplorerView {
 
   // ------------------------------------------------------------------ wiring
   listen() {
-    const keys = ["coder", "project_name", "narratives", "codes", "code", "compared", "doc", "lanes", "items", "total",
-      "position", "memos", "people", "groups", "notice"];
-    for (const key of keys) {
-      const handler = () => this.markDirty(key);
-      this.model.on(`change:${key}`, handler);
-      this.cleanups.push(() => this.model.off(`change:${key}`, handler));
-    }
-    const onMsg = (msg) => this.onMessage(msg);
-    this.model.on("msg:custom", onMsg);
-    this.cleanups.push(() => this.model.off("msg:custom", onMsg));
-    const relayout = perFrame(() => {
-      if (this.page.clientWidth !== this.layoutWidth) this.layout();
-    });
-    const observer = new ResizeObserver(relayout);
-    observer.observe(this.page);
-    this.cleanups.push(() => observer.disconnect());
+    this.watch(["coder", "project_name", "narratives", "codes", "code", "compared", "doc", "lanes", "items", "total",
+      "position", "memos", "people", "groups", "notice"]);
+    this.onWidthChange(this.page, () => this.layout());
     if (document.fonts && document.fonts.ready) document.fonts.ready.then(() => this.layout());
   }
 
-  destroy() {
-    for (const cleanup of this.cleanups) cleanup();
-    this.cleanups = [];
-    this.root.remove();
-  }
-
-  markDirty(key) {
-    this.dirty.add(key);
-    if (this.flushQueued) return;
-    this.flushQueued = true;
-    queueMicrotask(() => {
-      this.flushQueued = false;
-      this.flush();
-    });
-  }
-
-  flush() {
-    const d = this.dirty;
-    this.dirty = new Set();
+  draw(d) {
     if (d.has("project_name") || d.has("coder")) this.renderHeader();
     if (d.has("narratives") || d.has("doc")) this.renderNarrativeSelect();
     if (d.has("codes") || d.has("code")) this.renderCodeSelect();
@@ -89,59 +50,35 @@ class ExplorerView {
     if (d.has("memos") || d.has("position") || d.has("items")) this.renderMemos();
   }
 
-  request(type, payload, done) {
-    const req = `${this.viewId}:${++this.reqSeq}`;
-    if (done) this.replies.set(req, done);
-    this.model.send({ type, req, ...payload });
-    return req;
-  }
-
-  onMessage(msg) {
-    if (!msg || typeof msg !== "object") return;
-    if (msg.type === "reply") {
-      if (!msg.ok) this.showError(msg.error || "The kernel refused the request.");
-      const done = this.replies.get(msg.req);
-      if (!done) return;
-      this.replies.delete(msg.req);
-      done(msg);
-    } else if (msg.type === "error") {
-      this.showError(msg.error);
-    }
-  }
-
   // ------------------------------------------------------------------ skeleton
   build() {
-    this.root = h("div", { class: "wb-dx", "data-wb": "disagreement-explorer", tabindex: "-1" });
+    this.root = h("div", { class: "wb-widget wb-dx", "data-wb": "disagreement-explorer", tabindex: "-1" });
     this.cleanups.push(guardShortcuts(this.root));
 
-    this.projectEl = h("span", { class: "wb-dx-project" });
+    this.projectEl = h("span", { class: "wb-project" });
     this.coderEl = h("span", { class: "wb-dx-muted" });
     this.narrativeSel = h("select", { "data-wb": "dx-narrative", "aria-label": "Narrative",
       onchange: () => this.request("show", { narrative: this.narrativeSel.value }) });
     this.codeSel = h("select", { "data-wb": "dx-code", "aria-label": "Code",
       onchange: () => this.request("filter", { code: this.codeSel.value }) });
-    this.statusEl = h("span", { class: "wb-dx-status", role: "status", "aria-live": "polite", "data-wb": "dx-status" });
-    const head = h("div", { class: "wb-dx-head" },
-      h("div", { class: "wb-dx-who" }, this.projectEl, this.coderEl),
-      h("label", { class: "wb-dx-pick" }, h("span", { text: "Narrative" }), this.narrativeSel),
-      h("label", { class: "wb-dx-pick" }, h("span", { text: "Code" }), this.codeSel),
-      h("button", { type: "button", class: "wb-dx-btn wb-dx-quiet", "data-wb": "dx-refresh", text: "Refresh",
+    this.statusEl = h("span", { class: "wb-status", role: "status", "aria-live": "polite", "data-wb": "dx-status" });
+    const head = h("div", { class: "wb-head" },
+      h("div", { class: "wb-who" }, this.projectEl, this.coderEl),
+      h("label", { class: "wb-pick" }, h("span", { text: "Narrative" }), this.narrativeSel),
+      h("label", { class: "wb-pick" }, h("span", { text: "Code" }), this.codeSel),
+      h("button", { type: "button", class: "wb-btn wb-quiet", "data-wb": "dx-refresh", text: "Refresh",
         title: "Pick up what others wrote since", onclick: () => this.request("refresh", {}, (r) => {
           if (r.ok) this.setStatus("Up to date.");
         }) }),
       this.statusEl);
 
-    this.errorText = h("span", { "data-wb": "dx-error-text" });
-    this.errorEl = h("div", { class: "wb-dx-error", role: "alert", "data-wb": "dx-error", hidden: true },
-      h("span", { class: "wb-dx-error-icon", "aria-hidden": "true", text: "!" }), this.errorText,
-      h("button", { type: "button", class: "wb-dx-dismiss", "aria-label": "Dismiss this message", text: "✕",
-        onclick: () => this.hideError() }));
+    this.buildErrorBox("dx-");
 
     this.noticeEl = h("p", { class: "wb-dx-notice", "data-wb": "dx-notice", hidden: true });
-    this.prevBtn = h("button", { type: "button", class: "wb-dx-btn", "data-wb": "dx-prev",
+    this.prevBtn = h("button", { type: "button", class: "wb-btn", "data-wb": "dx-prev",
       "aria-keyshortcuts": "[", title: "Previous disagreement ( [ or p )", onclick: () => this.step(-1) },
     "◀ Previous");
-    this.nextBtn = h("button", { type: "button", class: "wb-dx-btn", "data-wb": "dx-next",
+    this.nextBtn = h("button", { type: "button", class: "wb-btn", "data-wb": "dx-next",
       "aria-keyshortcuts": "]", title: "Next disagreement ( ] or n )", onclick: () => this.step(1) },
     "Next ▶");
     this.positionEl = h("span", { class: "wb-dx-position", "data-wb": "dx-position", "aria-live": "polite" });
@@ -152,15 +89,15 @@ class ExplorerView {
 
     this.titleEl = h("h2", { class: "wb-dx-title", "data-wb": "dx-title" });
     this.metaEl = h("p", { class: "wb-dx-muted wb-dx-meta" });
-    this.consentEl = h("p", { class: "wb-dx-consent", hidden: true,
+    this.consentEl = h("p", { class: "wb-consent", hidden: true,
       text: "Restricted consent: this story may be coded, analysed and counted, but never quoted." });
     this.laneHead = h("div", { class: "wb-dx-lanehead", "data-wb": "dx-lane-heads" });
-    this.textEl = h("div", { class: "wb-dx-text", "data-wb": "dx-text", tabindex: "0", translate: "no",
+    this.textEl = h("div", { class: "wb-text", "data-wb": "dx-text", tabindex: "0", translate: "no",
       "aria-label": "Narrative text. Marked stretches are where the coders differ." });
     this.markLayer = h("div", { class: "wb-dx-marks", "data-wb": "dx-marks", "aria-hidden": "true" });
     this.laneLayer = h("div", { class: "wb-dx-lanes", "data-wb": "dx-lanes" });
     this.page = h("div", { class: "wb-dx-page" }, this.laneLayer, this.markLayer, this.textEl);
-    this.scroller = h("div", { class: "wb-dx-scroll" }, this.page);
+    this.scroller = h("div", { class: "wb-scroll" }, this.page);
     this.legendEl = h("p", { class: "wb-dx-legend wb-dx-muted" },
       h("span", { class: "wb-dx-key wb-dx-key-boundaries" }), " boundaries differ ",
       h("span", { class: "wb-dx-key wb-dx-key-different" }), " different codes ",
@@ -184,9 +121,9 @@ class ExplorerView {
   }
 
   buildDetail() {
-    this.kindEl = h("span", { class: "wb-dx-badge", "data-wb": "dx-kind" });
+    this.kindEl = h("span", { class: "wb-badge", "data-wb": "dx-kind" });
     this.kindNote = h("p", { class: "wb-dx-muted wb-dx-small", "data-wb": "dx-kind-note" });
-    this.detailCode = h("span", { class: "wb-dx-chip", "data-wb": "dx-detail-code" });
+    this.detailCode = h("span", { class: "wb-chip", "data-wb": "dx-detail-code" });
     this.rangeEl = h("span", { class: "wb-dx-muted", "data-wb": "dx-range" });
     this.passageEl = h("blockquote", { class: "wb-dx-passage", "data-wb": "dx-passage" });
     this.withEl = h("span", { "data-wb": "dx-with" });
@@ -199,8 +136,8 @@ class ExplorerView {
     this.detailBody = h("div", {}, h("p", { class: "wb-dx-row" }, this.kindEl, this.detailCode, this.rangeEl),
       this.kindNote, this.passageEl, this.detailFacts);
     this.detailEmpty = h("p", { class: "wb-dx-muted", "data-wb": "dx-detail-empty" });
-    return h("section", { class: "wb-dx-panel", "data-wb": "dx-detail", "aria-label": "This disagreement" },
-      h("h3", { class: "wb-dx-h", text: "This disagreement" }), this.detailEmpty, this.detailBody);
+    return h("section", { class: "wb-panel", "data-wb": "dx-detail", "aria-label": "This disagreement" },
+      h("h3", { class: "wb-h", text: "This disagreement" }), this.detailEmpty, this.detailBody);
   }
 
   buildDialogue() {
@@ -211,18 +148,13 @@ class ExplorerView {
       placeholder: "Title (optional)", "aria-label": "Memo title (optional)" });
     this.memoText = h("textarea", { "data-wb": "dx-memo-text", rows: "4", "aria-label": "What was said",
       placeholder: "What did each of you hear in this passage? What did you agree on, and what stays open?" });
-    this.memoText.addEventListener("keydown", (e) => {
-      if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) {
-        e.preventDefault();
-        this.saveMemo();
-      }
-    });
-    return h("section", { class: "wb-dx-panel wb-dx-form", "data-wb": "dx-dialogue", "aria-label": "Dialogue memo" },
-      h("h3", { class: "wb-dx-h", text: "Talk it through: a dialogue memo" }),
+    saveOnCtrlEnter(this.memoText, () => this.saveMemo());
+    return h("section", { class: "wb-panel wb-form", "data-wb": "dx-dialogue", "aria-label": "Dialogue memo" },
+      h("h3", { class: "wb-h", text: "Talk it through: a dialogue memo" }),
       h("fieldset", { class: "wb-dx-fieldset" }, h("legend", { text: "Who took part" }), this.participantsEl,
         h("label", {}, h("span", { text: "Others (comma-separated)" }), this.extraPeople)),
       this.memoTitle, this.memoText,
-      h("button", { type: "button", class: "wb-dx-btn", "data-wb": "dx-memo-save", text: "Save dialogue memo",
+      h("button", { type: "button", class: "wb-btn", "data-wb": "dx-memo-save", text: "Save dialogue memo",
         onclick: () => this.saveMemo() }));
   }
 
@@ -234,22 +166,22 @@ class ExplorerView {
     this.groupCode = h("select", { "data-wb": "dx-group-code", "aria-label": "Code of the group's reading" });
     this.groupNote = h("input", { type: "text", "data-wb": "dx-group-note", autocomplete: "off",
       placeholder: "Why (optional)", "aria-label": "Note on the group's reading (optional)" });
-    return h("section", { class: "wb-dx-panel wb-dx-form", "data-wb": "dx-group", "aria-label": "Group reading" },
-      h("h3", { class: "wb-dx-h", text: "Record the group's reading" }),
+    return h("section", { class: "wb-panel wb-form", "data-wb": "dx-group", "aria-label": "Group reading" },
+      h("h3", { class: "wb-h", text: "Record the group's reading" }),
       h("p", { class: "wb-dx-muted wb-dx-small",
         text: "Saved under the group's own name, beside everyone's own codings, which stay as they are." }),
       h("label", {}, h("span", { text: "Group" }), this.groupName, this.groupList),
       h("label", {}, h("span", { text: "Passage" }), this.groupExtent),
       h("label", {}, h("span", { text: "Code" }), this.groupCode),
       this.groupNote,
-      h("button", { type: "button", class: "wb-dx-btn", "data-wb": "dx-group-save", text: "Record group reading",
+      h("button", { type: "button", class: "wb-btn", "data-wb": "dx-group-save", text: "Record group reading",
         onclick: () => this.saveGroup() }));
   }
 
   buildMemoList() {
-    this.memoList = h("ul", { class: "wb-dx-memos", "data-wb": "dx-memo-list" });
-    return h("section", { class: "wb-dx-panel", "aria-label": "Dialogue memos on this narrative" },
-      h("h3", { class: "wb-dx-h", text: "Dialogue memos on this narrative" }), this.memoList);
+    this.memoList = h("ul", { class: "wb-memos", "data-wb": "dx-memo-list" });
+    return h("section", { class: "wb-panel", "aria-label": "Dialogue memos on this narrative" },
+      h("h3", { class: "wb-h", text: "Dialogue memos on this narrative" }), this.memoList);
   }
 
   // ------------------------------------------------------------------ state helpers
@@ -568,13 +500,13 @@ class ExplorerView {
 
   renderMemos() {
     const memos = (this.model.get("memos") || []).slice().reverse();
-    const items = memos.map((m) => h("li", { class: "wb-dx-memo", "data-wb": "dx-memo", "data-memo-id": m.id },
+    const items = memos.map((m) => h("li", { class: "wb-memo", "data-wb": "dx-memo", "data-memo-id": m.id },
       h("p", { class: "wb-dx-muted wb-dx-small" },
-        h("span", { class: "wb-dx-badge", text: "dialogue" }),
+        h("span", { class: "wb-badge", text: "dialogue" }),
         ` ${m.coder} · ${formatTime(m.at)}${m.code ? ` · on “${m.code}”` : ""}`),
-      m.title ? h("p", { class: "wb-dx-memo-title", text: m.title }) : null,
+      m.title ? h("p", { class: "wb-memo-title", text: m.title }) : null,
       h("p", { class: "wb-dx-small", "data-wb": "dx-memo-participants", text: `With: ${m.participants.join(", ")}` }),
-      h("p", { class: "wb-dx-memo-text", text: m.text })));
+      h("p", { class: "wb-memo-text", text: m.text })));
     if (!items.length) items.push(h("li", { class: "wb-dx-muted wb-dx-small", text: "No dialogue memos on this narrative yet." }));
     clear(this.memoList).append(...items);
   }
@@ -658,20 +590,6 @@ class ExplorerView {
     } else if (e.key === "Escape") {
       this.hideError();
     }
-  }
-
-  setStatus(text) {
-    this.statusEl.textContent = text;
-  }
-
-  showError(text) {
-    this.errorText.textContent = String(text || "");
-    this.errorEl.hidden = false;
-  }
-
-  hideError() {
-    this.errorEl.hidden = true;
-    this.errorText.textContent = "";
   }
 }
 

@@ -19,10 +19,8 @@ Everything is written through the public Project API (``p.memo(kind="dialogue", 
 
 from __future__ import annotations
 
-import traceback
 from typing import Any, Iterable
 
-import anywidget
 import pandas as pd
 import traitlets as t
 
@@ -32,18 +30,18 @@ from ..agreement.measures import AgreementError
 from ..errors import CoderNameError, WorkbenchError
 from ..project import Project, check_coder
 from . import _assets
+from ._base import UTC_FORMAT, ProjectWidget, cell_text, text_arg
 
 __all__ = ["DisagreementExplorer", "disagreement_explorer"]
 
 
-class DisagreementExplorer(anywidget.AnyWidget):
+class DisagreementExplorer(ProjectWidget):
     """Coders' readings side by side, their differences one by one. Create it with :func:`disagreement_explorer`."""
 
     _esm = _assets.esm("disagreement.js")
     _css = _assets.css("disagreement.css")
+    _noun = "explorer"
 
-    coder = t.Unicode("").tag(sync=True)
-    project_name = t.Unicode("").tag(sync=True)
     narratives = t.List().tag(sync=True)  # [{id, title, consent, count}]
     codes = t.List().tag(sync=True)  # [{name, color}]: the codebook, for the filter and group readings
     code = t.Unicode("").tag(sync=True)  # "" = every code
@@ -60,13 +58,12 @@ class DisagreementExplorer(anywidget.AnyWidget):
 
     def __init__(self, project: Project, coder: str, narrative: str | Iterable[str] | None = None,
                  code: str | None = None, coders: Iterable[str] | None = None, **kwargs: Any) -> None:
-        self._project = project
         self._scope = [narrative] if isinstance(narrative, str) else (list(narrative) if narrative else None)
         self._coders = list(coders) if coders is not None else None
         self._frame = _empty()
         if code is not None:
             _check_codes(project, [code])
-        super().__init__(coder=coder, project_name=project.name, **kwargs)
+        super().__init__(project, coder, **kwargs)
         with self.hold_sync():
             self.code = code or ""
             self._reload(keep_narrative=self._scope[0] if self._scope else None)
@@ -191,8 +188,8 @@ class DisagreementExplorer(anywidget.AnyWidget):
         frame = p.narratives
         if self._scope is not None:
             frame = frame[frame["id"].isin(self._scope)]
-        self.narratives = [{"id": str(r["id"]), "title": _text(r["title"]) or str(r["id"]),
-                            "consent": _text(r["consent"]) or "given", "count": int(counts.get(r["id"], 0))}
+        self.narratives = [{"id": str(r["id"]), "title": cell_text(r["title"]) or str(r["id"]),
+                            "consent": cell_text(r["consent"]) or "given", "count": int(counts.get(r["id"], 0))}
                            for r in frame.to_dict("records")]
         ids = [item["id"] for item in self.narratives]
         people = {c for c in p.coders if not c.startswith((AUTO_PREFIX, GROUP_PREFIX))} | {self.coder}
@@ -223,7 +220,7 @@ class DisagreementExplorer(anywidget.AnyWidget):
             return
         item = next((i for i in self.narratives if i["id"] == nid), {})
         row = p.narratives.set_index("id").loc[nid]
-        self.doc = {"id": nid, "title": item.get("title", nid), "narrator": _text(row.get("narrator")),
+        self.doc = {"id": nid, "title": item.get("title", nid), "narrator": cell_text(row.get("narrator")),
                     "consent": item.get("consent", "given"), "text": p.text(nid)}
         codings = p.codings(narrative=nid)
         # a lane for each compared coder who read this story (coded it at all), then group readings
@@ -236,7 +233,7 @@ class DisagreementExplorer(anywidget.AnyWidget):
         for name in order + groups:
             mine = codings[codings["coder"] == name]
             lanes.append({"coder": name, "group": name.startswith(GROUP_PREFIX), "spans": [
-                {"id": str(cid), "start": int(s), "end": int(e), "code": str(code), "note": _text(note)}
+                {"id": str(cid), "start": int(s), "end": int(e), "code": str(code), "note": cell_text(note)}
                 for cid, s, e, code, note in zip(mine["coding_id"], mine["start"], mine["end"], mine["code"],
                                                  mine["note"])]})
         self.lanes = lanes
@@ -250,34 +247,13 @@ class DisagreementExplorer(anywidget.AnyWidget):
         ]
         memos = p.memos(narrative=nid, kind="dialogue")
         self.memos = [
-            {"id": str(m["memo_id"]), "coder": str(m["coder"]), "at": m["created_at"].strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
-             "title": _text(m["title"]), "text": _text(m["text"]), "code": _text(m["code"]),
+            {"id": str(m["memo_id"]), "coder": str(m["coder"]), "at": m["created_at"].strftime(UTC_FORMAT),
+             "title": cell_text(m["title"]), "text": cell_text(m["text"]), "code": cell_text(m["code"]),
              "participants": [str(x) for x in (m["participants"] if isinstance(m["participants"], list) else [])]}
             for m in memos.to_dict("records")
         ]
 
     # ------------------------------------------------------------------ messages from the browser
-    def _on_msg(self, _widget: Any, content: Any, buffers: Any) -> None:
-        if not isinstance(content, dict):
-            return
-        kind = content.get("type")
-        req = content.get("req")
-        handler = getattr(self, f"_do_{kind}", None) if isinstance(kind, str) and kind.isidentifier() else None
-        try:
-            if handler is None:
-                raise WorkbenchError(f"The explorer does not understand the request {kind!r}.")
-            result = handler(content) or {}
-        except WorkbenchError as exc:
-            self.send({"type": "reply", "req": req, "ok": False, "error": str(exc)})
-            return
-        except Exception as exc:  # shown in the widget: ipywidgets would only log a warning
-            traceback.print_exc()
-            self.send({"type": "reply", "req": req, "ok": False,
-                       "error": f"Unexpected error ({type(exc).__name__}: {exc}). Nothing else was changed; "
-                                "please report this with the notebook's log."})
-            return
-        self.send({"type": "reply", "req": req, "ok": True, **result})
-
     def _do_go(self, msg: dict) -> dict:
         index = msg.get("index")
         self.go(index if isinstance(index, int) else -1)
@@ -290,7 +266,7 @@ class DisagreementExplorer(anywidget.AnyWidget):
         return {"position": self.position}
 
     def _do_show(self, msg: dict) -> dict:
-        self.show(_arg(msg, "narrative"))
+        self.show(text_arg(msg, "narrative"))
         return {}
 
     def _do_filter(self, msg: dict) -> dict:
@@ -320,12 +296,12 @@ class DisagreementExplorer(anywidget.AnyWidget):
         return {"memo_id": self.memo(text, participants, title=title)}
 
     def _do_group(self, msg: dict) -> dict:
-        group = _arg(msg, "group").strip()
+        group = text_arg(msg, "group").strip()
         start, end = msg.get("start"), msg.get("end")
         if not all(isinstance(v, int) and not isinstance(v, bool) for v in (start, end)):
             raise WorkbenchError("Choose the passage the group agreed on.")
         note = msg.get("note")
-        cid = self.record_group_reading(group, start, end, code=_arg(msg, "code"),
+        cid = self.record_group_reading(group, start, end, code=text_arg(msg, "code"),
                                         note=note.strip() if isinstance(note, str) and note.strip() else None)
         return {"coding_id": cid, "group": group}
 
@@ -370,21 +346,3 @@ def disagreement_explorer(p: Project, narrative: str | Iterable[str] | None = No
         for nid in [narrative] if isinstance(narrative, str) else list(narrative):
             p.text(nid)
     return DisagreementExplorer(p, coder=coder, narrative=narrative, code=code, coders=coders)
-
-
-def _arg(msg: dict, key: str) -> str:
-    value = msg.get(key)
-    if not isinstance(value, str) or not value:
-        raise WorkbenchError(f"The request lacks {key!r} (got {value!r}).")
-    return value
-
-
-def _text(value: Any) -> str:
-    if value is None:
-        return ""
-    try:
-        if pd.isna(value):
-            return ""
-    except (TypeError, ValueError):
-        pass
-    return str(value)

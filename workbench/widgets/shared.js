@@ -195,3 +195,133 @@ export function perFrame(fn) {
     });
   };
 }
+
+let viewCounter = 0;
+
+/**
+ * What every widget view shares: redraws batched per trait change, request/reply messages to
+ * the kernel, an error box and a status line, and cleanups run when the view goes.
+ * A subclass builds its DOM, calls watch(keys), and redraws what the changed keys touch in draw(dirty).
+ */
+export class WidgetView {
+  constructor(model, el) {
+    this.model = model;
+    this.el = el;
+    this.viewId = `${Date.now().toString(36)}-${++viewCounter}`;
+    this.reqSeq = 0;
+    this.replies = new Map();
+    this.dirty = new Set();
+    this.flushQueued = false;
+    this.cleanups = [];
+  }
+
+  /** Redraw when any of the model's `keys` change; hear the kernel's messages. */
+  watch(keys) {
+    for (const key of keys) {
+      const handler = () => this.markDirty(key);
+      this.model.on(`change:${key}`, handler);
+      this.cleanups.push(() => this.model.off(`change:${key}`, handler));
+    }
+    const onMsg = (msg) => this.onMessage(msg);
+    this.model.on("msg:custom", onMsg);
+    this.cleanups.push(() => this.model.off("msg:custom", onMsg));
+  }
+
+  /** Call relayout() (at most once a frame) when `element` changes width. */
+  onWidthChange(element, relayout) {
+    const check = perFrame(() => {
+      if (element.clientWidth !== this.layoutWidth) relayout();
+    });
+    const observer = new ResizeObserver(check);
+    observer.observe(element);
+    this.cleanups.push(() => observer.disconnect());
+  }
+
+  destroy() {
+    for (const cleanup of this.cleanups) cleanup();
+    this.cleanups = [];
+    this.root.remove();
+  }
+
+  markDirty(key) {
+    this.dirty.add(key);
+    if (this.flushQueued) return;
+    this.flushQueued = true;
+    // One update message sets several traits; draw once, after all of them.
+    queueMicrotask(() => {
+      this.flushQueued = false;
+      this.flush();
+    });
+  }
+
+  flush() {
+    const dirty = this.dirty;
+    this.dirty = new Set();
+    this.draw(dirty);
+  }
+
+  /** Redraw what depends on the model keys in the Set `dirty`. */
+  draw() {}
+
+  /** Send a request to the kernel; done(reply) runs when its reply comes back. */
+  request(type, payload, done) {
+    const req = `${this.viewId}:${++this.reqSeq}`;
+    if (done) this.replies.set(req, done);
+    this.model.send({ type, req, ...payload });
+    return req;
+  }
+
+  onMessage(msg) {
+    if (!msg || typeof msg !== "object") return;
+    if (msg.type === "reply") {
+      // A refusal is shown even when another view (or code in the notebook) asked.
+      if (!msg.ok) this.showError(msg.error || "The kernel refused the request.");
+      const done = this.replies.get(msg.req);
+      if (!done) return;
+      this.replies.delete(msg.req);
+      done(msg);
+    } else if (msg.type === "error") {
+      this.showError(msg.error);
+    } else {
+      this.onNotice(msg);
+    }
+  }
+
+  /** Any other message from the kernel. */
+  onNotice() {}
+
+  /** The error box (hidden until showError); `hook` prefixes its data-wb names. */
+  buildErrorBox(hook = "") {
+    this.errorText = h("span", { class: "wb-error-text", "data-wb": `${hook}error-text` });
+    this.errorEl = h("div", { class: "wb-error", role: "alert", "data-wb": `${hook}error`, hidden: true },
+      h("span", { class: "wb-error-icon", "aria-hidden": "true", text: "!" }), this.errorText,
+      h("button", { type: "button", class: "wb-dismiss", "aria-label": "Dismiss this message", text: "✕",
+        onclick: () => this.hideError() }));
+    return this.errorEl;
+  }
+
+  setStatus(text) {
+    this.statusEl.textContent = text;
+  }
+
+  showError(text) {
+    this.errorText.textContent = String(text || "");
+    this.errorEl.hidden = false;
+  }
+
+  hideError() {
+    this.errorEl.hidden = true;
+    this.errorText.textContent = "";
+  }
+}
+
+/** Ctrl/Cmd + Enter in `textarea` runs save(). */
+export function saveOnCtrlEnter(textarea, save) {
+  textarea.addEventListener("keydown", (e) => {
+    if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) {
+      e.preventDefault();
+      save();
+    }
+  });
+  return textarea;
+}
