@@ -43,12 +43,17 @@ def append_lines(path: Path, lines: str) -> None:
         size = os.fstat(fd).st_size
         if size and os.pread(fd, 1, size - 1) != b"\n":
             data = b"\n" + data  # end a torn line left by a crashed writer
-        view = memoryview(data)
-        while view:
-            view = view[os.write(fd, view):]
-        os.fsync(fd)
+        _write_durably(fd, data)
     finally:
         os.close(fd)
+
+
+def _write_durably(fd: int, data: bytes) -> None:
+    """Write all of *data* (``write`` may take less) and ``fsync``: on disk when this returns."""
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view):]
+    os.fsync(fd)
 
 
 def atomic_write(path: Path, content: str | bytes) -> None:
@@ -57,10 +62,7 @@ def atomic_write(path: Path, content: str | bytes) -> None:
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
     try:
-        view = memoryview(data)
-        while view:
-            view = view[os.write(fd, view):]
-        os.fsync(fd)
+        _write_durably(fd, data)
     finally:
         os.close(fd)
     os.replace(tmp, path)

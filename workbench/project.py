@@ -186,23 +186,13 @@ class Project:
         self._load_narratives()
         if self._load_withdrawals():
             return self._reload_events()
-        codebook_changed = False
-        for path in sorted(self._dir("events", "codebook").glob("*.jsonl")):
-            data, replaced = self._reader(path).read_new_bytes()
-            if replaced:
-                return self._reload_events()
-            if data:
-                self._codebook_events.extend(self._stamp(_log.parse_lines(data, path), path))
-                codebook_changed = True
+        codebook_changed = self._read_small_logs("codebook", self._codebook_events)
+        memos_changed = self._read_small_logs("memos", self._memo_events)
+        if codebook_changed is None or memos_changed is None:
+            return self._reload_events()  # a log was rewritten (a withdrawal): read everything afresh
         if codebook_changed:
             self.codebook._load(self._codebook_events)
             self._names_stale = True
-        for path in sorted(self._dir("events", "memos").glob("*.jsonl")):
-            data, replaced = self._reader(path).read_new_bytes()
-            if replaced:
-                return self._reload_events()
-            if data:
-                self._memo_events.extend(self._stamp(_log.parse_lines(data, path), path))
         cache_dir = self._dir(".workbench-cache")
         for path in sorted(self._dir("events", "codings").glob("*.jsonl")):
             reader = self._reader(path)
@@ -223,6 +213,18 @@ class Project:
                     _cache.save(cache_dir, path, pa.concat_tables(self._coding_tables.get(path, []) + parsed)
                                 .combine_chunks(), reader.offset)
         return self
+
+    def _read_small_logs(self, folder: str, sink: list[dict]) -> bool | None:
+        """Append the new events of ``events/<folder>/*.jsonl`` to *sink*: True if any, None if a log was replaced."""
+        changed = False
+        for path in sorted(self._dir("events", folder).glob("*.jsonl")):
+            data, replaced = self._reader(path).read_new_bytes()
+            if replaced:
+                return None
+            if data:
+                sink.extend(self._stamp(_log.parse_lines(data, path), path))
+                changed = True
+        return changed
 
     def _reload_events(self) -> "Project":
         self._readers = {}
