@@ -12,25 +12,14 @@ time beside it (on a busy machine the wall time also counts waiting for a core).
 from __future__ import annotations
 
 import argparse
-import statistics
 import sys
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_analysis import spec_rows  # noqa: E402
+from bench_analysis import spec_rows, timed  # noqa: E402
 from scale_project import DEFAULT_PATH, build_scale_project  # noqa: E402
 
-
-def timed(fn, repeat: int):
-    times, cpu, result = [], [], None
-    for _ in range(repeat):
-        t, c = time.perf_counter(), time.process_time()
-        result = fn()
-        times.append(time.perf_counter() - t)
-        cpu.append(time.process_time() - c)
-    return statistics.median(times), statistics.median(cpu), result
 
 
 def main() -> None:
