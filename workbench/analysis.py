@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any, Iterable, Mapping
 import numpy as np
 import pandas as pd
 
-from ._arrays import sorted_unique
+from ._arrays import expand_counts, sorted_unique
 from .errors import UnknownCodeError, WorkbenchError
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -328,21 +328,8 @@ def _group_pairs(group: np.ndarray, max_pairs: int = 4_000_000):
 
 def _expand(right: np.ndarray, max_pairs: int):
     """Yield (i, j) for i < j < right[i], at most about *max_pairs* at a time."""
-    n = len(right)
-    after = right - np.arange(n) - 1
-    cum = np.cumsum(after)
-    total = int(cum[-1])
-    lo, done = 0, 0
-    while lo < n and done < total:
-        hi = max(int(np.searchsorted(cum, done + max_pairs, side="right")), lo + 1)
-        counts = after[lo:hi]
-        size = int(counts.sum())
-        if size:
-            first = np.repeat(np.arange(lo, hi), counts)
-            offsets = np.arange(size) - np.repeat(np.cumsum(counts) - counts, counts)
-            yield first, first + 1 + offsets
-        done += size
-        lo = hi
+    for first, offsets in expand_counts(right - np.arange(len(right)) - 1, max_pairs):
+        yield first, first + 1 + offsets
 
 
 def _distinct(keys: np.ndarray, space: int) -> np.ndarray:

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from workbench._arrays import sorted_unique
+from workbench._arrays import expand_counts, sorted_unique
 from workbench.agreement.measures import AgreementError
 from workbench.agreement.project import AUTO_PREFIX, GROUP_PREFIX
 from workbench.analysis import RESTRICTED
@@ -313,22 +313,11 @@ def _overlapping(r_start: np.ndarray, r_end: np.ndarray, c_start: np.ndarray,
         starts = c_start[members]
         lo = np.searchsorted(starts, r_start - (1 << (j + 1)) + 1, side="left")
         hi = np.searchsorted(starts, r_end, side="left")
-        counts = hi - lo
-        total = np.cumsum(counts)
-        begin = 0
-        while begin < len(counts):
-            done = int(total[begin - 1]) if begin else 0
-            end = max(int(np.searchsorted(total, done + _MAX_PAIRS, side="right")), begin + 1)
-            c = counts[begin:end]
-            n = int(c.sum())
-            if n:
-                row = np.repeat(np.arange(begin, end), c)
-                offset = np.arange(n) - np.repeat(np.cumsum(c) - c, c)
-                coding = members[np.repeat(lo[begin:end], c) + offset]
-                real = c_end[coding] > r_start[row]
-                rows_out.append(row[real])
-                codings_out.append(coding[real])
-            begin = end
+        for row, offset in expand_counts(hi - lo, _MAX_PAIRS):
+            coding = members[lo[row] + offset]
+            real = c_end[coding] > r_start[row]
+            rows_out.append(row[real])
+            codings_out.append(coding[real])
     if not rows_out:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
     return np.concatenate(rows_out), np.concatenate(codings_out)
