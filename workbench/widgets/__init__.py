@@ -1,6 +1,7 @@
 """Notebook widgets (anywidget): the coding surface, the disagreement explorer.
 
->>> wb.coding_widget(p, coder="ana")
+>>> w = wb.coding_widget(p, coder="ana")
+>>> explorer = wb.disagreement_explorer(p, narrative="kitchen-table", coder="ana")
 
 Front-end code is plain ES modules and CSS shipped beside these files (``coding.js``,
 ``coding.css``; helpers shared between widgets in ``shared.js``); there is no build step.

@@ -19,13 +19,21 @@ _SHARED_CSS_IMPORT = re.compile(r'^@import\s+"\./shared\.css";[ \t]*\n', re.MULT
 
 @lru_cache(maxsize=None)
 def esm(name: str) -> str:
-    """The ES module *name* (e.g. ``"coding.js"``) with ``shared.js`` inlined in front of it."""
+    """The ES module *name* (e.g. ``"coding.js"``) with ``shared.js`` inlined in front of it.
+
+    >>> "// ---- shared.js" in esm("coding.js")
+    True
+    """
     return _with_shared(name, _SHARED_IMPORT, "shared.js", "// ---- {}\n")
 
 
 @lru_cache(maxsize=None)
 def css(name: str) -> str:
-    """The stylesheet *name* (e.g. ``"coding.css"``) with ``shared.css`` inlined in front of it."""
+    """The stylesheet *name* (e.g. ``"coding.css"``) with ``shared.css`` inlined in front of it.
+
+    >>> print(css("coding.css").splitlines()[0])
+    /* ---- shared.css */
+    """
     return _with_shared(name, _SHARED_CSS_IMPORT, "shared.css", "/* ---- {} */\n")
 
 

@@ -13,6 +13,7 @@ import anywidget
 import pandas as pd
 import traitlets as t
 
+from .._time import TIME_FORMAT
 from ..errors import WorkbenchError
 from ..project import Project
 
@@ -56,7 +57,15 @@ class ProjectWidget(anywidget.AnyWidget):
 
 
 def text_arg(msg: dict, key: str) -> str:
-    """The non-empty text *msg* carries under *key*, or a WorkbenchError saying it is missing."""
+    """The non-empty text *msg* carries under *key*, or a WorkbenchError saying it is missing.
+
+    >>> text_arg({"type": "code", "code": "hope"}, "code")
+    'hope'
+    >>> text_arg({"type": "code"}, "code")
+    Traceback (most recent call last):
+    ...
+    workbench.errors.WorkbenchError: The request lacks 'code' (got None).
+    """
     value = msg.get(key)
     if not isinstance(value, str) or not value:
         raise WorkbenchError(f"The request lacks {key!r} (got {value!r}).")
@@ -64,7 +73,11 @@ def text_arg(msg: dict, key: str) -> str:
 
 
 def cell_text(value: Any) -> str:
-    """A table cell as text: "" for None and missing values (pandas 3 has NaN, which JSON cannot carry)."""
+    """A table cell as text: "" for None and missing values (pandas 3 has NaN, which JSON cannot carry).
+
+    >>> cell_text(float("nan")), cell_text(None), cell_text(3)
+    ('', '', '3')
+    """
     if value is None:
         return ""
     try:
@@ -75,5 +88,5 @@ def cell_text(value: Any) -> str:
     return str(value)
 
 
-#: How a UTC time stamp travels to the browser (``created_at.strftime(UTC_FORMAT)``): ISO 8601, microseconds, Z.
-UTC_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
+#: How a UTC time stamp travels to the browser: the logs' own format (an alias of ``workbench._time.TIME_FORMAT``).
+UTC_FORMAT = TIME_FORMAT

@@ -1,8 +1,10 @@
 """The coding widget: read a narrative, select a passage, apply a code, write a memo.
 
 >>> import workbench as wb
->>> p = wb.open_project("my-project")
->>> wb.coding_widget(p, coder="ana")
+>>> p = wb.sample_project(copy_to="my-project")     # or wb.open_project("my-project")
+>>> w = wb.coding_widget(p, coder="ana")
+>>> w.narrative, w.view
+('kitchen-table', 'mine')
 
 Everything the widget writes goes through the public :class:`~workbench.Project` API
 (``code``, ``uncode``, ``annotate``, ``memo``, ``codebook.add``), so it lands in the coder's
@@ -19,7 +21,6 @@ threads), the browser falls back to asking every second.
 
 from __future__ import annotations
 
-import os
 import threading
 import time
 import weakref
@@ -28,10 +29,13 @@ from typing import Any, Iterable
 
 import traitlets as t
 
+from .._files import file_stamp, folder_stamp
+from .._time import TIME_FORMAT
 from ..errors import WorkbenchError
-from ..project import Project, check_coder
+from ..names import check_coder
+from ..project import Project
 from . import _assets
-from ._base import UTC_FORMAT, ProjectWidget, cell_text, text_arg
+from ._base import ProjectWidget, cell_text, text_arg
 
 #: Reflexive prompts offered in the memo panel (pass ``prompts=`` to use your team's own).
 PROMPTS = [
@@ -76,7 +80,7 @@ class CodingWidget(ProjectWidget):
         self._nudged_stamp: tuple | None = None
         self._last_tick = 0.0
         super().__init__(project, coder, prompts=list(prompts) if prompts is not None else list(PROMPTS), **kwargs)
-        self._seen_stamp = _files_stamp(project.path)
+        self._seen_stamp = _watched_stamp(project.path)
         project.refresh()
         with self.hold_sync():
             self.coders = project.coders
@@ -96,12 +100,23 @@ class CodingWidget(ProjectWidget):
     # ------------------------------------------------------------------ public
     @property
     def project(self) -> Project:
-        """The project this widget codes."""
+        """The project this widget codes.
+
+        >>> wb.coding_widget(p, coder="ana").project is p
+        True
+        """
         return self._project
 
     def refresh(self) -> "CodingWidget":
-        """Pick up what others wrote (codings, codebook changes, memos, narratives) and show it now."""
-        stamp = _files_stamp(self._project.path)
+        """Pick up what others wrote (codings, codebook changes, memos, narratives) and show it now.
+
+        >>> w = wb.coding_widget(p, coder="ana")
+        >>> other = wb.open_project(p.path)          # another coder, e.g. in another notebook
+        >>> cid = other.code("kitchen-table", 0, 20, "relational safety", coder="ben", note="first words")
+        >>> len(w.refresh().codings) == len(p.codings(coder="ana", narrative="kitchen-table"))
+        True
+        """
+        stamp = _watched_stamp(self._project.path)
         # Taken before refresh(): anything written after it makes the next look differ again.
         self._project.refresh()
         self._seen_stamp = stamp
@@ -123,6 +138,11 @@ class CodingWidget(ProjectWidget):
         return self
 
     def close(self) -> None:
+        """Stop watching the project's files and close the widget.
+
+        >>> w = wb.coding_widget(p, coder="ana")
+        >>> w.close()
+        """
         _WATCHER.discard(self)
         super().close()
 
@@ -185,7 +205,7 @@ class CodingWidget(ProjectWidget):
         if frame is None or not len(frame):
             self._all_rows = []
         else:
-            at = frame["created_at"].dt.strftime(UTC_FORMAT)
+            at = frame["created_at"].dt.strftime(TIME_FORMAT)
             # pandas 3 stores a missing note as NaN, which JSON cannot carry
             notes = frame["note"].astype(object).where(frame["note"].notna() & (frame["note"] != ""), None).tolist()
             self._all_rows = [
@@ -207,7 +227,7 @@ class CodingWidget(ProjectWidget):
             frame = frame[frame["coder"] == self.coder]
         self.memos = [
             {"id": str(m["memo_id"]), "coder": str(m["coder"]),
-             "at": m["created_at"].strftime(UTC_FORMAT), "kind": cell_text(m["kind"]),
+             "at": m["created_at"].strftime(TIME_FORMAT), "kind": cell_text(m["kind"]),
              "title": cell_text(m["title"]), "text": cell_text(m["text"]), "code": cell_text(m["code"]),
              "coding_id": cell_text(m["coding_id"])}
             for m in frame.to_dict("records")
@@ -255,7 +275,7 @@ class CodingWidget(ProjectWidget):
             self._load_memos()
 
     def _do_poll(self, msg: dict) -> dict:
-        stamp = _files_stamp(self._project.path)
+        stamp = _watched_stamp(self._project.path)
         if stamp != self._seen_stamp or msg.get("force"):
             self.refresh()
         return {}
@@ -331,7 +351,7 @@ class CodingWidget(ProjectWidget):
         """Runs on the watcher thread: only stat() calls and messages, never the Project."""
         if getattr(self, "comm", None) is None:
             return
-        stamp = _files_stamp(self._project.path)
+        stamp = _watched_stamp(self._project.path)
         if stamp != self._seen_stamp and stamp != self._nudged_stamp:
             self._nudged_stamp = stamp
             self._last_tick = now
@@ -350,7 +370,8 @@ def coding_widget(project: Project, coder: str, narrative: str | None = None, vi
     *prompts* replaces the reflexive prompts offered in the memo panel.
 
     >>> w = wb.coding_widget(p, coder="ana", view="blind")
-    >>> w            # shows it; others' new codings appear without re-running the cell
+    >>> w            # shows it in a notebook; others' new codings appear without re-running the cell
+    <CodingWidget coder='ana' project='...' narrative='kitchen-table' view='blind'>
     """
     if not isinstance(project, Project):
         raise WorkbenchError(f"coding_widget() needs a project (wb.open_project(...)), not {type(project).__name__}.")
@@ -361,29 +382,11 @@ def coding_widget(project: Project, coder: str, narrative: str | None = None, vi
 
 
 # ---------------------------------------------------------------------- helpers
-def _files_stamp(root: Path) -> tuple:
+def _watched_stamp(root: Path) -> tuple:
     """Sizes and times of the files other people's work arrives in (cheap: stat() only)."""
-    items = []
-    for sub in ("codings", "codebook", "memos"):
-        try:
-            with os.scandir(root / "events" / sub) as entries:
-                for entry in entries:
-                    if entry.name.endswith(".jsonl"):
-                        try:
-                            stat = entry.stat()
-                        except FileNotFoundError:
-                            continue
-                        items.append((sub, entry.name, stat.st_size, stat.st_mtime_ns))
-        except (FileNotFoundError, NotADirectoryError):
-            continue
-    for name in ("events/withdrawals.jsonl", "narratives.csv"):
-        try:
-            stat = os.stat(root / name)
-            items.append(("", name, stat.st_size, stat.st_mtime_ns))
-        except FileNotFoundError:
-            pass
-    items.sort()
-    return tuple(items)
+    events = root / "events"
+    return (folder_stamp(events, ("codings", "codebook", "memos"), suffix=".jsonl"),
+            file_stamp(events / "withdrawals.jsonl"), file_stamp(root / "narratives.csv"))
 
 
 class _Watcher:
@@ -413,7 +416,7 @@ class _Watcher:
             now = time.monotonic()
             for widget in widgets:
                 try:
-                    widget._watch_step(now)
+                    widget._watch_step(now)  # noqa: SLF001 - this module's own watcher, the step's only caller
                 except Exception:  # a closed comm or a vanished folder must not stop the others
                     pass
 

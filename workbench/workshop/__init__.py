@@ -1,0 +1,44 @@
+"""Run a coding workshop: a facilitator starts a shared project, participants join it with a short code.
+
+>>> from workbench.workshop import start_workshop, join_workshop
+>>> ws = start_workshop("workshops", name="Tuesday workshop", code="kettle-garden-42",
+...                     stories=["kitchen-table", "two-chairs"])    # two of the sample stories
+>>> print(ws.invitation())     # the session code and the shared folder, to write on the board
+Workshop: Tuesday workshop
+Session code: kettle-garden-42
+...
+>>> p, me = join_workshop("kettle-garden-42", name="Sam", root="workshops")  # each participant
+>>> cid = p.code("kitchen-table", 0, 40, "not problem-centred", coder=me)
+>>> ws.progress()[["codings", "stories"]]    # who coded how much
+             codings  stories
+participant
+Sam                1        1
+>>> len(ws.differences())      # where readings differ: material for the dialogue (two readers needed)
+0
+
+**The shared root.** Workshops live in one folder that every participant's notebook can reach:
+on a JupyterHub, a group folder such as ``/srv/shared/workshops`` (see docs/care.md, "File
+permissions": a setgid group folder and umask ``007``). The facilitator tells participants the
+code and, unless the server sets it for them, that folder: ``ws.invitation()`` writes both out.
+A server administrator can set the environment variable ``WORKBENCH_WORKSHOPS`` to the folder
+for everyone; then participants need only the code and their name.
+
+Each workshop is a folder named by its code::
+
+    <root>/<code>/workshop.toml        name, code, facilitator, when it started
+    <root>/<code>/joined/<name>.toml   one small file per participant, written when they join
+    <root>/<code>/project/             the workbench project everyone codes (docs/project-format.md)
+
+Every participant codes under their own name in the same project, so nothing anyone does
+overwrites anyone else's work, and the facilitator sees it all as it happens.
+"""
+
+from __future__ import annotations
+
+from ._folder import GENERATED_CODE, ROOT_VARIABLE, WorkshopError
+from ._quote import code_quote
+from ._start import join_workshop, open_workshop, start_workshop
+from ._workshop import Workshop
+
+__all__ = ["Workshop", "WorkshopError", "start_workshop", "open_workshop", "join_workshop", "code_quote",
+           "ROOT_VARIABLE", "GENERATED_CODE"]

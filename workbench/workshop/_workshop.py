@@ -1,0 +1,193 @@
+"""The Workshop: its code, its shared project, and views of what the participants did."""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from pathlib import Path
+from typing import Any, Iterable
+
+import pandas as pd
+
+from ..project import Project, open_project
+from . import _views
+from ._folder import META, ROOT_VARIABLE, WorkshopError, joined
+from ._rehearsal import rehearse
+
+
+class Workshop:
+    """A workshop: its code, its shared project, and views of what the participants did.
+
+    Create one with :func:`start_workshop`, or open an existing one with :func:`open_workshop`.
+
+    >>> ws = wb.workshop.start_workshop("workshops", name="Tuesday workshop", code="kettle-garden-42",
+    ...                                 stories=["kitchen-table", "two-chairs"])
+    >>> ws.add_example_participants()
+    ['ana', 'ben', 'chipo']
+    >>> ws.code, ws.name, ws.participants
+    ('kettle-garden-42', 'Tuesday workshop', ['ana', 'ben', 'chipo'])
+    """
+
+    def __init__(self, folder: str | os.PathLike) -> None:
+        self.folder = Path(folder).resolve()
+        meta_file = self.folder / META
+        try:
+            meta = tomllib.loads(meta_file.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise WorkshopError(f"{self.folder} is not a workshop folder (it has no {META}).") from None
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            raise WorkshopError(f"{meta_file} is damaged ({exc}); it was written by start_workshop().") from None
+        self.code: str = str(meta.get("code", self.folder.name))
+        self.name: str = str(meta.get("name", self.code))
+        self.facilitator: str = str(meta.get("facilitator", "facilitator"))
+        self.started: str = str(meta.get("started", ""))
+        self.project: Project = open_project(self.folder / "project")
+
+    @property
+    def root(self) -> Path:
+        """The shared folder that holds this workshop (participants join with it and the code)."""
+        return self.folder.parent
+
+    @property
+    def participants(self) -> list[str]:
+        """Everyone who joined, sorted by name."""
+        return joined(self.folder)
+
+    def __repr__(self) -> str:
+        n = len(self.participants)
+        return (f"<Workshop {self.name!r} code={self.code!r}: {n} participant{'s' if n != 1 else ''}, "
+                f"{len(self.project.narratives)} stories>")
+
+    def invitation(self) -> str:
+        """What to tell participants: the code, the shared folder, and what they type in their notebook.
+
+        >>> ws = wb.workshop.start_workshop("workshops", name="Tuesday workshop", code="kettle-garden-42")
+        >>> print(ws.invitation())
+        Workshop: Tuesday workshop
+        Session code: kettle-garden-42
+        <BLANKLINE>
+        Open notebooks/workshop/participant.ipynb and fill in the first cell:
+            CODE = 'kettle-garden-42'
+            NAME = 'your name'   # as the group will see it; use the same one if you rejoin
+            ROOT = '.../workshops'
+        Then run the notebook from the top (menu Run > Run All Cells).
+        """
+        preset = os.environ.get(ROOT_VARIABLE, "").strip()
+        root_line = (f"ROOT = None   # the server already points to {str(self.root)!r}"
+                     if preset and Path(preset).expanduser().resolve() == self.root else f"ROOT = {str(self.root)!r}")
+        return (
+            f"Workshop: {self.name}\n"
+            f"Session code: {self.code}\n\n"
+            "Open notebooks/workshop/participant.ipynb and fill in the first cell:\n"
+            f"    CODE = {self.code!r}\n"
+            "    NAME = 'your name'   # as the group will see it; use the same one if you rejoin\n"
+            f"    {root_line}\n"
+            "Then run the notebook from the top (menu Run > Run All Cells)."
+        )
+
+    # ------------------------------------------------------------------ what happened
+    def _people(self) -> list[str]:
+        return _views.people(self.project, self.participants)
+
+    def progress(self, by: str = "participant") -> pd.DataFrame:
+        """Who coded how much, and where. Re-run it to see the latest (it reads the shared folder).
+
+        ``by="participant"``: one row per person (everyone who joined, and anyone else who coded),
+        with codings, stories (how many they coded), codes (distinct codes used), memos and
+        last_active (UTC time of their latest coding or memo). ``by="story"``: one row per story,
+        one column per person, each cell the number of codings.
+
+        >>> ws = wb.workshop.start_workshop("workshops", stories=["kitchen-table", "two-chairs"])
+        >>> ws.add_example_participants()
+        ['ana', 'ben', 'chipo']
+        >>> ws.progress()[["codings", "stories", "codes", "memos"]]
+                     codings  stories  codes  memos
+        participant
+        ana               15        2      8      0
+        ben               13        2      8      0
+        chipo             17        2      9      0
+        >>> ws.progress(by="story")
+                           ana  ben  chipo
+        story
+        The kitchen table    7    7      7
+        Two chairs           8    6     10
+        """
+        self.project.refresh()
+        return _views.progress(self.project, self._people(), by=by)
+
+    def differences(self, code: str | Iterable[str] | None = None,
+                    narrative: str | Iterable[str] | None = None) -> pd.DataFrame:
+        """Where readings differ, story by story and code by code: the places to talk about.
+
+        Built on :func:`workbench.agreement.dialogue.disagreements` over the people who coded
+        (participants, not group readings). One row per story and code, most disputed first:
+        narrative_id, title, code, stretches (pieces of text where some applied the code and
+        others did not), characters (their length), kinds (see
+        :data:`~workbench.agreement.dialogue.KINDS`), and an example to read aloud: the longest
+        such stretch (``"[restricted]"`` in a restricted story), with who applied the code there
+        (example_with) and who did not (example_without). Empty until two people have coded the
+        same story.
+
+        >>> ws = wb.workshop.start_workshop("workshops", stories=["kitchen-table", "two-chairs"])
+        >>> len(ws.differences())            # nobody has coded yet
+        0
+        >>> names = ws.add_example_participants()
+        >>> places = ws.differences()
+        >>> list(places.columns[:4])
+        ['narrative_id', 'title', 'code', 'stretches']
+        >>> explorer = wb.disagreement_explorer(ws.project, narrative=places.narrative_id[0], coder="facilitator")
+        """
+        self.project.refresh()
+        return _views.differences(self.project, self._people(), code=code, narrative=narrative)
+
+    def summary(self) -> pd.Series:
+        """The workshop in a few numbers: who took part, how much was coded, how far readings differ.
+
+        ``agreement`` is Krippendorff's alpha over paragraphs, all codes pooled
+        (:func:`workbench.agreement.unit_agreement`), rounded to two decimals; it is missing until
+        two people coded the same story. It says how alike the readings are, not which is right.
+
+        >>> ws = wb.workshop.start_workshop("workshops", name="Tuesday", stories=["kitchen-table", "two-chairs"])
+        >>> ws.add_example_participants()
+        ['ana', 'ben', 'chipo']
+        >>> ws.summary()[["participants", "stories coded by two or more", "codings"]]
+        participants                     3
+        stories coded by two or more     2
+        codings                         45
+        Name: Tuesday, dtype: object
+        """
+        places = self.differences()  # refreshes the project
+        about = {"workshop": self.name, "code": self.code}
+        return _views.summary(self.project, self._people(), about, self.participants, places)
+
+    def add_example_participants(self) -> list[str]:
+        """Rehearse: let the sample project's three coders (ana, ben, chipo) join and code these stories.
+
+        For a practice run before the real workshop: their codings and memos on this workshop's
+        stories are copied in (under their own names), so the progress, differences and dialogue
+        steps have something to show. Only for workshops of sample stories; safe to call twice.
+
+        >>> ws = wb.workshop.start_workshop("workshops", stories=["kitchen-table"])
+        >>> ws.add_example_participants()
+        ['ana', 'ben', 'chipo']
+        """
+        return rehearse(self.project, self.folder, self.facilitator)
+
+    def monitor(self, every: float = 10.0) -> Any:
+        """A small live panel: participants, their codings and stories, and the places where readings differ.
+
+        It looks at the shared folder every *every* seconds (cheaply: it only recomputes when
+        files changed), in the background, with its own copy of the project. Close it with
+        ``.close()``.
+
+        >>> ws = wb.workshop.start_workshop("workshops", name="Tuesday", stories=["kitchen-table"])
+        >>> panel = ws.monitor(every=5)
+        >>> panel
+        <WorkshopMonitor of 'Tuesday', every 5 s>
+        >>> panel.close()
+        """
+        if not isinstance(every, (int, float)) or every < 1:
+            raise WorkshopError(f"every must be a number of seconds >= 1, got {every!r}.")
+        from ._panel import WorkshopMonitor  # ipywidgets loads only for the panel
+
+        return WorkshopMonitor(self.folder, float(every), opener=Workshop)
