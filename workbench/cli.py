@@ -17,10 +17,12 @@ import sys
 from pathlib import Path
 
 from .errors import WorkbenchError
+from .project import create_project, open_project
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="workbench", description="Collaborative, reflexive coding of peer narratives.")
+    parser = argparse.ArgumentParser(prog="workbench",
+                                     description="Collaborative, reflexive coding of peer narratives.")
     sub = parser.add_subparsers(dest="command", required=True)
 
     init = sub.add_parser("init", help="create a new project folder")
@@ -30,7 +32,8 @@ def _parser() -> argparse.ArgumentParser:
 
     imp = sub.add_parser("import", help="import stories (.txt .md .docx .csv) or a REFI-QDA project (--qdpx)")
     imp.add_argument("--qdpx", metavar="FILE", help="import this .qdpx into a new project folder PROJECT")
-    imp.add_argument("--offsets", help="with --qdpx: offset policy, e.g. 'codepoints' or 'utf16-crlf2' (default: from the file)")
+    imp.add_argument("--offsets", help="with --qdpx: offset policy, e.g. 'codepoints' or 'utf16-crlf2' "
+                                       "(default: from the file)")
     imp.add_argument("project")
     imp.add_argument("sources", nargs="*", help="files or folders with stories")
     imp.add_argument("--text-column", default="text", help="the column with the stories in a .csv (default: text)")
@@ -68,67 +71,95 @@ def _sharing_options(parser: argparse.ArgumentParser) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run the ``workbench`` command with *argv* (default: the command line); returns the exit status.
+
+    >>> main(["init", "my-project", "--name", "Peer stories"])
+    Created .../my-project with 0 codes.
+    0
+    >>> main(["info", "no-such-project"])
+    2
+    """
     args = _parser().parse_args(argv)
     try:
-        return _run(args)
+        return _COMMANDS[args.command](args)
     except WorkbenchError as exc:
         print(f"workbench: {exc}", file=sys.stderr)
         return 2
 
 
-def _run(args: argparse.Namespace) -> int:
-    from .project import create_project, open_project
-
-    if args.command == "init":
-        project = create_project(args.path, codebook=args.codebook, name=args.name)
-        print(f"Created {project.path} with {len(project.codebook)} codes.")
-    elif args.command == "import":
-        if args.qdpx:
-            from .exchange import import_qdpx
-
-            project = import_qdpx(args.qdpx, into=args.project, **({"offsets": args.offsets} if args.offsets else {}))
-            print(project.import_report if hasattr(project, "import_report") else project)
-        else:
-            if not args.sources:
-                raise WorkbenchError("Name the files or folders to import: workbench import PROJECT FILES...")
-            project = open_project(args.project)
-            options = {"pseudonyms": args.pseudonyms} if args.pseudonyms else {}
-            report = project.import_narratives(args.sources, text_column=args.text_column, progress=False, **options)
-            print(report.to_string(index=False))
-    elif args.command == "info":
-        info = open_project(args.project).info()
-        for key, value in info.items():
-            print(f"{key:>11}: {', '.join(value) if isinstance(value, list) else value}")
-    elif args.command == "codings":
-        frame = open_project(args.project).codings(coder=args.coder, code=args.code)
-        frame = frame.assign(created_at=frame["created_at"].map(lambda t: t.isoformat()))
-        if args.format == "csv":
-            text = frame.to_csv(index=False)
-        elif args.format == "json":
-            text = json.dumps(frame.to_dict("records"), ensure_ascii=False, indent=1) + "\n"
-        else:
-            text = frame.drop(columns=["text"]).to_string(index=False) + "\n"
-        if args.output:
-            Path(args.output).write_text(text, encoding="utf-8")
-        else:
-            sys.stdout.write(text)
-    elif args.command == "export":
-        project = open_project(args.project)
-        sharing = {"anonymise_coders": args.anonymise_coders, "include_memos": not args.no_memos}
-        if args.qdpx:
-            out = project.export_qdpx(args.qdpx, **sharing)
-        elif args.qdc:
-            out = project.export_qdc(args.qdc)
-        elif args.csv:
-            out = project.export_csv(args.csv, **sharing)
-        else:
-            out = project.export_xlsx(args.xlsx, **sharing)
-        print(f"Wrote {out}")
-    elif args.command == "report":
-        out = open_project(args.project).report(args.output, anonymise_coders=args.anonymise_coders,
-                                                include_memos=not args.no_memos)
-        print(f"Wrote {out}")
+def _init(args: argparse.Namespace) -> int:
+    project = create_project(args.path, codebook=args.codebook, name=args.name)
+    print(f"Created {project.path} with {len(project.codebook)} codes.")
     return 0
+
+
+def _import(args: argparse.Namespace) -> int:
+    if args.qdpx:
+        from .exchange import import_qdpx
+
+        project = import_qdpx(args.qdpx, into=args.project, **({"offsets": args.offsets} if args.offsets else {}))
+        print(project.import_report if hasattr(project, "import_report") else project)
+        return 0
+    if not args.sources:
+        raise WorkbenchError("Name the files or folders to import: workbench import PROJECT FILES...")
+    project = open_project(args.project)
+    options = {"pseudonyms": args.pseudonyms} if args.pseudonyms else {}
+    report = project.import_narratives(args.sources, text_column=args.text_column, progress=False, **options)
+    print(report.to_string(index=False))
+    return 0
+
+
+def _info(args: argparse.Namespace) -> int:
+    info = open_project(args.project).info()
+    for key, value in info.items():
+        print(f"{key:>11}: {', '.join(value) if isinstance(value, list) else value}")
+    return 0
+
+
+def _codings(args: argparse.Namespace) -> int:
+    frame = open_project(args.project).codings(coder=args.coder, code=args.code)
+    frame = frame.assign(created_at=frame["created_at"].map(lambda t: t.isoformat()))
+    if args.format == "csv":
+        text = frame.to_csv(index=False)
+    elif args.format == "json":
+        text = json.dumps(frame.to_dict("records"), ensure_ascii=False, indent=1) + "\n"
+    else:
+        text = frame.drop(columns=["text"]).to_string(index=False) + "\n"
+    if args.output:
+        Path(args.output).write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+def _export(args: argparse.Namespace) -> int:
+    from . import exchange
+
+    project = open_project(args.project)
+    sharing = {"anonymise_coders": args.anonymise_coders, "include_memos": not args.no_memos}
+    if args.qdpx:
+        out = exchange.export_qdpx(project, args.qdpx, **sharing)
+    elif args.qdc:
+        out = exchange.export_qdc(project, args.qdc)
+    elif args.csv:
+        out = exchange.export_csv(project, args.csv, **sharing)
+    else:
+        out = exchange.export_xlsx(project, args.xlsx, **sharing)
+    print(f"Wrote {out}")
+    return 0
+
+
+def _report(args: argparse.Namespace) -> int:
+    from .exchange import write_report
+
+    out = write_report(open_project(args.project), args.output, anonymise_coders=args.anonymise_coders,
+                       include_memos=not args.no_memos)
+    print(f"Wrote {out}")
+    return 0
+
+
+_COMMANDS = {"init": _init, "import": _import, "info": _info, "codings": _codings, "export": _export,
+             "report": _report}
 
 
 if __name__ == "__main__":  # pragma: no cover
