@@ -1,6 +1,10 @@
 # The two commands of the README:
 #   make lab   - set up .venv and open JupyterLab on the notebooks, with the sample project
-#   make test  - set up .venv with the test extras and run every test (notebooks too)
+#   make test  - set up .venv with the test extras; check the house rules (ruff, the import layers),
+#                run every docstring example of the package, then every test (notebooks too)
+# And for those who work on the workbench:
+#   make lint  - only the house rules: ruff and import-linter (the layers contract in pyproject.toml)
+#   make docs  - the API reference, built from the docstrings into build/api/ (open build/api/index.html)
 # Needs only Python >= 3.11 and make. Browser tests use Debian's chromium when present.
 
 PYTHON ?= python3
@@ -10,7 +14,7 @@ PORT   ?= 8888
 # JupyterLab refuses to run as root unless told; a container or a fresh VM often is root
 ROOT_OK := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: lab test bench clean
+.PHONY: lab test lint docs bench clean
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; sys.exit("Python >= 3.11 is needed, found " + sys.version.split()[0]) if sys.version_info < (3, 11) else None'
@@ -28,13 +32,32 @@ lab: $(VENV)/.lab-installed
 	cd notebooks && ../$(BIN)/jupyter lab 01_start_here.ipynb --port=$(PORT) $(ROOT_OK) \
 		--LabApp.news_url=None --LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate
 
-test: $(VENV)/.test-installed
+$(VENV)/.docs-installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e ".[docs]"
+	touch $@
+
+lint: $(VENV)/.test-installed
+	$(BIN)/ruff check workbench tests benchmarks
+	PYTHONPATH=$(CURDIR) $(BIN)/lint-imports
+
+# The docstring examples run apart from the tests: --doctest-modules would import every .py under
+# tests/ too, and some of those are scripts the tests start in their own processes.
+test: lint
+	$(BIN)/python -m pytest workbench --doctest-modules -p no:cacheprovider
 	$(BIN)/python -m pytest tests notebooks --nbval --nbval-current-env \
 		--nbval-sanitize-with=notebooks/sanitize.cfg --nbval-cell-timeout=300 -p no:cacheprovider
 
-bench: $(VENV)/.test-installed
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e ".[bench]"
-	for script in benchmarks/bench*.py; do $(BIN)/python $$script || exit 1; done
+# Every public module, however deep: a package's __all__ alone would leave out those it does not re-export.
+API_MODULES = $(shell $(BIN)/python -c 'import pkgutil, workbench; print(" ".join(m.name for m in \
+	pkgutil.walk_packages(workbench.__path__, "workbench.") if "._" not in m.name))')
+
+# Offline: pdoc writes plain HTML and its own search index, nothing is fetched from the web.
+# (Modules reached twice, as listed and through their package, are documented once; pdoc's notice is hushed.)
+docs: $(VENV)/.docs-installed
+	rm -rf build/api
+	$(BIN)/python -W "ignore:The module specification" -m pdoc --docformat numpy \
+		--footer-text "narrative workbench" -o build/api workbench $(API_MODULES)
+	@echo "The API reference is in build/api/index.html"
 
 clean:
-	rm -rf $(VENV) .pytest_cache test-artifacts
+	rm -rf $(VENV) .pytest_cache test-artifacts build/api

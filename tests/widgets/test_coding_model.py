@@ -30,7 +30,8 @@ def proj(tmp_path: Path) -> wb.Project:
     p.codebook.add("relational safety", parent="reciprocity")
     p.codebook.add("barriers")
     p.add_narrative(STORY, title="Tea", narrator="R01", id="tea", attributes={"setting": "peer group", "year": 2024})
-    p.add_narrative(SECOND, title="Gardens", narrator="R02", id="gardens", attributes={"setting": "drop-in", "year": 2025})
+    p.add_narrative(SECOND, title="Gardens", narrator="R02", id="gardens",
+                    attributes={"setting": "drop-in", "year": 2025})
     p.code("gardens", 0, 13, "relational safety", coder="ben", note="felt safe")
     p.memo("ben's first thoughts", coder="ben", narrative="gardens")
     return p

@@ -20,8 +20,16 @@ import pytest
 
 import workbench as wb
 from workbench.errors import CoderNameError, WorkbenchError
-from workbench.workshop import (GENERATED_CODE, ROOT_VARIABLE, Workshop, WorkshopError, code_quote, join_workshop,
-                                open_workshop, start_workshop)
+from workbench.workshop import (
+    GENERATED_CODE,
+    ROOT_VARIABLE,
+    Workshop,
+    WorkshopError,
+    code_quote,
+    join_workshop,
+    open_workshop,
+    start_workshop,
+)
 
 REPO = Path(__file__).resolve().parents[2]
 STORIES = ["kitchen-table", "two-chairs"]
