@@ -16,7 +16,7 @@ DIFFERENCE_COLUMNS = ["narrative_id", "title", "code", "stretches", "characters"
                       "example_with", "example_without"]
 
 
-def people(project: Project, participants: list[str]) -> list[str]:
+def taking_part(project: Project, participants: list[str]) -> list[str]:
     """Participants, then anyone else who coded as a person (e.g. the facilitator), sorted."""
     coders = counted_coders(project.codings()["coder"].unique())
     return sorted(set(participants) | set(coders), key=str.casefold)

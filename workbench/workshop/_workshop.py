@@ -87,7 +87,7 @@ class Workshop:
 
     # ------------------------------------------------------------------ what happened
     def _people(self) -> list[str]:
-        return _views.people(self.project, self.participants)
+        return _views.taking_part(self.project, self.participants)
 
     def progress(self, by: str = "participant") -> pd.DataFrame:
         """Who coded how much, and where. Re-run it to see the latest (it reads the shared folder).
