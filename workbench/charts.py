@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any, Iterable
 import numpy as np
 import pandas as pd
 
-from . import analysis
+from . import analysis, query
 from .errors import WorkbenchError
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -185,7 +185,7 @@ def frequency_heatmap(p: "Project", by: str = "narrative", value: str = "codings
         raise ChartError("frequency_heatmap needs a column dimension: by='narrative', 'coder' or an attribute.")
     data = analysis.frequencies(p, by=by, coder=coder)
     column = data.columns[1]
-    codes = analysis._code_order(p, data["code"])
+    codes = query.code_order(p, data["code"])
     limit = max(1, min(max_columns, MAX_ROWS // max(1, len(codes))))
     totals = data.groupby(column, sort=False)["codings"].sum()
     title = f"Codes by {_label(column).lower()}: {value}"
@@ -215,7 +215,7 @@ def coder_bars(p: "Project", coder: str | Iterable[str] | None = None, normalize
     """
     alt = _alt()
     data = analysis.frequencies(p, by="coder", coder=coder)
-    codes = analysis._code_order(p, data["code"])
+    codes = query.code_order(p, data["code"])
     rank = {c: i for i, c in enumerate(codes)}
     data = data.assign(order=data["code"].map(rank))
     totals = data.groupby("coder")["codings"].transform("sum")
@@ -258,7 +258,7 @@ def cooccurrence_heatmap(p: "Project", within: int = 0, coder: str | Iterable[st
     mirror = pairs.rename(columns={"code_a": "code_b", "code_b": "code_a"})
     data = pd.concat([pairs, mirror], ignore_index=True)
     present = set(data["code_a"])
-    order = [c for c in analysis._code_order(p, present) if c in present]
+    order = [c for c in query.code_order(p, present) if c in present]
     title = f"Codes that {_cooc_title(within, pool)}: {measure}"
     if len(data) > MAX_ROWS:
         weight = data.groupby("code_a")["count"].sum().sort_values(ascending=False, kind="stable")
@@ -313,7 +313,7 @@ def code_network(p: "Project", within: int = 0, coder: str | Iterable[str] | Non
                          y=edges["code_a"].map(lambda c: float(layout[c][1])),
                          x2=edges["code_b"].map(lambda c: float(layout[c][0])),
                          y2=edges["code_b"].map(lambda c: float(layout[c][1])))
-    codes = analysis._code_order(p, nodes["code"])
+    codes = query.code_order(p, nodes["code"])
     codes = [c for c in codes if c in set(nodes["code"])]
     bare = dict(axis=None)
     pad = 0.15
@@ -417,10 +417,10 @@ def story_strip(p: "Project", nid: str, coders: str | Iterable[str] | None = Non
     """
     alt = _alt()
     text = p.text(nid)
-    frame = analysis._codings(p, coder=coders, narrative=nid,
-                              code=analysis._expand_codes(p, list(codes), False) if codes is not None else None)
-    restricted = nid in analysis._restricted_ids(p)
-    readers = sorted(frame["coder"].unique()) if len(frame) else analysis._as_list(coders) or []
+    frame = query.checked_codings(p, coder=coders, narrative=nid,
+                              code=query.expand_codes(p, list(codes), False) if codes is not None else None)
+    restricted = nid in query.restricted_narratives(p)
+    readers = sorted(frame["coder"].unique()) if len(frame) else query.as_list(coders) or []
     if len(frame) > MAX_ROWS:
         bands = _merge_bands(frame)
     else:
@@ -445,7 +445,7 @@ def story_strip(p: "Project", nid: str, coders: str | Iterable[str] | None = Non
     bands = bands.assign(lane=lanes, y=row + gap + lanes * height, y2=row + gap + (lanes + 1) * height - 0.02)
     bands = _check_rows(bands, "story_strip")
     present = set(bands["code"])
-    order = [c for c in analysis._code_order(p, present) if c in present]
+    order = [c for c in query.code_order(p, present) if c in present]
     x = alt.X("start:Q", scale=alt.Scale(domain=[0, len(text)], nice=False),
               title="Position in the story (characters)")
     names = "[" + ",".join(_js_string(r) for r in readers) + "]"
@@ -559,7 +559,7 @@ def code_use(p: "Project", coder: str | Iterable[str] | None = None, freq: str =
         data = analysis.code_use_over_time(p, coder=coder, freq=coarser)
     if not len(data):
         raise ChartError("There are no codings to show yet.")
-    codes = [c for c in analysis._code_order(p, data["code"]) if c in set(data["code"])]
+    codes = [c for c in query.code_order(p, data["code"]) if c in set(data["code"])]
     rank = {c: i for i, c in enumerate(codes)}
     data = _check_rows(data.assign(order=data["code"].map(rank)), "code_use")
     chart = alt.Chart(data).mark_area(opacity=0.9).encode(
