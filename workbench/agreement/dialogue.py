@@ -29,7 +29,7 @@ from workbench._arrays import expand_counts, sorted_unique
 from workbench.agreement.measures import AgreementError
 from workbench.consent import RESTRICTED, restricted_ids
 from workbench.errors import CoderNameError
-from workbench.names import GROUP_PREFIX, check_coder, counted_coders
+from workbench.names import GROUP_PREFIX, check_coder, counted_coders, is_group
 from workbench.query import as_list, check_codes
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -384,7 +384,7 @@ def record_group_reading(
     >>> p.codings(coder="group:tuesday")["coding_id"].tolist() == ids
     True
     """
-    if not isinstance(group, str) or not group.startswith(GROUP_PREFIX) or not group[len(GROUP_PREFIX):].strip():
+    if not isinstance(group, str) or not is_group(group) or not group[len(GROUP_PREFIX):].strip():
         raise CoderNameError(
             f"A group reading is recorded under a name starting with {GROUP_PREFIX!r}, "
             f"e.g. 'group:tuesday' (got {group!r}).")

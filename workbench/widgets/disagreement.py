@@ -74,21 +74,41 @@ class DisagreementExplorer(ProjectWidget):
     # ------------------------------------------------------------------ public
     @property
     def project(self) -> Project:
-        """The project being explored."""
+        """The project being explored.
+
+        >>> w = wb.disagreement_explorer(p, code="reciprocity", coder="ana")
+        >>> w.project is p
+        True
+        """
         return self._project
 
     @property
     def disagreements(self) -> pd.DataFrame:
-        """Every disagreement the explorer steps through (see :func:`~workbench.agreement.dialogue.disagreements`)."""
+        """Every disagreement the explorer steps through (see :func:`~workbench.agreement.dialogue.disagreements`).
+
+        >>> w = wb.disagreement_explorer(p, code="reciprocity", coder="ana")
+        >>> len(w.disagreements) == w.total
+        True
+        """
         return self._frame.copy()
 
     @property
     def current(self) -> pd.Series | None:
-        """The disagreement shown now (a row of :attr:`disagreements`), or None."""
+        """The disagreement shown now (a row of :attr:`disagreements`), or None.
+
+        >>> w = wb.disagreement_explorer(p, code="reciprocity", coder="ana")
+        >>> w.go(0).current["code"]
+        'reciprocity'
+        """
         return self._frame.iloc[self.position] if 0 <= self.position < len(self._frame) else None
 
     def go(self, index: int) -> "DisagreementExplorer":
-        """Show disagreement number *index* (0-based) of :attr:`disagreements`."""
+        """Show disagreement number *index* (0-based) of :attr:`disagreements`.
+
+        >>> w = wb.disagreement_explorer(p, code="reciprocity", coder="ana")
+        >>> w.go(2).position
+        2
+        """
         if not isinstance(index, int) or isinstance(index, bool) or not 0 <= index < len(self._frame):
             raise WorkbenchError(f"There is no disagreement number {index!r}: there are {len(self._frame)} "
                                  "(numbered from 0).")
@@ -100,19 +120,34 @@ class DisagreementExplorer(ProjectWidget):
         return self
 
     def next(self) -> "DisagreementExplorer":
-        """Step to the next disagreement (after the last one, back to the first)."""
+        """Step to the next disagreement (after the last one, back to the first).
+
+        >>> w = wb.disagreement_explorer(p, code="reciprocity", coder="ana")
+        >>> w.go(0).next().position
+        1
+        """
         if len(self._frame):
             self.go((self.position + 1) % len(self._frame))
         return self
 
     def previous(self) -> "DisagreementExplorer":
-        """Step to the previous disagreement (before the first one, to the last)."""
+        """Step to the previous disagreement (before the first one, to the last).
+
+        >>> w = wb.disagreement_explorer(p, code="reciprocity", coder="ana")
+        >>> w.go(0).previous().position == w.total - 1
+        True
+        """
         if len(self._frame):
             self.go((self.position - 1) % len(self._frame))
         return self
 
     def show(self, narrative: str) -> "DisagreementExplorer":
-        """Show *narrative*, at its first disagreement if it has one."""
+        """Show *narrative*, at its first disagreement if it has one.
+
+        >>> w = wb.disagreement_explorer(p, code="reciprocity", coder="ana")
+        >>> w.show("night-shift").doc["id"]
+        'night-shift'
+        """
         if narrative not in {item["id"] for item in self.narratives}:
             raise WorkbenchError(f"Narrative {narrative!r} is not among the narratives explored here.")
         hits = [int(i) for i in (self._frame.index[self._frame["narrative_id"] == narrative])]
@@ -125,7 +160,13 @@ class DisagreementExplorer(ProjectWidget):
         return self
 
     def memo(self, text: str, participants: Iterable[str], title: str | None = None) -> str:
-        """Write a dialogue memo on the current disagreement (its narrative and code), naming who took part."""
+        """Write a dialogue memo on the current disagreement (its narrative and code), naming who took part.
+
+        >>> w = wb.disagreement_explorer(p, code="reciprocity", coder="ana")
+        >>> memo_id = w.go(0).memo("We read the ending differently.", participants=["ana", "ben"])
+        >>> p.memos(kind="dialogue")["participants"].iloc[-1]
+        ['ana', 'ben']
+        """
         row = self.current
         nid = str(row["narrative_id"]) if row is not None else self.doc.get("id")
         if not nid:
@@ -146,6 +187,11 @@ class DisagreementExplorer(ProjectWidget):
         """Code ``[start, end)`` of the shown narrative (default: the current stretch) with *code* as *group*.
 
         *group* must start with ``"group:"``; nobody's individual codings change.
+
+        >>> w = wb.disagreement_explorer(p, code="reciprocity", coder="ana")
+        >>> coding_id = w.go(0).record_group_reading("group:tuesday")
+        >>> p.codings(coder="group:tuesday")["coding_id"].tolist() == [coding_id]
+        True
         """
         row = self.current
         nid = self.doc.get("id")
@@ -164,7 +210,12 @@ class DisagreementExplorer(ProjectWidget):
         return ids[0]
 
     def refresh(self) -> "DisagreementExplorer":
-        """Pick up what was written since (codings, memos, codebook changes) and recompute the disagreements."""
+        """Pick up what was written since (codings, memos, codebook changes) and recompute the disagreements.
+
+        >>> w = wb.disagreement_explorer(p, code="reciprocity", coder="ana")
+        >>> w.refresh().total == len(w.disagreements)
+        True
+        """
         self._project.refresh()
         with self.hold_sync():
             self._reload(keep_narrative=self.doc.get("id") or None)
