@@ -181,7 +181,7 @@ def test_bootstrap_replicates_are_resamples(coded):
 
 
 def test_bootstrap_matches_direct_resampling():
-    from workbench.agreement.project import _from_stats, _unit_stats
+    from workbench.agreement.resampling import _from_stats, _unit_stats
 
     rng = np.random.default_rng(0)
     data = (rng.random((3, 40)) < 0.4).astype(float)

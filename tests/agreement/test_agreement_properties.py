@@ -238,7 +238,7 @@ def test_docstring_examples_run():
 
     import workbench.agreement.measures as measures
     import workbench.agreement.unitizing as unitizing
-    from workbench.agreement.project import text_units
+    from workbench.agreement.corpus import text_units
 
     for module in (measures, unitizing):
         result = doctest.testmod(module)

@@ -228,7 +228,9 @@ def naive_2016(length, units, coders):
 
     exp = expected(obs, self_pairs)
     res = {"u_alpha": alpha(obs, exp)}
-    col = lambda a: np.array([[a[0, 0], a[0, 1:].sum()], [a[1:, 0].sum(), a[1:, 1:].sum()]])
+    def col(a):
+        return np.array([[a[0, 0], a[0, 1:].sum()], [a[1:, 0].sum(), a[1:, 1:].sum()]])
+
     res["binary_u_alpha"] = alpha(col(obs), col(exp))
     ov = obs[1:, 1:]
     sp = np.zeros(V - 1)

@@ -13,7 +13,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import workbench as wb
-from workbench.agreement import charts, dialogue
+from workbench import charts
+from workbench.agreement import dialogue
 from workbench.agreement.dialogue import DISAGREEMENT_COLUMNS, disagreements, record_group_reading
 from workbench.agreement.measures import AgreementError
 from workbench.errors import CoderNameError, UnknownCodeError, UnknownNarrativeError, WorkbenchError

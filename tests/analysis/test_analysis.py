@@ -108,7 +108,7 @@ def test_cooccurrence_matches_a_pairwise_count_on_random_codings(tmp_path, seed)
 def test_sweep_chunks_cover_every_pair_once():
     import numpy as np
 
-    from workbench.analysis import _pair_chunks
+    from workbench.analysis.patterns import _pair_chunks
 
     rng = np.random.default_rng(0)
     group = np.sort(rng.integers(0, 5, 200))

@@ -6,8 +6,11 @@ can sit down with the places and talk them through.
 >>> import workbench as wb
 >>> from workbench.agreement import dialogue
 >>> d = dialogue.disagreements(p, code="reciprocity")
->>> d[["narrative_id", "start", "end", "coders_with", "coders_without", "kind"]].head()
->>> dialogue.record_group_reading(p, "group:tuesday", d.iloc[[0]])   # the group's negotiated reading
+>>> d.columns.tolist()[:4]
+['narrative_id', 'code', 'start', 'end']
+>>> ids = dialogue.record_group_reading(p, "group:tuesday", d.iloc[[0]])   # the group's negotiated reading
+>>> len(ids)
+1
 
 A group's reading is recorded under its own coder name (``group:...``) beside everyone's
 individual codings, which stay as they are: no single truth is imposed, and both remain in
@@ -24,15 +27,16 @@ import pandas as pd
 
 from workbench._arrays import expand_counts, sorted_unique
 from workbench.agreement.measures import AgreementError
-from workbench.agreement.project import AUTO_PREFIX, GROUP_PREFIX
-from workbench.analysis import RESTRICTED
-from workbench.errors import CoderNameError, UnknownCodeError
+from workbench.consent import RESTRICTED, restricted_ids
+from workbench.errors import CoderNameError
+from workbench.names import GROUP_PREFIX, check_coder, counted_coders, is_group
+from workbench.query import as_list, check_codes
 
 if TYPE_CHECKING:  # pragma: no cover
     from workbench.project import Project
 
-__all__ = ["DISAGREEMENT_COLUMNS", "GROUP_PREFIX", "KINDS", "default_coders", "disagreements",
-           "record_group_reading"]
+__all__ = ["DISAGREEMENT_COLUMNS", "GROUP_PREFIX", "KINDS", "check_codes", "default_coders", "disagreements",
+           "empty_disagreements", "record_group_reading"]
 
 #: The kinds of disagreement, from "the same reading, cut differently" to "not read here at all".
 KINDS = ("boundaries differ", "different codes", "only some coded")
@@ -46,34 +50,22 @@ _MAX_PAIRS = 1 << 22  # candidate (stretch, coding) pairs held at once
 def default_coders(p: "Project") -> list[str]:
     """Everyone who coded, except machine coders (``auto:...``) and group readings (``group:...``).
 
-    >>> dialogue.default_coders(p)
-    ['ana', 'ben', 'cleo']
+    >>> default_coders(p)
+    ['ana', 'ben', 'chipo']
     """
-    names = p.codings()["coder"].unique()
-    return sorted(str(c) for c in names if not str(c).startswith((AUTO_PREFIX, GROUP_PREFIX)))
+    return counted_coders(p.codings()["coder"].unique())
 
 
-def _as_list(value: str | Iterable[str] | None) -> list[str] | None:
-    if value is None:
-        return None
-    return [value] if isinstance(value, str) else list(dict.fromkeys(value))
+def empty_disagreements() -> pd.DataFrame:
+    """A frame of no disagreements, with the columns and types of :func:`disagreements`.
 
-
-def _empty() -> pd.DataFrame:
+    >>> empty_disagreements().columns.tolist() == DISAGREEMENT_COLUMNS
+    True
+    """
     frame = pd.DataFrame({c: pd.Series(dtype=object) for c in DISAGREEMENT_COLUMNS})
     for column in ("start", "end", "passage_start", "passage_end"):
         frame[column] = frame[column].astype("int64")
     return frame
-
-
-def _check_codes(p: "Project", codes: list[str]) -> None:
-    known = set(p.codebook.to_frame(include_inactive=True)["name"]) | set(p.codings()["code"].unique())
-    for name in codes:
-        if not isinstance(name, str):
-            raise UnknownCodeError(f"code must be a code name (text), got {name!r}.")
-        if name not in known:
-            p.codebook.id_of(name)  # raises a helpful UnknownCodeError (renamed, merged, unknown)
-            raise UnknownCodeError(f"There is no code {name!r} in this project.")  # pragma: no cover
 
 
 def disagreements(
@@ -110,32 +102,13 @@ def disagreements(
     *coders* defaults to :func:`default_coders` (no ``auto:`` or ``group:`` coders); name a
     group to see where its negotiated reading still differs from individuals.
 
-    >>> d = dialogue.disagreements(p, narrative="kitchen-table")
-    >>> d.groupby("kind").size()
+    >>> d = wb.agreement.disagreements(p, narrative="kitchen-table")
+    >>> set(d["kind"]) <= set(KINDS)
+    True
     """
-    coder_list = default_coders(p) if coders is None else _as_list(coders)
-    for name in coder_list:
-        if not isinstance(name, str):
-            raise AgreementError(f"coders are named by text, got {name!r}.")
-    if len(coder_list) < 2:
-        raise AgreementError(
-            f"disagreements need at least two coders to compare, got {coder_list or 'none'} "
-            "(machine coders 'auto:...' and group readings 'group:...' count only when named in coders=).")
-    narratives = _as_list(narrative)
-    if narratives is not None:
-        for nid in narratives:
-            p.text(nid)  # a helpful error for an unknown or withdrawn narrative
-    code_list = _as_list(code)
-    if code_list is not None:
-        _check_codes(p, code_list)
-
-    order = p.narratives["id"].tolist()
-    if narratives is not None:
-        wanted = set(narratives)
-        order = [n for n in order if n in wanted]
-    n_index = {n: i for i, n in enumerate(order)}
+    coder_list, order, code_list = _checked_question(p, narrative, code, coders)
     frame = p.codings(coder=coder_list, narrative=order)
-    out = _empty()
+    out = empty_disagreements()
     out.attrs.update(coders=list(coder_list), codes=list(code_list) if code_list is not None else None)
     if not len(frame):
         return out
@@ -144,30 +117,80 @@ def disagreements(
         code_list = [c for c in p.codebook.names if c in used] + sorted(used - set(p.codebook.names))
         out.attrs["codes"] = list(code_list)
     texts = {n: p.text(n) for n in order}
-    length = max(len(t) for t in texts.values()) + 1  # positions of different keys never meet
-
-    m = len(coder_list)
-    n_words = (m + _BITS - 1) // _BITS
-    c_all = pd.Index(coder_list).get_indexer(frame["coder"]).astype(np.int64)
-    n_all = frame["narrative_id"].map(n_index).to_numpy(np.int64)
-    # who took part in each narrative (coded it at all): a coder set per narrative
-    taking_part = np.zeros((len(order), n_words), dtype=np.int64)
-    pairs = sorted_unique(n_all * m + c_all)
-    np.bitwise_or.at(taking_part, (pairs // m, (pairs % m) // _BITS), np.left_shift(1, (pairs % m) % _BITS))
-
-    k_all = pd.Index(code_list).get_indexer(frame["code"]).astype(np.int64)
-    sel = k_all >= 0
-    if not sel.any():
+    axis = _Axis(frame, order, coder_list, code_list, max(len(t) for t in texts.values()) + 1)
+    if not axis.selected.any():
         return out
-    n_codes = len(code_list)
-    group = n_all[sel] * n_codes + k_all[sel]  # one sweep per (narrative, code)
-    coder = c_all[sel]
-    starts = frame["start"].to_numpy(np.int64)[sel]
-    ends = frame["end"].to_numpy(np.int64)[sel]
+    pieces = _pieces(axis, _runs(axis))
+    rows = np.flatnonzero(pieces.differ)
+    if not len(rows):
+        return out
+    found = _Stretches(axis, pieces, rows)
+    instead = _other_codes(axis, frame, found)
+    out = _table(p, axis, texts, found, instead)
+    out.attrs.update(coders=list(coder_list), codes=list(code_list))
+    return out
 
-    # 1. merge each coder's own overlapping (or touching) spans: one ordering over all keys at once
-    key = group * m + coder
-    sorted_idx = np.lexsort((starts, key))
+
+def _checked_question(p: "Project", narrative: Any, code: Any,
+                      coders: Any) -> tuple[list[str], list[str], list[str] | None]:
+    """The coders compared, the narratives in project order, and the codes asked for (checked)."""
+    coder_list = default_coders(p) if coders is None else as_list(coders, unique=True)
+    for name in coder_list:
+        if not isinstance(name, str):
+            raise AgreementError(f"coders are named by text, got {name!r}.")
+    if len(coder_list) < 2:
+        raise AgreementError(
+            f"disagreements need at least two coders to compare, got {coder_list or 'none'} "
+            "(machine coders 'auto:...' and group readings 'group:...' count only when named in coders=).")
+    narratives = as_list(narrative, unique=True)
+    for nid in narratives or ():
+        p.text(nid)  # a helpful error for an unknown or withdrawn narrative
+    code_list = as_list(code, unique=True)
+    if code_list is not None:
+        check_codes(p, code_list)
+    order = p.narratives["id"].tolist()
+    if narratives is not None:
+        wanted = set(narratives)
+        order = [n for n in order if n in wanted]
+    return coder_list, order, code_list
+
+
+class _Axis:
+    """The codings as integers on one long axis: each (narrative, code) group gets *length* positions.
+
+    A coder set is a row of int64 words, one bit per coder (:data:`_BITS` coders a word).
+    """
+
+    def __init__(self, frame: pd.DataFrame, order: list[str], coders: list[str], codes: list[str],
+                 length: int) -> None:
+        self.order, self.coders, self.codes, self.length = order, coders, codes, length
+        self.m = len(coders)
+        self.n_words = (self.m + _BITS - 1) // _BITS
+        self.n_codes = len(codes)
+        self.coder = pd.Index(coders).get_indexer(frame["coder"]).astype(np.int64)
+        self.narrative = frame["narrative_id"].map({n: i for i, n in enumerate(order)}).to_numpy(np.int64)
+        self.start = frame["start"].to_numpy(np.int64)
+        self.end = frame["end"].to_numpy(np.int64)
+        # who took part in each narrative (coded it at all): a coder set per narrative
+        self.taking_part = np.zeros((len(order), self.n_words), dtype=np.int64)
+        _add_members(self.taking_part, sorted_unique(self.narrative * self.m + self.coder), self.m)
+        code = pd.Index(codes).get_indexer(frame["code"]).astype(np.int64)
+        self.selected = code >= 0
+        self.group = self.narrative[self.selected] * self.n_codes + code[self.selected]  # one sweep per group
+
+
+def _add_members(sets: np.ndarray, keys: np.ndarray, m: int) -> None:
+    """Add coder ``key % m`` to the coder set in row ``key // m`` of *sets*, for every key."""
+    np.bitwise_or.at(sets, (keys // m, (keys % m) // _BITS), np.left_shift(1, (keys % m) % _BITS))
+
+
+def _runs(axis: _Axis) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Step 1: each coder's own overlapping (or touching) spans merged into runs: group, coder, start, end."""
+    length, m = axis.length, axis.m
+    coder = axis.coder[axis.selected]
+    starts, ends = axis.start[axis.selected], axis.end[axis.selected]
+    key = axis.group * m + coder
+    sorted_idx = np.lexsort((starts, key))  # one ordering over all keys at once
     s_key = key[sorted_idx] * length + starts[sorted_idx]
     e_key = key[sorted_idx] * length + ends[sorted_idx]
     reach = np.maximum.accumulate(e_key)
@@ -175,100 +198,120 @@ def disagreements(
     run_key = key[sorted_idx][first]
     run_start = s_key[first] - run_key * length
     run_end = np.maximum.reduceat(e_key, first) - run_key * length
-    run_group, run_coder = run_key // m, run_key % m
+    return run_key // m, run_key % m, run_start, run_end
 
-    # 2. sweep: +bit where a coder's span starts, -bit where it ends; the running sum of one
-    # word is the set of coders covering the piece that follows each boundary
+
+class _Pieces:
+    """Step 2, the sweep: the text cut at every run boundary, with the coder set covering each piece."""
+
+    def __init__(self, group: np.ndarray, start: np.ndarray, end: np.ndarray, covered: np.ndarray,
+                 everyone: np.ndarray) -> None:
+        self.group, self.start, self.end, self.covered, self.everyone = group, start, end, covered, everyone
+        self.some = (covered != 0).any(axis=1)
+        self.differ = self.some & (covered != everyone).any(axis=1)
+
+
+def _pieces(axis: _Axis, runs: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]) -> _Pieces:
+    """+bit where a coder's run starts, -bit where it ends; the running sum of each word is the covering set."""
+    run_group, run_coder, run_start, run_end = runs
+    length = axis.length
     at = np.concatenate([run_group * length + run_start, run_group * length + run_end])
     word = np.concatenate([run_coder // _BITS] * 2)
     bit = np.left_shift(np.int64(1), run_coder % _BITS)
     delta = np.concatenate([bit, -bit])
     by_at = np.argsort(at, kind="stable")
     at, word, delta = at[by_at], word[by_at], delta[by_at]
-    steps = np.zeros((len(at), n_words), dtype=np.int64)
+    steps = np.zeros((len(at), axis.n_words), dtype=np.int64)
     steps[np.arange(len(at)), word] = delta
     heads = np.flatnonzero(np.concatenate(([True], at[1:] != at[:-1])))
     bounds = at[heads]
     covered = np.cumsum(np.add.reduceat(steps, heads, axis=0), axis=0)
-    piece_group = bounds // length
-    piece_start = bounds - piece_group * length
-    piece_end = np.concatenate([bounds[1:], bounds[-1:]]) - piece_group * length  # valid where covered
-    everyone = taking_part[piece_group // n_codes]
-    some = (covered != 0).any(axis=1)
-    differ = some & (covered != everyone).any(axis=1)
+    group = bounds // length
+    start = bounds - group * length
+    end = np.concatenate([bounds[1:], bounds[-1:]]) - group * length  # valid where covered
+    return _Pieces(group, start, end, covered, axis.taking_part[group // axis.n_codes])
 
-    # 3. passages: unbroken runs of covered pieces; their union of coders tells "cut differently"
-    lead = some & ~np.concatenate(([False], some[:-1]))
-    run_id = np.cumsum(lead) - 1
-    covered_idx = np.flatnonzero(some)
-    passage_heads = np.flatnonzero(lead[covered_idx])
-    union = np.bitwise_or.reduceat(covered[covered_idx], passage_heads, axis=0)
-    passage_lo = piece_start[covered_idx][passage_heads]
-    passage_last = np.concatenate([passage_heads[1:], [len(covered_idx)]]) - 1
-    passage_hi = piece_end[covered_idx][passage_last]
 
-    rows = np.flatnonzero(differ)
-    if not len(rows):
-        return out
-    mask = covered[rows]
-    without = everyone[rows] & ~mask
-    passage = run_id[rows]
-    elsewhere = without & ~union[passage]  # coders who did not use the code in this passage at all
-    r_group = piece_group[rows]
-    r_narr = r_group // n_codes
-    r_code = r_group % n_codes
-    r_start, r_end = piece_start[rows], piece_end[rows]
+class _Stretches:
+    """Step 3: the differing pieces, with who had the code, who did not, and the passage each lies in."""
 
-    # 4. what the coders without the code gave these stretches instead (codes as integers: the
-    # join can produce tens of millions of candidate pairs on a large project)
-    vocab = pd.Index(sorted(set(frame["code"].unique()) | set(code_list)))
+    def __init__(self, axis: _Axis, pieces: _Pieces, rows: np.ndarray) -> None:
+        some = pieces.some
+        lead = some & ~np.concatenate(([False], some[:-1]))
+        run_id = np.cumsum(lead) - 1
+        covered_idx = np.flatnonzero(some)
+        passage_heads = np.flatnonzero(lead[covered_idx])
+        # a passage is an unbroken run of covered pieces; the union of its coders tells "cut differently"
+        union = np.bitwise_or.reduceat(pieces.covered[covered_idx], passage_heads, axis=0)
+        passage_last = np.concatenate([passage_heads[1:], [len(covered_idx)]]) - 1
+        self.passage_lo = pieces.start[covered_idx][passage_heads]
+        self.passage_hi = pieces.end[covered_idx][passage_last]
+        self.mask = pieces.covered[rows]
+        self.without = pieces.everyone[rows] & ~self.mask
+        self.passage = run_id[rows]
+        self.elsewhere = self.without & ~union[self.passage]  # coders who did not use the code in this passage
+        group = pieces.group[rows]
+        self.narrative, self.code = group // axis.n_codes, group % axis.n_codes
+        self.start, self.end = pieces.start[rows], pieces.end[rows]
+
+
+def _other_codes(axis: _Axis, frame: pd.DataFrame, found: _Stretches) -> tuple[np.ndarray, list[tuple[str, ...]]]:
+    """Step 4: what the coders without the code gave each stretch instead: its kind, and ``"coder: code"`` labels.
+
+    Codes are integers here: the join can produce tens of millions of candidate pairs on a large project.
+    """
+    length, m = axis.length, axis.m
+    vocab = pd.Index(sorted(set(frame["code"].unique()) | set(axis.codes)))
     code_of = vocab.get_indexer(frame["code"]).astype(np.int64)
-    row_code = vocab.get_indexer(pd.Index(code_list))[r_code].astype(np.int64)
-    hit_row, hit_coding = _overlapping(r_narr * length + r_start, r_narr * length + r_end,
-                                       n_all * length + frame["start"].to_numpy(np.int64),
-                                       n_all * length + frame["end"].to_numpy(np.int64))
-    hit_coder = c_all[hit_coding]
-    hit_code = code_of[hit_coding]
+    row_code = vocab.get_indexer(pd.Index(axis.codes))[found.code].astype(np.int64)
+    hit_row, hit_coding = _overlapping(found.narrative * length + found.start, found.narrative * length + found.end,
+                                       axis.narrative * length + axis.start, axis.narrative * length + axis.end)
+    hit_coder, hit_code = axis.coder[hit_coding], code_of[hit_coding]
     keep = (hit_code != row_code[hit_row]) & (
-        ((without[hit_row, hit_coder // _BITS] >> (hit_coder % _BITS)) & 1) == 1)
+        ((found.without[hit_row, hit_coder // _BITS] >> (hit_coder % _BITS)) & 1) == 1)
     n_vocab = len(vocab)
     pair = sorted_unique(hit_row[keep] * (m * n_vocab) + hit_coder[keep] * n_vocab + hit_code[keep])
     del hit_row, hit_coding, hit_coder, hit_code, keep
     p_row, p_key = pair // (m * n_vocab), pair % (m * n_vocab)
-    p_coder = p_key // n_vocab
-    # the coders (of those without the code here) who gave the stretch another code
-    gave_other = np.zeros_like(without)
-    who = sorted_unique(p_row * m + p_coder)
-    np.bitwise_or.at(gave_other, (who // m, (who % m) // _BITS), np.left_shift(1, (who % m) % _BITS))
-    boundary = ~(elsewhere != 0).any(axis=1)
-    instead = ~((elsewhere & ~gave_other) != 0).any(axis=1)
+    gave_other = np.zeros_like(found.without)  # the coders without the code who gave the stretch another one
+    _add_members(gave_other, sorted_unique(p_row * m + p_key // n_vocab), m)
+    boundary = ~(found.elsewhere != 0).any(axis=1)
+    instead = ~((found.elsewhere & ~gave_other) != 0).any(axis=1)
     kind = np.where(boundary, 0, np.where(instead, 1, 2))
+    return kind, _labels(axis, p_row, p_key, n_vocab, vocab, len(found.start))
 
-    names = np.asarray(coder_list, dtype=object)
+
+def _labels(axis: _Axis, p_row: np.ndarray, p_key: np.ndarray, n_vocab: int, vocab: pd.Index,
+            n_rows: int) -> list[tuple[str, ...]]:
+    """Each stretch's ``"coder: code"`` labels (few distinct keys: each is written once)."""
+    names = np.asarray(axis.coders, dtype=object)
     keys, key_index = np.unique(p_key, return_inverse=True)
     label_of = np.array([f"{names[k // n_vocab]}: {vocab[k % n_vocab]}" for k in keys.tolist()], dtype=object)
     labels = label_of[np.asarray(key_index).ravel()].tolist()
-    cuts = np.searchsorted(p_row, np.arange(len(rows) + 1)).tolist()  # p_row is sorted: pairs are unique keys
-    others = [tuple(labels[x:y]) if y > x else () for x, y in zip(cuts[:-1], cuts[1:])]
+    cuts = np.searchsorted(p_row, np.arange(n_rows + 1)).tolist()  # p_row is sorted: pairs are unique keys
+    return [tuple(labels[x:y]) if y > x else () for x, y in zip(cuts[:-1], cuts[1:])]
 
-    # pieces come ordered by (narrative, code, position); readers want (narrative, position, code)
-    final = np.lexsort((r_end, r_code, r_start, r_narr))
-    r_narr, r_code, r_start, r_end = r_narr[final], r_code[final], r_start[final], r_end[final]
-    out = pd.DataFrame({
-        "narrative_id": np.asarray(order, dtype=object)[r_narr],
-        "code": np.asarray(code_list, dtype=object)[r_code],
-        "start": r_start.astype("int64"),
-        "end": r_end.astype("int64"),
-        "text": _passages(p, order, texts, r_narr, r_start, r_end),
-        "coders_with": _coder_sets(mask[final], names),
-        "coders_without": _coder_sets(without[final], names),
+
+def _table(p: "Project", axis: _Axis, texts: Mapping[str, str], found: _Stretches,
+           instead: tuple[np.ndarray, list[tuple[str, ...]]]) -> pd.DataFrame:
+    """The stretches as rows, ordered by (narrative, position, code) as readers want them."""
+    kind, others = instead
+    names = np.asarray(axis.coders, dtype=object)
+    final = np.lexsort((found.end, found.code, found.start, found.narrative))
+    narr, code, start, end = found.narrative[final], found.code[final], found.start[final], found.end[final]
+    return pd.DataFrame({
+        "narrative_id": np.asarray(axis.order, dtype=object)[narr],
+        "code": np.asarray(axis.codes, dtype=object)[code],
+        "start": start.astype("int64"),
+        "end": end.astype("int64"),
+        "text": _passages(p, axis.order, texts, narr, start, end),
+        "coders_with": _coder_sets(found.mask[final], names),
+        "coders_without": _coder_sets(found.without[final], names),
         "kind": np.asarray(KINDS, dtype=object)[kind[final]],
         "other_codes": pd.Series([others[i] for i in final.tolist()], dtype=object),
-        "passage_start": passage_lo[passage[final]].astype("int64"),
-        "passage_end": passage_hi[passage[final]].astype("int64"),
+        "passage_start": found.passage_lo[found.passage[final]].astype("int64"),
+        "passage_end": found.passage_hi[found.passage[final]].astype("int64"),
     })
-    out.attrs.update(coders=list(coder_list), codes=list(code_list))
-    return out
 
 
 def _coder_sets(masks: np.ndarray, names: np.ndarray) -> list[tuple[str, ...]]:
@@ -289,8 +332,8 @@ def _coder_sets(masks: np.ndarray, names: np.ndarray) -> list[tuple[str, ...]]:
 
 def _passages(p: "Project", order: list[str], texts: Mapping[str, str], narr: np.ndarray, lo: np.ndarray,
               hi: np.ndarray) -> list[str]:
-    consent = p.narratives.set_index("id")["consent"]
-    restricted = {i for i, n in enumerate(order) if consent.get(n) == "restricted"}
+    hidden = restricted_ids(p.narratives)
+    restricted = {i for i, n in enumerate(order) if n in hidden}
     ids = np.asarray(order, dtype=object)
     return [RESTRICTED if k in restricted else texts[ids[k]][a:b]
             for k, a, b in zip(narr.tolist(), lo.tolist(), hi.tolist())]
@@ -336,12 +379,12 @@ def record_group_reading(
     are changed or removed; the group's reading stands beside them. A passage the group has
     already coded with the same code is not coded twice. Returns the coding ids, one per row.
 
-    >>> d = dialogue.disagreements(p, narrative="kitchen-table", code="hope")
-    >>> dialogue.record_group_reading(p, "group:tuesday", d.iloc[[0]], note="agreed after the break")
+    >>> d = wb.agreement.disagreements(p, narrative="kitchen-table", code="reciprocity")
+    >>> ids = wb.agreement.record_group_reading(p, "group:tuesday", d.iloc[[0]], note="agreed after the break")
+    >>> p.codings(coder="group:tuesday")["coding_id"].tolist() == ids
+    True
     """
-    from workbench.project import check_coder
-
-    if not isinstance(group, str) or not group.startswith(GROUP_PREFIX) or not group[len(GROUP_PREFIX):].strip():
+    if not isinstance(group, str) or not is_group(group) or not group[len(GROUP_PREFIX):].strip():
         raise CoderNameError(
             f"A group reading is recorded under a name starting with {GROUP_PREFIX!r}, "
             f"e.g. 'group:tuesday' (got {group!r}).")

@@ -450,6 +450,10 @@ def unitized_disagreement_2004(
     ``alpha``; ``DataFrame.attrs["pooled_alpha"]`` holds alpha over all categories,
     ``1 - sum_c D_o^c / sum_c D_e^c`` (0.8591 in Krippendorff's 2004 example, as DKPro
     Statistics' ``calculateAgreement`` reports).
+
+    >>> units = [("ana", 0, 10, "A"), ("ben", 2, 10, "A"), ("ana", 12, 18, "B"), ("ben", 12, 18, "B")]
+    >>> unitized_disagreement_2004(20, units).columns.tolist()
+    ['observed', 'expected', 'alpha']
     """
     u = _prepare(length, units, coders)
     if len(u.categories) == 0:

@@ -1,8 +1,9 @@
 """The disagreement explorer: where coders read a story differently, and a place to talk it through.
 
 >>> import workbench as wb
->>> p = wb.open_project("my-project")
+>>> p = wb.sample_project(copy_to="my-project")
 >>> wb.disagreement_explorer(p, code="reciprocity", coder="ana")
+<DisagreementExplorer coder='ana' project='Peer stories (sample)' code='reciprocity' ...>
 
 For a narrative (or every narrative) and a code (or every code), each coder's codings sit in
 a lane of their own beside the text; the stretches where they differ
@@ -24,11 +25,12 @@ from typing import Any, Iterable
 import pandas as pd
 import traitlets as t
 
-from ..agreement.dialogue import (AUTO_PREFIX, GROUP_PREFIX, _check_codes, _empty, default_coders, disagreements,
-                                  record_group_reading)
+from ..agreement.dialogue import default_coders, disagreements, empty_disagreements, record_group_reading
 from ..agreement.measures import AgreementError
 from ..errors import CoderNameError, WorkbenchError
-from ..project import Project, check_coder
+from ..names import check_coder, counted_coders, is_group
+from ..project import Project
+from ..query import check_codes
 from . import _assets
 from ._base import UTC_FORMAT, ProjectWidget, cell_text, text_arg
 
@@ -60,9 +62,9 @@ class DisagreementExplorer(ProjectWidget):
                  code: str | None = None, coders: Iterable[str] | None = None, **kwargs: Any) -> None:
         self._scope = [narrative] if isinstance(narrative, str) else (list(narrative) if narrative else None)
         self._coders = list(coders) if coders is not None else None
-        self._frame = _empty()
+        self._frame = empty_disagreements()
         if code is not None:
-            _check_codes(project, [code])
+            check_codes(project, [code])
         super().__init__(project, coder, **kwargs)
         with self.hold_sync():
             self.code = code or ""
@@ -72,21 +74,41 @@ class DisagreementExplorer(ProjectWidget):
     # ------------------------------------------------------------------ public
     @property
     def project(self) -> Project:
-        """The project being explored."""
+        """The project being explored.
+
+        >>> w = wb.disagreement_explorer(p, code="reciprocity", coder="ana")
+        >>> w.project is p
+        True
+        """
         return self._project
 
     @property
     def disagreements(self) -> pd.DataFrame:
-        """Every disagreement the explorer steps through (see :func:`~workbench.agreement.dialogue.disagreements`)."""
+        """Every disagreement the explorer steps through (see :func:`~workbench.agreement.dialogue.disagreements`).
+
+        >>> w = wb.disagreement_explorer(p, code="reciprocity", coder="ana")
+        >>> len(w.disagreements) == w.total
+        True
+        """
         return self._frame.copy()
 
     @property
     def current(self) -> pd.Series | None:
-        """The disagreement shown now (a row of :attr:`disagreements`), or None."""
+        """The disagreement shown now (a row of :attr:`disagreements`), or None.
+
+        >>> w = wb.disagreement_explorer(p, code="reciprocity", coder="ana")
+        >>> w.go(0).current["code"]
+        'reciprocity'
+        """
         return self._frame.iloc[self.position] if 0 <= self.position < len(self._frame) else None
 
     def go(self, index: int) -> "DisagreementExplorer":
-        """Show disagreement number *index* (0-based) of :attr:`disagreements`."""
+        """Show disagreement number *index* (0-based) of :attr:`disagreements`.
+
+        >>> w = wb.disagreement_explorer(p, code="reciprocity", coder="ana")
+        >>> w.go(2).position
+        2
+        """
         if not isinstance(index, int) or isinstance(index, bool) or not 0 <= index < len(self._frame):
             raise WorkbenchError(f"There is no disagreement number {index!r}: there are {len(self._frame)} "
                                  "(numbered from 0).")
@@ -98,19 +120,34 @@ class DisagreementExplorer(ProjectWidget):
         return self
 
     def next(self) -> "DisagreementExplorer":
-        """Step to the next disagreement (after the last one, back to the first)."""
+        """Step to the next disagreement (after the last one, back to the first).
+
+        >>> w = wb.disagreement_explorer(p, code="reciprocity", coder="ana")
+        >>> w.go(0).next().position
+        1
+        """
         if len(self._frame):
             self.go((self.position + 1) % len(self._frame))
         return self
 
     def previous(self) -> "DisagreementExplorer":
-        """Step to the previous disagreement (before the first one, to the last)."""
+        """Step to the previous disagreement (before the first one, to the last).
+
+        >>> w = wb.disagreement_explorer(p, code="reciprocity", coder="ana")
+        >>> w.go(0).previous().position == w.total - 1
+        True
+        """
         if len(self._frame):
             self.go((self.position - 1) % len(self._frame))
         return self
 
     def show(self, narrative: str) -> "DisagreementExplorer":
-        """Show *narrative*, at its first disagreement if it has one."""
+        """Show *narrative*, at its first disagreement if it has one.
+
+        >>> w = wb.disagreement_explorer(p, code="reciprocity", coder="ana")
+        >>> w.show("night-shift").doc["id"]
+        'night-shift'
+        """
         if narrative not in {item["id"] for item in self.narratives}:
             raise WorkbenchError(f"Narrative {narrative!r} is not among the narratives explored here.")
         hits = [int(i) for i in (self._frame.index[self._frame["narrative_id"] == narrative])]
@@ -123,7 +160,13 @@ class DisagreementExplorer(ProjectWidget):
         return self
 
     def memo(self, text: str, participants: Iterable[str], title: str | None = None) -> str:
-        """Write a dialogue memo on the current disagreement (its narrative and code), naming who took part."""
+        """Write a dialogue memo on the current disagreement (its narrative and code), naming who took part.
+
+        >>> w = wb.disagreement_explorer(p, code="reciprocity", coder="ana")
+        >>> memo_id = w.go(0).memo("We read the ending differently.", participants=["ana", "ben"])
+        >>> p.memos(kind="dialogue")["participants"].iloc[-1]
+        ['ana', 'ben']
+        """
         row = self.current
         nid = str(row["narrative_id"]) if row is not None else self.doc.get("id")
         if not nid:
@@ -144,6 +187,11 @@ class DisagreementExplorer(ProjectWidget):
         """Code ``[start, end)`` of the shown narrative (default: the current stretch) with *code* as *group*.
 
         *group* must start with ``"group:"``; nobody's individual codings change.
+
+        >>> w = wb.disagreement_explorer(p, code="reciprocity", coder="ana")
+        >>> coding_id = w.go(0).record_group_reading("group:tuesday")
+        >>> p.codings(coder="group:tuesday")["coding_id"].tolist() == [coding_id]
+        True
         """
         row = self.current
         nid = self.doc.get("id")
@@ -162,7 +210,12 @@ class DisagreementExplorer(ProjectWidget):
         return ids[0]
 
     def refresh(self) -> "DisagreementExplorer":
-        """Pick up what was written since (codings, memos, codebook changes) and recompute the disagreements."""
+        """Pick up what was written since (codings, memos, codebook changes) and recompute the disagreements.
+
+        >>> w = wb.disagreement_explorer(p, code="reciprocity", coder="ana")
+        >>> w.refresh().total == len(w.disagreements)
+        True
+        """
         self._project.refresh()
         with self.hold_sync():
             self._reload(keep_narrative=self.doc.get("id") or None)
@@ -192,9 +245,9 @@ class DisagreementExplorer(ProjectWidget):
                             "consent": cell_text(r["consent"]) or "given", "count": int(counts.get(r["id"], 0))}
                            for r in frame.to_dict("records")]
         ids = [item["id"] for item in self.narratives]
-        people = {c for c in p.coders if not c.startswith((AUTO_PREFIX, GROUP_PREFIX))} | {self.coder}
+        people = set(counted_coders(p.coders)) | {self.coder}
         self.people = sorted(people, key=str.casefold)
-        self.groups = sorted(c for c in p.coders if c.startswith(GROUP_PREFIX))
+        self.groups = sorted(c for c in p.coders if is_group(c))
         position = -1
         if old is not None:
             same = self._frame[(self._frame["narrative_id"] == old["narrative_id"])
@@ -228,11 +281,11 @@ class DisagreementExplorer(ProjectWidget):
         if self.code:
             codings = codings[codings["code"] == self.code]
         order = [c for c in self.compared if c in readers]
-        groups = sorted(c for c in set(codings["coder"]) if c.startswith(GROUP_PREFIX) and c not in order)
+        groups = sorted(c for c in set(codings["coder"]) if is_group(c) and c not in order)
         lanes = []
         for name in order + groups:
             mine = codings[codings["coder"] == name]
-            lanes.append({"coder": name, "group": name.startswith(GROUP_PREFIX), "spans": [
+            lanes.append({"coder": name, "group": is_group(name), "spans": [
                 {"id": str(cid), "start": int(s), "end": int(e), "code": str(code), "note": cell_text(note)}
                 for cid, s, e, code, note in zip(mine["coding_id"], mine["start"], mine["end"], mine["code"],
                                                  mine["note"])]})
@@ -274,7 +327,7 @@ class DisagreementExplorer(ProjectWidget):
         if not isinstance(code, str):
             raise WorkbenchError("Choose a code from the list.")
         if code:
-            _check_codes(self._project, [code])
+            check_codes(self._project, [code])
         with self.hold_sync():
             self.code = code
             self._reload(keep_narrative=self.doc.get("id") or None)
@@ -311,7 +364,7 @@ def _disagreements_or_empty(p: Project, narrative, code, coders) -> tuple[pd.Dat
     try:
         frame = disagreements(p, narrative=narrative, code=code, coders=coders)
     except AgreementError as exc:
-        frame = _empty()
+        frame = empty_disagreements()
         frame.attrs["coders"] = list(coders) if coders is not None else default_coders(p)
         return frame, str(exc)
     if not len(frame):
@@ -330,7 +383,10 @@ def disagreement_explorer(p: Project, narrative: str | Iterable[str] | None = No
     memos and group readings are written in their name (the memo names everyone who took part).
 
     >>> w = wb.disagreement_explorer(p, code="reciprocity", coder="ana")
-    >>> w.next(); w.current[["start", "end", "coders_with", "coders_without"]]
+    >>> w.next()
+    <DisagreementExplorer coder='ana' ... position=1>
+    >>> w.current[["coders_with", "coders_without"]].tolist()
+    [('ana', 'ben'), ('chipo',)]
     """
     if not isinstance(p, Project):
         raise WorkbenchError(
@@ -339,7 +395,7 @@ def disagreement_explorer(p: Project, narrative: str | Iterable[str] | None = No
         raise CoderNameError("Say who is using the explorer: disagreement_explorer(p, coder='ana'). "
                              "Dialogue memos and group readings are written in that name.")
     check_coder(coder)
-    if coder.startswith(GROUP_PREFIX):
+    if is_group(coder):
         raise CoderNameError(f"{coder!r} is a group; open the explorer as a person and record the group's reading "
                              "from it.")
     if narrative is not None:

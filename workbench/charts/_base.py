@@ -1,0 +1,96 @@
+"""The pieces every chart shares: altair on demand, code colours and axes, labels, limits."""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Any, Iterable, Mapping
+
+import pandas as pd
+
+from ..errors import WorkbenchError
+
+#: Rows a chart may carry; altair refuses more than 5,000 by default.
+MAX_ROWS = 4500
+#: Colour for codes that are no longer in the codebook (retired or merged away).
+INACTIVE_COLOR = "#9e9e9e"
+TOOLTIP_CHARS = 300
+
+
+def max_rows() -> int:
+    """``wb.charts.MAX_ROWS`` as it is now: the package's value is the one setting (a user may change it)."""
+    package = sys.modules.get(__name__.rpartition(".")[0])
+    return int(getattr(package, "MAX_ROWS", MAX_ROWS))
+
+
+class ChartError(WorkbenchError, ValueError):
+    """A chart that cannot be drawn as asked (nothing to draw, an unknown option, ...)."""
+
+
+def load_altair() -> Any:
+    """The altair module, imported on first use: altair takes about a second to import."""
+    import altair
+
+    return altair
+
+
+def colors(palette: Mapping[str, str], codes: Iterable[str]) -> list[str]:
+    """Each code's codebook colour; grey for codes no longer in the codebook."""
+    return [palette.get(code, INACTIVE_COLOR) for code in codes]
+
+
+def code_scale(palette: Mapping[str, str], codes: list[str]) -> Any:
+    """A colour scale giving each code its codebook colour."""
+    return load_altair().Scale(domain=list(codes), range=colors(palette, codes))
+
+
+def js_string(value: str) -> str:
+    """*value* as a JavaScript string literal (for Vega expressions)."""
+    return json.dumps(value)
+
+
+def code_axis(palette: Mapping[str, str], codes: list[str], title: str | None = "Code", **extra: Any) -> Any:
+    """An axis whose code labels are drawn in the codebook's colours."""
+    tests = [{"test": f"datum.value === {js_string(c)}", "value": palette[c]} for c in codes if c in palette]
+    color: Any = {"condition": tests, "value": INACTIVE_COLOR} if tests else "black"
+    return load_altair().Axis(title=title, labelColor=color, labelFontWeight="bold", labelLimit=220, **extra)
+
+
+def code_legend(title: str = "Code") -> Any:
+    """A legend that lists every code, one a line."""
+    return load_altair().Legend(title=title, symbolLimit=0, labelLimit=220, columns=1)
+
+
+def short(text: Any, limit: int = TOOLTIP_CHARS) -> str:
+    """*text* on one line, cut to *limit* characters with an ellipsis (tooltips stay readable)."""
+    if not isinstance(text, str):
+        return ""
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "\u2026"
+
+
+def check_rows(frame: pd.DataFrame, what: str) -> pd.DataFrame:
+    """*frame*, or a :class:`ChartError` when it has more rows than a chart may carry."""
+    if len(frame) > max_rows():  # a guard for the functions' own aggregation, never expected to fire
+        raise ChartError(f"{what} would plot {len(frame):,} rows; filter it (coder=..., codes=...) first.")
+    return frame
+
+
+def time_axis(times: pd.Series) -> Any:
+    """A time axis labelled for its span: clock times within a day, dates beyond."""
+    span = (times.max() - times.min()) if len(times) else pd.Timedelta(0)
+    fmt = "%H:%M:%S" if span < pd.Timedelta(minutes=10) else "%d %b %H:%M" if span < pd.Timedelta(days=2) \
+        else "%Y-%m-%d"
+    return load_altair().Axis(format=fmt, labelAngle=-30, labelOverlap=True)
+
+
+def label(by: str) -> str:
+    """A dimension's name as an axis title: ``"narrative_id"`` -> ``"Narrative"``."""
+    names = {"narrative": "Narrative", "narrative_id": "Narrative", "coder": "Coder"}
+    return names.get(by, by.replace("_", " ").capitalize())
+
+
+def present_codes(order: Iterable[str], present: Iterable[str]) -> list[str]:
+    """The codes of *order* that occur in *present*, in that order."""
+    seen = set(present)
+    return [c for c in order if c in seen]

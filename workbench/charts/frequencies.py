@@ -1,0 +1,82 @@
+"""How often codes are used: codes by narrative, coder or attribute, and each coder's mix of codes."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Iterable
+
+from .. import analysis
+from ..query import code_order
+from ._base import ChartError, check_rows, code_axis, code_legend, code_scale, label, load_altair, max_rows
+
+if TYPE_CHECKING:  # pragma: no cover
+    import altair as alt
+
+    from ..project import Project
+
+__all__ = ["coder_bars", "frequency_heatmap"]
+
+
+def frequency_heatmap(p: "Project", by: str = "narrative", value: str = "codings",
+                      coder: str | Iterable[str] | None = None, max_columns: int = 60) -> "alt.Chart":
+    """Codes (rows, in codebook order and colours) by narrative, coder or an attribute (columns), shaded by use.
+
+    *value*: ``"codings"``, ``"narratives"`` or ``"coders"``. With more than *max_columns*
+    columns (e.g. 1,000 narratives), the columns with the most codings are shown and the title
+    says so.
+
+    >>> chart = wb.charts.frequency_heatmap(p, by="setting")
+    """
+    alt = load_altair()
+    if value not in ("codings", "narratives", "coders"):
+        raise ChartError(f"value must be 'codings', 'narratives' or 'coders', not {value!r}.")
+    if by in (None, "code"):
+        raise ChartError("frequency_heatmap needs a column dimension: by='narrative', 'coder' or an attribute.")
+    data = analysis.frequencies(p, by=by, coder=coder)
+    column = data.columns[1]
+    codes = code_order(p, data["code"])
+    limit = max(1, min(max_columns, max_rows() // max(1, len(codes))))
+    totals = data.groupby(column, sort=False)["codings"].sum()
+    title = f"Codes by {label(column).lower()}: {value}"
+    if len(totals) > limit:
+        keep = totals.sort_values(ascending=False, kind="stable").index[:limit]
+        data = data[data[column].isin(keep)]
+        title += f" ({limit} of {len(totals):,} {label(column).lower()}s with the most codings)"
+    data = data.assign(**{column: data[column].astype(str)})
+    tooltip = ["code:N", f"{column}:N", "codings:Q", "narratives:Q", "coders:Q"]
+    if column == "narrative_id":
+        data = data.assign(title=data["narrative_id"].map(p.narratives.set_index("id")["title"]))
+        tooltip.insert(2, "title:N")
+    order = sorted(data[column].unique())
+    chart = alt.Chart(check_rows(data, "frequency_heatmap"), title=title).mark_rect(stroke="white", strokeWidth=0.5)
+    return chart.encode(
+        x=alt.X(f"{column}:N", sort=order, title=label(column), axis=alt.Axis(labelAngle=-45, labelLimit=120)),
+        y=alt.Y("code:N", sort=codes, axis=code_axis(p.codebook.color_map(), codes)),
+        color=alt.Color(f"{value}:Q", scale=alt.Scale(scheme="blues"), legend=alt.Legend(title=value.capitalize())),
+        tooltip=tooltip,
+    ).properties(width=alt.Step(16), height=alt.Step(16))
+
+
+def coder_bars(p: "Project", coder: str | Iterable[str] | None = None, normalize: bool = False) -> "alt.Chart":
+    """Each coder's codings as one bar, split into codes (codebook colours); ``normalize=True`` shows shares.
+
+    >>> chart = wb.charts.coder_bars(p, normalize=True)
+    """
+    alt = load_altair()
+    data = analysis.frequencies(p, by="coder", coder=coder)
+    codes = code_order(p, data["code"])
+    rank = {c: i for i, c in enumerate(codes)}
+    data = data.assign(order=data["code"].map(rank))
+    totals = data.groupby("coder")["codings"].transform("sum")
+    data = data.assign(share=data["codings"] / totals)
+    what = "share of each coder's codings" if normalize else "codings per coder"
+    chart = alt.Chart(check_rows(data, "coder_bars"), title=f"Who used which codes: {what}").mark_bar()
+    return chart.encode(
+        y=alt.Y("coder:N", title="Coder", sort="ascending"),
+        x=alt.X("codings:Q", stack="normalize" if normalize else "zero",
+                title="Share of codings" if normalize else "Codings",
+                axis=alt.Axis(format="%") if normalize else alt.Axis()),
+        color=alt.Color("code:N", scale=code_scale(p.codebook.color_map(), codes), sort=codes, legend=code_legend()),
+        order=alt.Order("order:Q"),
+        tooltip=["coder:N", "code:N", "codings:Q", alt.Tooltip("share:Q", format=".1%", title="share of coder's"),
+                 "narratives:Q"],
+    ).properties(width=500, height=alt.Step(22))
