@@ -34,6 +34,8 @@ from typing import TYPE_CHECKING, Any, Iterable
 import numpy as np
 import pandas as pd
 
+from .._time import SECONDS_FORMAT, TIME_FORMAT, utc_now
+from .._version import __version__
 from ._sharing import Sharing, xml_safe
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -51,8 +53,6 @@ WITHHELD = ("Text withheld: the narrator's consent is restricted, so this story 
 
 
 def origin() -> str:
-    from .. import __version__
-
     return f"narrative-workbench {__version__}"
 
 
@@ -101,7 +101,7 @@ def _clean(value: Any) -> Any:
 
 
 def _now() -> str:
-    return pd.Timestamp.now(tz="UTC").strftime("%Y-%m-%dT%H:%M:%SZ")
+    return utc_now(SECONDS_FORMAT)
 
 
 def _q(ns: str, tag: str) -> str:
@@ -296,7 +296,7 @@ class _Plan:
             created = memo["created_at"]
             self.memo_nodes.append(("Note", {
                 "guid": guid, "name": memo["title"] or None, "creatingUser": self.user_guid.get(memo["coder"]),
-                "creationDateTime": created.strftime("%Y-%m-%dT%H:%M:%S.%fZ") if created is not None else None,
+                "creationDateTime": created.strftime(TIME_FORMAT) if created is not None else None,
             }, [("Description", {}, [description]), ("PlainTextContent", {}, [memo["text"] or ""])]))
 
     # ------------------------------------------------------------------ writing

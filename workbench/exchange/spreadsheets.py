@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import WorkbenchError
-from ._sharing import Sharing, passage_note
+from ._sharing import EXPORTED_AT, Sharing, passage_note
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..project import Project
@@ -175,7 +175,7 @@ def export_xlsx(project: "Project", path: str | os.PathLike, anonymise_coders: b
         for row in frame.itertuples(index=False, name=None):
             sheet.append([cell(sheet, v) for v in row])
     about = book.create_sheet("About")
-    for line in (("project", project.name), ("exported", pd.Timestamp.now(tz="UTC").strftime("%Y-%m-%d %H:%M UTC")),
+    for line in (("project", project.name), ("exported", pd.Timestamp.now(tz="UTC").strftime(EXPORTED_AT)),
                  ("offsets", "start and end are character positions (Unicode code points), start included, "
                              "end excluded"),
                  ("consent", passage_note(share) or "all narratives may be quoted")):
