@@ -40,8 +40,8 @@ class Sharing:
     """The view of a project one export may show.
 
     >>> share = Sharing(p, anonymise_coders=True, include_memos=False)
-    >>> share.codings().coder.unique()
-    array(['Coder 1', 'Coder 2'], dtype=object)
+    >>> sorted(share.codings()["coder"].unique())
+    ['Coder 1', 'Coder 2', 'Coder 3']
     """
 
     def __init__(self, project: "Project", anonymise_coders: bool = False, include_memos: bool = True) -> None:

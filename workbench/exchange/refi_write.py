@@ -171,7 +171,8 @@ def _exported_codes(project: "Project", used: Iterable[str] = ()) -> pd.DataFram
 def export_qdc(project: "Project", path: str | os.PathLike) -> Path:
     """Write the codebook as a REFI-QDA codebook (``.qdc``): hierarchy, colours, descriptions.
 
-    >>> p.export_qdc("codebook.qdc")
+    >>> export_qdc(p, "codebook.qdc")
+    PosixPath('codebook.qdc')
     """
     from lxml import etree
 
@@ -226,8 +227,10 @@ def export_qdpx(project: "Project", path: str | os.PathLike, anonymise_coders: b
     counted); withdrawn ones are absent. ``anonymise_coders=True`` writes "Coder 1", ...
     instead of names; ``include_memos=False`` leaves out memos and coding notes.
 
-    >>> p.export_qdpx("team.qdpx")
-    >>> p.export_qdpx("to-share.qdpx", anonymise_coders=True, include_memos=False)
+    >>> export_qdpx(p, "team.qdpx")
+    PosixPath('team.qdpx')
+    >>> export_qdpx(p, "to-share.qdpx", anonymise_coders=True, include_memos=False)
+    PosixPath('to-share.qdpx')
     """
     from lxml import etree
 
@@ -436,7 +439,7 @@ class _Plan:
 def validate(path: str | os.PathLike) -> list[str]:
     """Check a ``.qdpx`` or ``.qdc`` against the official REFI-QDA 1.0 schemas; returns the problems.
 
-    >>> validate("team.qdpx")
+    >>> validate(export_qdpx(p, "team.qdpx"))
     []
     """
     import xmlschema

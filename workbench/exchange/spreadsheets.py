@@ -99,8 +99,11 @@ def export_csv(project: "Project", path: str | os.PathLike, anonymise_coders: bo
                include_memos: bool = True, table: str = "codings") -> Path:
     """Write one table as UTF-8 CSV: ``"codings"`` (default), ``"codebook"``, ``"memos"`` or ``"narratives"``.
 
-    >>> p.export_csv("codings.csv")
-    >>> p.export_csv("codings-to-share.csv", anonymise_coders=True, include_memos=False)
+    >>> export_csv(p, "codings.csv")
+    PosixPath('codings.csv')
+    >>> shared = pd.read_csv(export_csv(p, "codings-to-share.csv", anonymise_coders=True, include_memos=False))
+    >>> sorted(shared["coder"].unique())
+    ['Coder 1', 'Coder 2', 'Coder 3']
     """
     share = Sharing(project, anonymise_coders=anonymise_coders, include_memos=include_memos)
     frame = _table(share, table)
@@ -131,7 +134,8 @@ def export_xlsx(project: "Project", path: str | os.PathLike, anonymise_coders: b
                 include_memos: bool = True) -> Path:
     """Write an Excel workbook: Codings, Codebook, Narratives, Memos (unless left out) and About.
 
-    >>> p.export_xlsx("codings.xlsx")
+    >>> list(pd.read_excel(export_xlsx(p, "codings.xlsx"), sheet_name=None))
+    ['Codings', 'Codebook', 'Narratives', 'Memos', 'About']
     """
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
