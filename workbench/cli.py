@@ -113,20 +113,24 @@ def _run(args: argparse.Namespace) -> int:
         else:
             sys.stdout.write(text)
     elif args.command == "export":
+        from . import exchange
+
         project = open_project(args.project)
         sharing = {"anonymise_coders": args.anonymise_coders, "include_memos": not args.no_memos}
         if args.qdpx:
-            out = project.export_qdpx(args.qdpx, **sharing)
+            out = exchange.export_qdpx(project, args.qdpx, **sharing)
         elif args.qdc:
-            out = project.export_qdc(args.qdc)
+            out = exchange.export_qdc(project, args.qdc)
         elif args.csv:
-            out = project.export_csv(args.csv, **sharing)
+            out = exchange.export_csv(project, args.csv, **sharing)
         else:
-            out = project.export_xlsx(args.xlsx, **sharing)
+            out = exchange.export_xlsx(project, args.xlsx, **sharing)
         print(f"Wrote {out}")
     elif args.command == "report":
-        out = open_project(args.project).report(args.output, anonymise_coders=args.anonymise_coders,
-                                                include_memos=not args.no_memos)
+        from .exchange import write_report
+
+        out = write_report(open_project(args.project), args.output, anonymise_coders=args.anonymise_coders,
+                           include_memos=not args.no_memos)
         print(f"Wrote {out}")
     return 0
 
