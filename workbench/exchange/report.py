@@ -148,10 +148,10 @@ def _heat_svg(order: list[str], counts: dict[tuple[str, str], int], colors: dict
 
 # ---------------------------------------------------------------------- numbers
 def _frequencies(share: Sharing, codings: pd.DataFrame, notes: list[str]) -> pd.DataFrame:
-    def from_analysis():
-        from .. import analysis
+    def from_analysis() -> pd.DataFrame:
+        from ..analysis import frequencies
 
-        return analysis.frequencies(share.project, by=None)[["code", "codings", "narratives", "coders"]]
+        return frequencies(share.project, by=None)[["code", "codings", "narratives", "coders"]]
 
     frame = _try("Frequencies from workbench.analysis", notes, from_analysis)
     if frame is None:
@@ -164,10 +164,10 @@ def _frequencies(share: Sharing, codings: pd.DataFrame, notes: list[str]) -> pd.
 
 
 def _cooccurrence(share: Sharing, codings: pd.DataFrame, notes: list[str]) -> pd.DataFrame:
-    def from_analysis():
-        from .. import analysis
+    def from_analysis() -> pd.DataFrame:
+        from ..analysis import cooccurrence
 
-        return analysis.cooccurrence(share.project)[["code_a", "code_b", "count"]]
+        return cooccurrence(share.project)[["code_a", "code_b", "count"]]
 
     frame = _try("Co-occurrence from workbench.analysis", notes, from_analysis)
     if frame is not None:
@@ -334,9 +334,9 @@ class _Page:
         by = next((a for a in self.share.attribute_names() if self.narratives[a].nunique() <= 30), None)
         if by is not None and len(codings):
             def heatmap() -> str:
-                from .. import charts
+                from ..charts import frequency_heatmap
 
-                return _altair_svg(charts.frequency_heatmap(self.project, by=by))
+                return _altair_svg(frequency_heatmap(self.project, by=by))
 
             svg = _try("The frequency heat map from workbench.charts", self.notes, heatmap)
             if svg:
@@ -352,9 +352,9 @@ class _Page:
         svg = None
         if len(pairs):
             def cooc_chart() -> str:
-                from .. import charts
+                from ..charts import cooccurrence_heatmap
 
-                return _altair_svg(charts.cooccurrence_heatmap(self.project))
+                return _altair_svg(cooccurrence_heatmap(self.project))
 
             svg = _try("The co-occurrence heat map from workbench.charts", self.notes, cooc_chart)
             if svg is None:
