@@ -51,13 +51,13 @@ def consenting(sample: wb.Project) -> tuple[wb.Project, str, str]:
 def test_withdrawn_and_restricted_in_every_export(consenting, tmp_path):
     p, gone, kept = consenting
     outputs = [
-        p.export_qdpx(tmp_path / "all.qdpx"),
-        p.export_qdpx(tmp_path / "shared.qdpx", anonymise_coders=True, include_memos=False),
-        p.export_qdc(tmp_path / "codebook.qdc"),
-        p.export_csv(tmp_path / "codings.csv"),
-        p.export_csv(tmp_path / "memos.csv", table="memos"),
-        p.export_xlsx(tmp_path / "codings.xlsx"),
-        p.report(tmp_path / "report.html"),
+        wb.exchange.export_qdpx(p, tmp_path / "all.qdpx"),
+        wb.exchange.export_qdpx(p, tmp_path / "shared.qdpx", anonymise_coders=True, include_memos=False),
+        wb.exchange.export_qdc(p, tmp_path / "codebook.qdc"),
+        wb.exchange.export_csv(p, tmp_path / "codings.csv"),
+        wb.exchange.export_csv(p, tmp_path / "memos.csv", table="memos"),
+        wb.exchange.export_xlsx(p, tmp_path / "codings.xlsx"),
+        wb.exchange.write_report(p, tmp_path / "report.html"),
     ]
     for output in [p.path, *outputs]:
         blob = every_byte(Path(output))
@@ -80,9 +80,11 @@ def test_restricted_text_never_reaches_chart_tooltips(consenting):
 
 def test_shared_export_drops_coder_names_and_memos(consenting, tmp_path):
     p, _, _ = consenting
-    blob = every_byte(Path(p.export_qdpx(tmp_path / "shared.qdpx", anonymise_coders=True, include_memos=False)))
+    blob = every_byte(Path(wb.exchange.export_qdpx(p, tmp_path / "shared.qdpx", anonymise_coders=True,
+                                                   include_memos=False)))
     for coder in ("ana", "ben", "chipo"):
         assert f'name="{coder}"'.encode() not in blob
     assert b"Memo about" not in blob and b"note on" not in blob
-    csv_blob = every_byte(Path(p.export_csv(tmp_path / "shared.csv", anonymise_coders=True, include_memos=False)))
+    csv_blob = every_byte(Path(wb.exchange.export_csv(p, tmp_path / "shared.csv", anonymise_coders=True,
+                                                      include_memos=False)))
     assert b"chipo" not in csv_blob and b"Coder 1" in csv_blob

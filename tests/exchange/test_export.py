@@ -19,7 +19,7 @@ GUID = re.compile(r"^[0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{12
 
 
 def test_qdpx_is_valid_and_says_what_the_standard_says(team, tmp_path):
-    out = team.export_qdpx(tmp_path / "team.qdpx")
+    out = wb.exchange.export_qdpx(team, tmp_path / "team.qdpx")
     assert_valid(out)
     with zipfile.ZipFile(out) as zf:
         names = zf.namelist()
@@ -54,7 +54,7 @@ def test_qdpx_is_valid_and_says_what_the_standard_says(team, tmp_path):
 
 
 def test_every_coding_keeps_its_coder_and_time(team, tmp_path):
-    out = team.export_qdpx(tmp_path / "team.qdpx")
+    out = wb.exchange.export_qdpx(team, tmp_path / "team.qdpx")
     root = etree.fromstring(qde_of(out).encode())
     users = {u.get("guid"): u.get("name") for u in root.findall(".//q:User", NS)}
     assert sorted(users.values()) == ["R. Osei", "ana", "ben"]
@@ -65,9 +65,9 @@ def test_every_coding_keeps_its_coder_and_time(team, tmp_path):
 
 
 def test_nothing_of_a_withdrawn_or_restricted_story_is_quoted(team, tmp_path):
-    outputs = [team.export_qdpx(tmp_path / "a.qdpx"), team.export_csv(tmp_path / "a.csv"),
-               team.export_xlsx(tmp_path / "a.xlsx"), team.report(tmp_path / "a.html"),
-               team.export_qdc(tmp_path / "a.qdc")]
+    outputs = [wb.exchange.export_qdpx(team, tmp_path / "a.qdpx"), wb.exchange.export_csv(team, tmp_path / "a.csv"),
+               wb.exchange.export_xlsx(team, tmp_path / "a.xlsx"), wb.exchange.write_report(team, tmp_path / "a.html"),
+               wb.exchange.export_qdc(team, tmp_path / "a.qdc")]
     restricted_passage = "We shared power"
     for out in outputs:
         blobs = [out.read_bytes()]
@@ -82,7 +82,7 @@ def test_nothing_of_a_withdrawn_or_restricted_story_is_quoted(team, tmp_path):
 
 
 def test_anonymised_export_has_no_coder_names(team, tmp_path):
-    out = team.export_qdpx(tmp_path / "anon.qdpx", anonymise_coders=True)
+    out = wb.exchange.export_qdpx(team, tmp_path / "anon.qdpx", anonymise_coders=True)
     assert_valid(out)
     qde = qde_of(out)
     for name in ("ana", "ben", "R. Osei"):
@@ -90,7 +90,7 @@ def test_anonymised_export_has_no_coder_names(team, tmp_path):
     users = re.findall(r'<User guid="[^"]+" name="([^"]+)"', qde)
     assert sorted(users) == ["Coder 1", "Coder 2", "Coder 3"]
     assert "Dialogue memo with: Coder" in qde  # participants relabelled the same way
-    frame = pd.read_csv(team.export_csv(tmp_path / "anon.csv", anonymise_coders=True))
+    frame = pd.read_csv(wb.exchange.export_csv(team, tmp_path / "anon.csv", anonymise_coders=True))
     assert set(frame["coder"]) == {"Coder 1", "Coder 2", "Coder 3"}
     # consistent within one export: the same person has the same label in codings and memos
     q = wb.import_qdpx(out, into=tmp_path / "anon-import")
@@ -103,21 +103,21 @@ def test_anonymised_export_has_no_coder_names(team, tmp_path):
 
 
 def test_without_memos_there_are_no_notes_at_all(team, tmp_path):
-    out = team.export_qdpx(tmp_path / "bare.qdpx", include_memos=False)
+    out = wb.exchange.export_qdpx(team, tmp_path / "bare.qdpx", include_memos=False)
     assert_valid(out)
     qde = qde_of(out)
     assert "<Notes>" not in qde and "NoteRef" not in qde
     assert "no fixed roles" not in qde and "kitchen from my own group" not in qde
-    frame = pd.read_csv(team.export_csv(tmp_path / "bare.csv", include_memos=False))
+    frame = pd.read_csv(wb.exchange.export_csv(team, tmp_path / "bare.csv", include_memos=False))
     assert "note" not in frame.columns
-    sheets = pd.read_excel(team.export_xlsx(tmp_path / "bare.xlsx", include_memos=False), sheet_name=None)
+    sheets = pd.read_excel(wb.exchange.export_xlsx(team, tmp_path / "bare.xlsx", include_memos=False), sheet_name=None)
     assert "Memos" not in sheets and "note" not in sheets["Codings"].columns
     with pytest.raises(WorkbenchError, match="left out"):
         wb.exchange.export_csv(team, tmp_path / "m.csv", include_memos=False, table="memos")
 
 
 def test_qdc_is_valid_with_hierarchy_colours_and_descriptions(team, tmp_path):
-    out = team.export_qdc(tmp_path / "codebook.qdc")
+    out = wb.exchange.export_qdc(team, tmp_path / "codebook.qdc")
     assert_valid(out)
     root = etree.parse(str(out)).getroot()
     ns = {"c": "urn:QDA-XML:codebook:1.0"}
@@ -131,15 +131,15 @@ def test_qdc_is_valid_with_hierarchy_colours_and_descriptions(team, tmp_path):
 
 def test_empty_projects_export_valid_files(tmp_path):
     p = wb.create_project(tmp_path / "empty")
-    assert_valid(p.export_qdpx(tmp_path / "empty.qdpx"))
+    assert_valid(wb.exchange.export_qdpx(p, tmp_path / "empty.qdpx"))
     with pytest.raises(WorkbenchError, match="empty"):
-        p.export_qdc(tmp_path / "empty.qdc")
+        wb.exchange.export_qdc(p, tmp_path / "empty.qdc")
     assert not (tmp_path / "empty.qdc").exists()
     p.codebook.add("hope")
     p.add_narrative("Some text with no codings.", title="Quiet")
-    assert_valid(p.export_qdpx(tmp_path / "quiet.qdpx"))
-    assert_valid(p.export_qdc(tmp_path / "one.qdc"))
-    assert list(pd.read_csv(p.export_csv(tmp_path / "none.csv")).columns)[:4] == ["narrative_id", "title",
+    assert_valid(wb.exchange.export_qdpx(p, tmp_path / "quiet.qdpx"))
+    assert_valid(wb.exchange.export_qdc(p, tmp_path / "one.qdc"))
+    assert list(pd.read_csv(wb.exchange.export_csv(p, tmp_path / "none.csv")).columns)[:4] == ["narrative_id", "title",
                                                                                   "narrator", "consent"]
 
 
@@ -148,7 +148,7 @@ def test_xml_cannot_hold_control_characters_so_they_are_replaced(tmp_path):
     p.codebook.add("odd", description="bell \x07 here")
     nid = p.add_narrative("A form\x0cfeed in the text.", title="Form feed")
     p.code(nid, 0, 6, "odd", coder="ana", note="tab\tand \x0b vertical tab")
-    out = p.export_qdpx(tmp_path / "odd.qdpx")
+    out = wb.exchange.export_qdpx(p, tmp_path / "odd.qdpx")
     assert_valid(out)
     q = wb.import_qdpx(out, into=tmp_path / "odd-back")
     assert q.text(q.narratives.id[0]) == p.text(nid)  # the text file is bytes, untouched
@@ -156,7 +156,7 @@ def test_xml_cannot_hold_control_characters_so_they_are_replaced(tmp_path):
 
 
 def test_csv_has_one_row_per_coding_with_coder_passage_and_attributes(team, tmp_path):
-    frame = pd.read_csv(team.export_csv(tmp_path / "codings.csv"), keep_default_na=False)
+    frame = pd.read_csv(wb.exchange.export_csv(team, tmp_path / "codings.csv"), keep_default_na=False)
     assert len(frame) == len(team.codings())
     assert {"coder", "text", "setting", "year", "code", "parent_code", "start", "end", "note"} <= set(frame.columns)
     row = frame[(frame["coder"] == "ben") & (frame["code"] == "mutuality")].iloc[0]
@@ -174,7 +174,7 @@ def test_xlsx_has_codings_codebook_narratives_memos_and_no_formulas(tmp_path):
     nid = p.add_narrative("=HYPERLINK(\"http://example.org\") was what they typed.", title="Formula")
     p.code(nid, 0, 10, "hope", coder="ana", note="+1 to this")
     p.memo("memo", coder="ana")
-    book = load_workbook(p.export_xlsx(tmp_path / "x.xlsx"))
+    book = load_workbook(wb.exchange.export_xlsx(p, tmp_path / "x.xlsx"))
     assert book.sheetnames == ["Codings", "Codebook", "Narratives", "Memos", "About"]
     sheet = book["Codings"]
     header = [c.value for c in sheet[1]]
@@ -190,6 +190,6 @@ def test_csv_with_a_column_mixing_numbers_and_text(tmp_path):
     b = p.add_narrative("Second story here.", title="Two", attributes={"age": "unknown"})
     p.code(a, 0, 5, "hope", coder="ana")
     p.code(b, 0, 6, "hope", coder="ana", note='with "quotes", commas\nand a newline')
-    frame = pd.read_csv(p.export_csv(tmp_path / "mixed.csv"), keep_default_na=False, dtype=str)
+    frame = pd.read_csv(wb.exchange.export_csv(p, tmp_path / "mixed.csv"), keep_default_na=False, dtype=str)
     assert frame["age"].tolist() == ["34", "unknown"]
     assert frame["note"].tolist() == ["", 'with "quotes", commas\nand a newline']

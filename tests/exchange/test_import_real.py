@@ -78,7 +78,7 @@ def test_atlas_reference_project_can_be_refused_instead(tmp_path):
 def test_atlas9_codebook_in_the_0_4_namespace(tmp_path):
     p = wb.create_project(tmp_path / "p")
     p.codebook.add("code2", description="ours already")
-    report = p.codebook.import_qdc(DATA / "atlasti-9.0.19-win_codebook-ns-0-4.qdc", coder="ana")
+    report = wb.exchange.import_qdc(p, DATA / "atlasti-9.0.19-win_codebook-ns-0-4.qdc", coder="ana")
     status = report.set_index("name")["status"]
     assert status["code2"].startswith("already in the codebook")
     assert status["code1.1"] == "added" and status["code:3.1"] == "added"
@@ -275,6 +275,6 @@ def test_sources_without_a_folder_and_a_bom_before_the_xml(tmp_path):
 
 def test_the_codebook_of_a_qdpx_can_be_imported_into_a_project(tmp_path):
     p = wb.create_project(tmp_path / "p")
-    report = p.codebook.import_qdc(DATA / "atlasti-8.4-mac_standard-project.qdpx", coder="ana")
+    report = wb.exchange.import_qdc(p, DATA / "atlasti-8.4-mac_standard-project.qdpx", coder="ana")
     assert (report["status"] == "added").sum() == 14
     assert p.codebook.color_map()["Coke"] == "#966450"

@@ -15,7 +15,7 @@ from exchange_helpers import DATA, MARKER, assert_valid
 
 
 def test_report_is_self_contained_and_offline(team, tmp_path):
-    page = team.report(tmp_path / "report.html").read_text(encoding="utf-8")
+    page = wb.exchange.write_report(team, tmp_path / "report.html").read_text(encoding="utf-8")
     assert page.startswith("<!DOCTYPE html>")
     # no script at all, and nothing fetched from anywhere: no src=, no <link>, no @import, no url(http...)
     assert "<script" not in page.lower()
@@ -33,14 +33,15 @@ def test_report_is_self_contained_and_offline(team, tmp_path):
 
 
 def test_report_never_quotes_restricted_or_withdrawn_stories(team, tmp_path):
-    page = team.report(tmp_path / "report.html").read_text(encoding="utf-8")
+    page = wb.exchange.write_report(team, tmp_path / "report.html").read_text(encoding="utf-8")
     assert "We shared power" not in page and "group knows me" not in page
     assert MARKER not in page
     assert "restricted consent" in page
 
 
 def test_report_for_sharing_outside_the_team(team, tmp_path):
-    page = team.report(tmp_path / "share.html", anonymise_coders=True, include_memos=False).read_text(encoding="utf-8")
+    page = wb.exchange.write_report(team, tmp_path / "share.html", anonymise_coders=True,
+                                    include_memos=False).read_text(encoding="utf-8")
     visible = re.sub(r"<[^>]+>", " ", page)
     for name in ("ben", "R. Osei"):
         assert not re.search(rf"\b{re.escape(name)}\b", visible), name
@@ -52,7 +53,7 @@ def test_report_for_sharing_outside_the_team(team, tmp_path):
 
 def test_report_of_an_empty_project(tmp_path):
     p = wb.create_project(tmp_path / "empty")
-    page = p.report(tmp_path / "empty.html").read_text(encoding="utf-8")
+    page = wb.exchange.write_report(p, tmp_path / "empty.html").read_text(encoding="utf-8")
     assert "Nothing to show yet" in page and "<script" not in page
 
 

@@ -43,7 +43,7 @@ def snapshot(p: wb.Project, skip: set[str] = frozenset()) -> dict:
 
 
 def test_team_project_round_trips(team, tmp_path):
-    out = team.export_qdpx(tmp_path / "team.qdpx")
+    out = wb.exchange.export_qdpx(team, tmp_path / "team.qdpx")
     assert_valid(out)
     back = wb.import_qdpx(out, into=tmp_path / "back")
     assert back.import_report.policy == "codepoints"
@@ -57,7 +57,7 @@ def test_team_project_round_trips(team, tmp_path):
     skipped = back.import_report.skipped
     assert list(skipped["name"]) == ["Private"] and "withheld" in skipped["reason"][0]
     # and again: a second round trip changes nothing
-    again = wb.import_qdpx(back.export_qdpx(tmp_path / "again.qdpx"), into=tmp_path / "again")
+    again = wb.import_qdpx(wb.exchange.export_qdpx(back, tmp_path / "again.qdpx"), into=tmp_path / "again")
     assert snapshot(again) == snapshot(back)
 
 
@@ -126,7 +126,7 @@ def test_random_projects_round_trip(spec):
     with tempfile.TemporaryDirectory() as folder:
         folder = Path(folder)
         p = build(folder / "p", *spec)
-        out = p.export_qdpx(folder / "p.qdpx")
+        out = wb.exchange.export_qdpx(p, folder / "p.qdpx")
         assert_valid(out)
         back = wb.import_qdpx(out, into=folder / "back")
         assert snapshot(back) == snapshot(p)
@@ -134,15 +134,15 @@ def test_random_projects_round_trip(spec):
 
 
 def test_codebook_round_trips_through_qdc(team, tmp_path):
-    out = team.export_qdc(tmp_path / "codebook.qdc")
+    out = wb.exchange.export_qdc(team, tmp_path / "codebook.qdc")
     fresh = wb.create_project(tmp_path / "fresh")
-    report = fresh.codebook.import_qdc(out, coder="ana")
+    report = wb.exchange.import_qdc(fresh, out, coder="ana")
     assert list(report["status"]) == ["added"] * len(team.codebook)
     columns = ["name", "description", "parent", "color", "include", "exclude", "example"]
     # a REFI-QDA codebook is a tree: its order is depth-first (here the same as the team's)
     assert fresh.codebook.to_frame()[columns].equals(team.codebook.to_frame()[columns])
     history = fresh.codebook.history()
     assert set(history["coder"]) == {"ana"} and history["rationale"].str.contains("codebook.qdc").all()
-    again = fresh.codebook.import_qdc(out, coder="ana")
+    again = wb.exchange.import_qdc(fresh, out, coder="ana")
     assert set(again["status"]) == {"already in the codebook (left unchanged)"}
     assert len(fresh.codebook.history()) == len(history)

@@ -1,11 +1,15 @@
 """Exchange with the QDA world: REFI-QDA projects (``.qdpx``) and codebooks (``.qdc``),
 spreadsheets (CSV, XLSX) and a self-contained HTML report.
 
->>> p.export_qdpx("team.qdpx")                       # for NVivo, ATLAS.ti, MAXQDA, QualCoder...
->>> q = wb.import_qdpx("from-nvivo.qdpx", into="from-nvivo")
+>>> wb.exchange.export_qdpx(p, "team.qdpx")          # for NVivo, ATLAS.ti, MAXQDA, QualCoder...
+PosixPath('team.qdpx')
+>>> q = wb.import_qdpx("team.qdpx", into="copy")    # a .qdpx from any of them
 >>> print(q.import_report)                          # what came in, what was skipped and why
->>> p.codebook.import_qdc("codebook.qdc")
->>> p.export_csv("codings.csv"); p.export_xlsx("codings.xlsx"); p.report("report.html")
+Imported team.qdpx ...
+>>> added = wb.exchange.import_qdc(q, wb.exchange.export_qdc(p, "codebook.qdc"))
+>>> sheets = [wb.exchange.export_csv(p, "codings.csv"), wb.exchange.export_xlsx(p, "codings.xlsx")]
+>>> wb.exchange.write_report(p, "report.html")
+PosixPath('report.html')
 
 Every export takes ``anonymise_coders=False`` (coder names become "Coder 1", "Coder 2", ...)
 and ``include_memos=True`` (``False`` drops memos and coding notes), and respects consent:
@@ -29,6 +33,7 @@ def export_qdpx(project: "Project", path: str | os.PathLike, anonymise_coders: b
     """Write *project* as a REFI-QDA project (``.qdpx``), valid against the official schema.
 
     >>> wb.exchange.export_qdpx(p, "team.qdpx")
+    PosixPath('team.qdpx')
     """
     from .refi_write import export_qdpx as _export
 
@@ -39,6 +44,7 @@ def export_qdc(project: "Project", path: str | os.PathLike) -> Path:
     """Write the codebook of *project* as a REFI-QDA codebook (``.qdc``).
 
     >>> wb.exchange.export_qdc(p, "codebook.qdc")
+    PosixPath('codebook.qdc')
     """
     from .refi_write import export_qdc as _export
 
@@ -54,8 +60,12 @@ def import_qdpx(path: str | os.PathLike, into: str | os.PathLike, offsets: Any =
     the archive are skipped and reported (``missing_sources="refuse"`` refuses the file instead).
     The returned project carries ``.import_report``.
 
-    >>> q = wb.import_qdpx("from-nvivo.qdpx", into="from-nvivo")
+    >>> q = wb.import_qdpx(wb.exchange.export_qdpx(p, "team.qdpx"), into="copy")
     >>> print(q.import_report)
+    Imported team.qdpx (written by narrative-workbench ...)
+    ...
+    >>> len(q.codings()) == len(p.codings())
+    True
     """
     from .refi_read import import_qdpx as _import
 
@@ -66,7 +76,12 @@ def import_qdc(project: "Project", path: str | os.PathLike, coder: str = "setup"
                rationale: str = "imported from a REFI-QDA codebook") -> "pd.DataFrame":
     """Add the codes of a REFI-QDA codebook that *project* lacks; returns one row per code and set.
 
-    >>> wb.exchange.import_qdc(p, "codebook.qdc", coder="ana")
+    >>> wb.exchange.export_qdc(p, "codebook.qdc")
+    PosixPath('codebook.qdc')
+    >>> fresh = wb.create_project("fresh", coder="ana")
+    >>> added = wb.exchange.import_qdc(fresh, "codebook.qdc", coder="ana")
+    >>> added["status"].value_counts().to_dict()
+    {'added': 17}
     """
     from .refi_read import import_qdc as _import
 
@@ -80,6 +95,9 @@ def export_csv(project: "Project", path: str | os.PathLike, anonymise_coders: bo
     ``table="codebook"``, ``"memos"`` or ``"narratives"`` writes that table instead.
 
     >>> wb.exchange.export_csv(p, "codings.csv")
+    PosixPath('codings.csv')
+    >>> wb.exchange.export_csv(p, "codebook.csv", table="codebook")
+    PosixPath('codebook.csv')
     """
     from .spreadsheets import export_csv as _export
 
@@ -91,6 +109,7 @@ def export_xlsx(project: "Project", path: str | os.PathLike, anonymise_coders: b
     """An Excel workbook: codings, codebook, narratives and (unless left out) memos.
 
     >>> wb.exchange.export_xlsx(p, "codings.xlsx")
+    PosixPath('codings.xlsx')
     """
     from .spreadsheets import export_xlsx as _export
 
@@ -102,6 +121,7 @@ def write_report(project: "Project", path: str | os.PathLike, anonymise_coders: 
     """A self-contained HTML report (codebook, frequencies, co-occurrence, agreement, quotes), viewable offline.
 
     >>> wb.exchange.write_report(p, "report.html")
+    PosixPath('report.html')
     """
     from .report import write_report as _write
 

@@ -31,8 +31,11 @@ _DRIVE = re.compile(r"^[A-Za-z]:")
 class SafeArchive:
     """A zip archive whose entry names, sizes and types were checked before anything is read.
 
-    >>> with SafeArchive("team.qdpx") as archive:
+    >>> path = wb.exchange.export_qdpx(p, "team.qdpx")
+    >>> with SafeArchive(path) as archive:
     ...     data = archive.read(archive.find("project.qde"))
+    >>> data[:5]
+    b'<?xml'
     """
 
     def __init__(self, path: str | Path, max_total: int = MAX_TOTAL_BYTES, max_ratio: float = MAX_RATIO) -> None:
@@ -219,8 +222,11 @@ class SafeXML:
     event); use it as a context manager around the loop so parse errors become
     :class:`InvalidXMLError`. A DTD is refused before parsing (and again if lxml saw one).
 
+    >>> import io
+    >>> stream = io.BytesIO(b"<Project><Users/></Project>")
     >>> with SafeXML(stream, "project.qde", events=("end",)) as events:
-    ...     for event, element in events: ...
+    ...     print([element.tag for event, element in events])
+    ['Users', 'Project']
     """
 
     def __init__(self, stream: IO[bytes], source: str, events=("start", "end"), tag=None) -> None:

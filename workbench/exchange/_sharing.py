@@ -16,13 +16,17 @@ from typing import TYPE_CHECKING, Any, Iterable
 import numpy as np
 import pandas as pd
 
+from ..consent import RESTRICTED, restricted_ids
+
 if TYPE_CHECKING:  # pragma: no cover
     from ..project import Project
 
-# XML 1.0 cannot carry these characters at all; replace them rather than fail an export.
 #: What stands in an export for a note or memo about a story whose consent is "restricted".
-RESTRICTED_NOTE = "[restricted]"
+RESTRICTED_NOTE = RESTRICTED
 RESTRICTED_MEMO = "[restricted: this memo is about a story that may be counted but not quoted]"
+#: When an export was written, for the people reading it (the logs use :data:`workbench._time.TIME_FORMAT`).
+EXPORTED_AT = "%Y-%m-%d %H:%M UTC"
+# XML 1.0 cannot carry these characters at all; replace them rather than fail an export.
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 
 
@@ -36,8 +40,8 @@ class Sharing:
     """The view of a project one export may show.
 
     >>> share = Sharing(p, anonymise_coders=True, include_memos=False)
-    >>> share.codings().coder.unique()
-    array(['Coder 1', 'Coder 2'], dtype=object)
+    >>> sorted(share.codings()["coder"].unique())
+    ['Coder 1', 'Coder 2', 'Coder 3']
     """
 
     def __init__(self, project: "Project", anonymise_coders: bool = False, include_memos: bool = True) -> None:
@@ -45,8 +49,7 @@ class Sharing:
         self.anonymise = bool(anonymise_coders)
         self.include_memos = bool(include_memos)
         self.narratives = project.narratives
-        consent = self.narratives["consent"] if len(self.narratives) else pd.Series(dtype=object)
-        self.restricted: set[str] = set(self.narratives.loc[consent == "restricted", "id"])
+        self.restricted: set[str] = restricted_ids(self.narratives) if len(self.narratives) else set()
         self._labels: dict[str, str] = {}
         if self.anonymise:
             for name in sorted(project.coders):

@@ -34,6 +34,8 @@ from typing import TYPE_CHECKING, Any, Iterable
 import numpy as np
 import pandas as pd
 
+from .._time import SECONDS_FORMAT, TIME_FORMAT, utc_now
+from .._version import __version__
 from ._sharing import Sharing, xml_safe
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -51,8 +53,6 @@ WITHHELD = ("Text withheld: the narrator's consent is restricted, so this story 
 
 
 def origin() -> str:
-    from .. import __version__
-
     return f"narrative-workbench {__version__}"
 
 
@@ -101,7 +101,7 @@ def _clean(value: Any) -> Any:
 
 
 def _now() -> str:
-    return pd.Timestamp.now(tz="UTC").strftime("%Y-%m-%dT%H:%M:%SZ")
+    return utc_now(SECONDS_FORMAT)
 
 
 def _q(ns: str, tag: str) -> str:
@@ -171,7 +171,8 @@ def _exported_codes(project: "Project", used: Iterable[str] = ()) -> pd.DataFram
 def export_qdc(project: "Project", path: str | os.PathLike) -> Path:
     """Write the codebook as a REFI-QDA codebook (``.qdc``): hierarchy, colours, descriptions.
 
-    >>> p.export_qdc("codebook.qdc")
+    >>> export_qdc(p, "codebook.qdc")
+    PosixPath('codebook.qdc')
     """
     from lxml import etree
 
@@ -226,8 +227,10 @@ def export_qdpx(project: "Project", path: str | os.PathLike, anonymise_coders: b
     counted); withdrawn ones are absent. ``anonymise_coders=True`` writes "Coder 1", ...
     instead of names; ``include_memos=False`` leaves out memos and coding notes.
 
-    >>> p.export_qdpx("team.qdpx")
-    >>> p.export_qdpx("to-share.qdpx", anonymise_coders=True, include_memos=False)
+    >>> export_qdpx(p, "team.qdpx")
+    PosixPath('team.qdpx')
+    >>> export_qdpx(p, "to-share.qdpx", anonymise_coders=True, include_memos=False)
+    PosixPath('to-share.qdpx')
     """
     from lxml import etree
 
@@ -296,7 +299,7 @@ class _Plan:
             created = memo["created_at"]
             self.memo_nodes.append(("Note", {
                 "guid": guid, "name": memo["title"] or None, "creatingUser": self.user_guid.get(memo["coder"]),
-                "creationDateTime": created.strftime("%Y-%m-%dT%H:%M:%S.%fZ") if created is not None else None,
+                "creationDateTime": created.strftime(TIME_FORMAT) if created is not None else None,
             }, [("Description", {}, [description]), ("PlainTextContent", {}, [memo["text"] or ""])]))
 
     # ------------------------------------------------------------------ writing
@@ -353,90 +356,118 @@ class _Plan:
                            for nid in group["id"]]))
         return cases
 
-    def _sources(self, xf, variables: dict, coding_notes: list) -> None:
-        ns = PROJECT_NS
-        c = self.codings
-        n = len(c)
-        # where each narrative's codings are (the frame is sorted by narrative): found without
-        # turning a million ids into Python strings at once
-        nid_codes, nid_names = pd.factorize(c["narrative_id"], sort=False) if n else (np.array([], int), [])
-        change = np.flatnonzero(np.diff(nid_codes)) + 1 if n else np.array([], int)
-        firsts = np.r_[0, change].astype(int) if n else np.array([], int)
-        lasts = np.r_[change, n].astype(int) if n else np.array([], int)
-        bounds = {str(nid_names[nid_codes[a]]): (int(a), int(b)) for a, b in zip(firsts, lasts)}
-        when = c["created_at"].dt.tz_convert(None).to_numpy(dtype="datetime64[us]") if n else \
-            np.array([], dtype="datetime64[us]")
-        columns = {name: c[name] for name in ("start", "end", "code", "coder", "coding_id", "note")}
-        element = xf.element
-        T_SEL, T_COD, T_REF, T_NOTE = (_q(ns, t) for t in ("PlainTextSelection", "Coding", "CodeRef", "NoteRef"))
-        selection_guid, coding_guid, note_guid = (_IdGuids(self.salt, k) for k in ("selection", "coding", "note"))
-        code_guid, user_guid, salt = self.code_guid, self.user_guid, self.salt
-        on_coding = self.notes_on_coding
+    def _sources(self, xf: Any, variables: dict, coding_notes: list) -> None:
+        slices = _CodingSlices(self.codings)
         attributes = self.share.attribute_names()
-        records = self.narratives.to_dict("records")
-        for row in records:
+        selections = _SelectionWriter(self, xf, coding_notes)
+        for row in self.narratives.to_dict("records"):
             nid = row["id"]
             quotable = self.share.quotable(nid)
-            attrib = {"guid": make_guid(salt, "narrative", nid), "name": xml_safe(row["title"])}
+            attrib = {"guid": make_guid(self.salt, "narrative", nid), "name": xml_safe(row["title"])}
             if quotable:
                 attrib["plainTextPath"] = "internal://" + self.text_files[nid]
-            with element(_q(ns, "TextSource"), attrib):
+            with xf.element(_q(PROJECT_NS, "TextSource"), attrib):
                 if not quotable:
-                    _emit(xf, ns, ("Description", {}, [WITHHELD]))
-                lo, hi = bounds.get(nid, (0, 0))
-                # one narrative's codings as Python values at a time: memory stays flat
-                starts, ends, codes, coders, ids, notes = (columns[k].iloc[lo:hi].tolist() for k in
-                                                           ("start", "end", "code", "coder", "coding_id", "note"))
-                created = np.datetime_as_string(when[lo:hi], unit="us").tolist()
-                story = self.project.text(nid) if quotable else ""
-                count = hi - lo
-                i = 0
-                while i < count:
-                    j = i + 1
-                    while j < count and starts[j] == starts[i] and ends[j] == ends[i] and coders[j] == coders[i]:
-                        j += 1
-                    user = user_guid[coders[i]]
-                    sel = {"guid": selection_guid(ids[i]), "startPosition": str(starts[i]),
-                           "endPosition": str(ends[i]), "creatingUser": user,
-                           "creationDateTime": (created[i] if j == i + 1 else min(created[i:j])) + "Z"}
-                    if quotable:
-                        sel["name"] = xml_safe(" ".join(story[starts[i]:min(ends[i], starts[i] + 80)].split())[:60])
-                    with element(T_SEL, sel):
-                        for k in range(i, j):
-                            with element(T_COD, {"guid": coding_guid(ids[k]), "creatingUser": user,
-                                                 "creationDateTime": created[k] + "Z"}):
-                                with element(T_REF, {"targetGUID": code_guid[codes[k]]}):
-                                    pass
-                                note = notes[k]
-                                if note is not None and note == note:
-                                    guid = note_guid(ids[k])
-                                    coding_notes.append(("Note", {
-                                        "guid": guid, "name": "Note on a coding", "creatingUser": user,
-                                        "creationDateTime": created[k] + "Z"},
-                                        [("Description", {}, [CODING_NOTE]), ("PlainTextContent", {}, [note])]))
-                                    with element(T_NOTE, {"targetGUID": guid}):
-                                        pass
-                                for guid in on_coding.get(ids[k], ()):
-                                    with element(T_NOTE, {"targetGUID": guid}):
-                                        pass
-                    i = j
+                    _emit(xf, PROJECT_NS, ("Description", {}, [WITHHELD]))
+                selections.write(slices.of(nid), self.project.text(nid) if quotable else None)
                 for guid in self.notes_on_narrative.get(nid, ()):
-                    _emit(xf, ns, ("NoteRef", {"targetGUID": guid}, []))
+                    _emit(xf, PROJECT_NS, ("NoteRef", {"targetGUID": guid}, []))
                 values = [(ID_VARIABLE, nid), (CONSENT_VARIABLE, row["consent"])]
                 values += [(name, row[name]) for name in attributes]
                 for name, value in values:
                     guid, kind = variables[str(name)]
                     typed = _variable_value(kind, value)
                     if typed is not None:
-                        _emit(xf, ns, ("VariableValue", {}, [("VariableRef", {"targetGUID": guid}, []),
-                                                             (typed[0], {}, [typed[1]])]))
+                        _emit(xf, PROJECT_NS, ("VariableValue", {}, [("VariableRef", {"targetGUID": guid}, []),
+                                                                     (typed[0], {}, [typed[1]])]))
+
+
+class _CodingSlices:
+    """Each narrative's codings as Python lists, one narrative at a time (memory stays flat).
+
+    The frame is sorted by narrative: where each narrative's rows are is found without
+    turning a million ids into Python strings at once.
+    """
+
+    COLUMNS = ("start", "end", "code", "coder", "coding_id", "note")
+
+    def __init__(self, codings: pd.DataFrame) -> None:
+        n = len(codings)
+        self.bounds: dict[str, tuple[int, int]] = {}
+        self.when = np.array([], dtype="datetime64[us]")
+        self.columns = {name: codings[name] for name in self.COLUMNS}
+        if not n:
+            return
+        nid_codes, nid_names = pd.factorize(codings["narrative_id"], sort=False)
+        change = np.flatnonzero(np.diff(nid_codes)) + 1
+        firsts, lasts = np.r_[0, change].astype(int), np.r_[change, n].astype(int)
+        self.bounds = {str(nid_names[nid_codes[a]]): (int(a), int(b)) for a, b in zip(firsts, lasts)}
+        self.when = codings["created_at"].dt.tz_convert(None).to_numpy(dtype="datetime64[us]")
+
+    def of(self, nid: str) -> tuple[list, ...]:
+        """starts, ends, codes, coders, ids, notes and creation times (text) of one narrative's codings."""
+        lo, hi = self.bounds.get(nid, (0, 0))
+        lists = tuple(self.columns[k].iloc[lo:hi].tolist() for k in self.COLUMNS)
+        return (*lists, np.datetime_as_string(self.when[lo:hi], unit="us").tolist())
+
+
+class _SelectionWriter:
+    """Writes one narrative's codings as selections: codings by one coder on the same passage share one."""
+
+    def __init__(self, plan: "_Plan", xf: Any, coding_notes: list) -> None:
+        self.xf, self.coding_notes = xf, coding_notes
+        self.tags = tuple(_q(PROJECT_NS, t) for t in ("PlainTextSelection", "Coding", "CodeRef", "NoteRef"))
+        self.selection_guid, self.coding_guid, self.note_guid = (
+            _IdGuids(plan.salt, k) for k in ("selection", "coding", "note"))
+        self.code_guid, self.user_guid, self.on_coding = plan.code_guid, plan.user_guid, plan.notes_on_coding
+
+    def write(self, rows: tuple[list, ...], story: str | None) -> None:
+        """*rows* as :meth:`_CodingSlices.of` gives them; *story* is None for a text that is withheld."""
+        starts, ends, codes, coders, ids, notes, created = rows
+        element, (t_sel, t_cod, t_ref, t_note) = self.xf.element, self.tags
+        on_coding = self.on_coding
+        count, i = len(starts), 0
+        while i < count:
+            j = i + 1
+            while j < count and starts[j] == starts[i] and ends[j] == ends[i] and coders[j] == coders[i]:
+                j += 1
+            user = self.user_guid[coders[i]]
+            sel = {"guid": self.selection_guid(ids[i]), "startPosition": str(starts[i]),
+                   "endPosition": str(ends[i]), "creatingUser": user,
+                   "creationDateTime": (created[i] if j == i + 1 else min(created[i:j])) + "Z"}
+            if story is not None:
+                sel["name"] = xml_safe(" ".join(story[starts[i]:min(ends[i], starts[i] + 80)].split())[:60])
+            with element(t_sel, sel):
+                for k in range(i, j):
+                    with element(t_cod, {"guid": self.coding_guid(ids[k]), "creatingUser": user,
+                                         "creationDateTime": created[k] + "Z"}):
+                        with element(t_ref, {"targetGUID": self.code_guid[codes[k]]}):
+                            pass
+                        note = notes[k]
+                        if (note is not None and note == note) or ids[k] in on_coding:
+                            for guid in self._notes(ids[k], note, user, created[k]):
+                                with element(t_note, {"targetGUID": guid}):
+                                    pass
+            i = j
+
+    def _notes(self, coding_id: str, note: Any, user: str, created: str) -> list[str]:
+        """The notes a coding points to: its own coding note (written later, with the other notes), then memos."""
+        guids = []
+        if note is not None and note == note:
+            guid = self.note_guid(coding_id)
+            self.coding_notes.append(("Note", {
+                "guid": guid, "name": "Note on a coding", "creatingUser": user, "creationDateTime": created + "Z"},
+                [("Description", {}, [CODING_NOTE]), ("PlainTextContent", {}, [note])]))
+            guids.append(guid)
+        guids.extend(self.on_coding.get(coding_id, ()))
+        return guids
 
 
 # ---------------------------------------------------------------------- validation
 def validate(path: str | os.PathLike) -> list[str]:
     """Check a ``.qdpx`` or ``.qdc`` against the official REFI-QDA 1.0 schemas; returns the problems.
 
-    >>> validate("team.qdpx")
+    >>> validate(export_qdpx(p, "team.qdpx"))
     []
     """
     import xmlschema

@@ -28,12 +28,15 @@ import numpy as np
 import pandas as pd
 
 from ..errors import WorkbenchError
-from ._sharing import Sharing, passage_note
+from ..names import counted_coders
+from ._sharing import EXPORTED_AT, Sharing, passage_note
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..project import Project
 
 QUOTES_PER_CODE = 3
+#: how the report shows the day of a memo or a codebook change (for people, not logs)
+_DAY = "%Y-%m-%d"
 MAX_AGREEMENT_UNITS = 60_000
 _CSS = """
 body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,Helvetica,Arial,sans-serif;margin:2rem auto;
@@ -145,10 +148,10 @@ def _heat_svg(order: list[str], counts: dict[tuple[str, str], int], colors: dict
 
 # ---------------------------------------------------------------------- numbers
 def _frequencies(share: Sharing, codings: pd.DataFrame, notes: list[str]) -> pd.DataFrame:
-    def from_analysis():
-        from .. import analysis
+    def from_analysis() -> pd.DataFrame:
+        from ..analysis import frequencies
 
-        return analysis.frequencies(share.project, by=None)[["code", "codings", "narratives", "coders"]]
+        return frequencies(share.project, by=None)[["code", "codings", "narratives", "coders"]]
 
     frame = _try("Frequencies from workbench.analysis", notes, from_analysis)
     if frame is None:
@@ -161,10 +164,10 @@ def _frequencies(share: Sharing, codings: pd.DataFrame, notes: list[str]) -> pd.
 
 
 def _cooccurrence(share: Sharing, codings: pd.DataFrame, notes: list[str]) -> pd.DataFrame:
-    def from_analysis():
-        from .. import analysis
+    def from_analysis() -> pd.DataFrame:
+        from ..analysis import cooccurrence
 
-        return analysis.cooccurrence(share.project)[["code_a", "code_b", "count"]]
+        return cooccurrence(share.project)[["code_a", "code_b", "count"]]
 
     frame = _try("Co-occurrence from workbench.analysis", notes, from_analysis)
     if frame is not None:
@@ -185,7 +188,9 @@ def _cooccurrence(share: Sharing, codings: pd.DataFrame, notes: list[str]) -> pd
 
 def _agreement(share: Sharing, codings: pd.DataFrame, notes: list[str]) -> tuple[pd.DataFrame, str]:
     """Krippendorff's unitizing alpha per code over narratives that two or more coders coded."""
-    human = codings[~codings["coder"].astype(str).str.startswith("auto:")]
+    # the coders whose readings count, named as this report shows them (labels when anonymised)
+    counted = set(share.coders(counted_coders(share.project.coders)))
+    human = codings[codings["coder"].isin(counted)]
     per = human.groupby("narrative_id")["coder"].nunique()
     shared = per[per >= 2].index.tolist()
     if not shared:
@@ -255,115 +260,134 @@ def write_report(project: "Project", path: str | os.PathLike, anonymise_coders: 
                  include_memos: bool = True) -> Path:
     """Write the report as one HTML file that works offline; returns its path.
 
-    >>> p.report("report.html")
-    >>> p.report("report-to-share.html", anonymise_coders=True, include_memos=False)
+    >>> wb.exchange.write_report(p, "report.html")
+    PosixPath('report.html')
+    >>> path = wb.exchange.write_report(p, "to-share.html", anonymise_coders=True, include_memos=False)
+    >>> "Coder 1" in path.read_text(encoding="utf-8")
+    True
     """
     target = Path(path)
     if target.is_dir():
         raise WorkbenchError(f"{target} is a folder; give a file name such as report.html.")
-    share = Sharing(project, anonymise_coders=anonymise_coders, include_memos=include_memos)
-    notes: list[str] = []
-    codings = share.codings()
-    narratives = share.narratives
-    codebook = share.codebook()
-    colors = project.codebook.color_map()
-    titles = dict(zip(narratives["id"], narratives["title"]))
-    memos = share.memos()
-    now = pd.Timestamp.now(tz="UTC").strftime("%Y-%m-%d %H:%M UTC")
-    sections: list[tuple[str, str, str]] = []
-
-    # ---- overview
-    facts = pd.DataFrame([
-        ("Narratives", len(narratives)), ("of which restricted (counted, never quoted)", len(share.restricted)),
-        ("Codes", len(codebook)), ("Codings", len(codings)), ("Coders", codings["coder"].nunique()),
-        ("Memos", len(memos) if include_memos else "left out"),
-    ], columns=["", "count"])
-    caution = passage_note(share)
-    overview = _table(facts, numeric=("count",))
-    if caution:
-        overview += f'<p class="note">In this report {_e(caution)}.</p>'
-    sections.append(("overview", "Overview", overview))
-
-    # ---- codebook
-    rows = []
-    for row in codebook.itertuples():
-        swatch = f'<span class="swatch" style="background:{_e(row.color)}"></span>'
-        name = "&nbsp;&nbsp;&nbsp;&nbsp;" * int(row.level) + swatch + _e(row.name)
-        details = "".join(f"<div><i>{label}:</i> {_e(value)}</div>" for label, value in (
-            ("include", row.include), ("exclude", row.exclude), ("example", row.example)) if value)
-        rows.append({"code": name, "description": _e(row.description) + details})
-    body = _table(pd.DataFrame(rows, columns=["code", "description"]), raw=("code", "description"))
-    history = project.codebook.history()
-    if len(history):
-        history = history.assign(at=history["at"].dt.strftime("%Y-%m-%d"), coder=history["coder"].map(share.coder))
-        changes = history[history["event"] != "add"]
-        if len(changes):
-            body += "<h3>How the codebook changed, and why</h3>" + _table(
-                changes[["at", "coder", "event", "code", "detail", "rationale"]])
-    sections.append(("codebook", "Codebook", body))
-
-    # ---- frequencies
-    freq = _frequencies(share, codings, notes)
-    body = _table(freq, numeric=("codings", "narratives", "coders"))
-    chart = _bars_svg(freq["code"].tolist(), freq["codings"].astype(float).tolist(),
-                      [colors.get(c, "#9e9e9e") for c in freq["code"]], "Codings per code")
-    by = next((a for a in share.attribute_names() if narratives[a].nunique() <= 30), None)
-    if by is not None and len(codings):
-        def heatmap():
-            from .. import charts
-
-            return _altair_svg(charts.frequency_heatmap(project, by=by))
-
-        svg = _try("The frequency heat map from workbench.charts", notes, heatmap)
-        if svg:
-            chart += f'<div class="chart">{svg}</div>'
-    per_coder = codings.groupby("coder").size().sort_values(ascending=False) if len(codings) else pd.Series(dtype=int)
-    chart += _bars_svg([str(c) for c in per_coder.index], per_coder.astype(float).tolist(),
-                       ["#4e79a7"] * len(per_coder), "Codings per coder")
-    sections.append(("frequencies", "Frequencies", f'<div class="chart">{chart}</div>' + body))
-
-    # ---- co-occurrence
-    pairs = _cooccurrence(share, codings, notes)
-    svg = None
-    if len(pairs):
-        def cooc_chart():
-            from .. import charts
-
-            return _altair_svg(charts.cooccurrence_heatmap(project))
-
-        svg = _try("The co-occurrence heat map from workbench.charts", notes, cooc_chart)
-        if svg is None:
-            present = set(pairs["code_a"]) | set(pairs["code_b"])
-            order = [c for c in project.codebook.names if c in present] + sorted(present - set(project.codebook.names))
-            counts = {(a, b): int(n) for a, b, n in pairs[["code_a", "code_b", "count"]].itertuples(index=False)}
-            svg = _heat_svg(order[:60], counts, colors, "Codes that overlap in one coder's reading")
-    body = ('<p class="muted">Pairs of codings by the same coder whose passages overlap.</p>'
-            + (f'<div class="chart">{svg}</div>' if svg else "") + _table(pairs.head(30), numeric=("count",)))
-    sections.append(("cooccurrence", "Co-occurrence", body))
-
-    # ---- agreement
-    table, about = _agreement(share, codings, notes)
-    sections.append(("agreement", "Agreement between coders", f"<p>{about}</p>" + _table(table, numeric=("alpha_u",))))
-
-    # ---- quotes
-    parts = []
-    for code, picked in _quotes(share, codings, titles):
-        swatch = f'<span class="swatch" style="background:{_e(colors.get(code, "#999"))}"></span>'
-        parts.append(f"<h3>{swatch}{_e(code)}</h3>")
-        for quote in picked:
-            note = f'<div class="muted">Note: {_e(quote["note"])}</div>' if quote["note"] else ""
-            parts.append(f"<blockquote>{_e(quote['text'])}<div class=\"muted\">&mdash; {_e(quote['title'])}, "
-                         f"coded by {_e(quote['coder'])}</div>{note}</blockquote>")
-    quotes = "".join(parts) or '<p class="muted">No passages to quote.</p>'
-    if share.restricted:
-        quotes = ('<p class="muted">Passages from narratives with restricted consent are never quoted.</p>' + quotes)
-    sections.append(("quotes", "Selected quotes", quotes))
-
-    # ---- memos
+    page = _Page(Sharing(project, anonymise_coders=anonymise_coders, include_memos=include_memos))
+    sections = [("overview", "Overview", page.overview()), ("codebook", "Codebook", page.codebook()),
+                ("frequencies", "Frequencies", page.frequencies()),
+                ("cooccurrence", "Co-occurrence", page.cooccurrence()),
+                ("agreement", "Agreement between coders", page.agreement()),
+                ("quotes", "Selected quotes", page.quotes())]
     if include_memos:
+        sections.append(("memos", "Memos", page.memos()))
+    _write_atomically(target, page.html(sections))
+    return target
+
+
+class _Page:
+    """What the sections of one report share: the view of the project, its tables, and notes on fallbacks."""
+
+    def __init__(self, share: Sharing) -> None:
+        self.share, self.project = share, share.project
+        self.notes: list[str] = []
+        self.codings = share.codings()
+        self.narratives = share.narratives
+        self.codebook_frame = share.codebook()
+        self.colors = self.project.codebook.color_map()
+        self.titles = dict(zip(self.narratives["id"], self.narratives["title"]))
+        self.memo_frame = share.memos()
+
+    def overview(self) -> str:
+        share, codings = self.share, self.codings
+        facts = pd.DataFrame([
+            ("Narratives", len(self.narratives)),
+            ("of which restricted (counted, never quoted)", len(share.restricted)),
+            ("Codes", len(self.codebook_frame)), ("Codings", len(codings)), ("Coders", codings["coder"].nunique()),
+            ("Memos", len(self.memo_frame) if share.include_memos else "left out"),
+        ], columns=["", "count"])
+        caution = passage_note(share)
+        overview = _table(facts, numeric=("count",))
+        if caution:
+            overview += f'<p class="note">In this report {_e(caution)}.</p>'
+        return overview
+
+    def codebook(self) -> str:
+        rows = []
+        for row in self.codebook_frame.itertuples():
+            swatch = f'<span class="swatch" style="background:{_e(row.color)}"></span>'
+            name = "&nbsp;&nbsp;&nbsp;&nbsp;" * int(row.level) + swatch + _e(row.name)
+            details = "".join(f"<div><i>{label}:</i> {_e(value)}</div>" for label, value in (
+                ("include", row.include), ("exclude", row.exclude), ("example", row.example)) if value)
+            rows.append({"code": name, "description": _e(row.description) + details})
+        body = _table(pd.DataFrame(rows, columns=["code", "description"]), raw=("code", "description"))
+        history = self.project.codebook.history()
+        if len(history):
+            history = history.assign(at=history["at"].dt.strftime(_DAY), coder=history["coder"].map(self.share.coder))
+            changes = history[history["event"] != "add"]
+            if len(changes):
+                body += "<h3>How the codebook changed, and why</h3>" + _table(
+                    changes[["at", "coder", "event", "code", "detail", "rationale"]])
+        return body
+
+    def frequencies(self) -> str:
+        codings, colors = self.codings, self.colors
+        freq = _frequencies(self.share, codings, self.notes)
+        chart = _bars_svg(freq["code"].tolist(), freq["codings"].astype(float).tolist(),
+                          [colors.get(c, "#9e9e9e") for c in freq["code"]], "Codings per code")
+        by = next((a for a in self.share.attribute_names() if self.narratives[a].nunique() <= 30), None)
+        if by is not None and len(codings):
+            def heatmap() -> str:
+                from ..charts import frequency_heatmap
+
+                return _altair_svg(frequency_heatmap(self.project, by=by))
+
+            svg = _try("The frequency heat map from workbench.charts", self.notes, heatmap)
+            if svg:
+                chart += f'<div class="chart">{svg}</div>'
+        per_coder = (codings.groupby("coder").size().sort_values(ascending=False) if len(codings)
+                     else pd.Series(dtype=int))
+        chart += _bars_svg([str(c) for c in per_coder.index], per_coder.astype(float).tolist(),
+                           ["#4e79a7"] * len(per_coder), "Codings per coder")
+        return f'<div class="chart">{chart}</div>' + _table(freq, numeric=("codings", "narratives", "coders"))
+
+    def cooccurrence(self) -> str:
+        pairs = _cooccurrence(self.share, self.codings, self.notes)
+        svg = None
+        if len(pairs):
+            def cooc_chart() -> str:
+                from ..charts import cooccurrence_heatmap
+
+                return _altair_svg(cooccurrence_heatmap(self.project))
+
+            svg = _try("The co-occurrence heat map from workbench.charts", self.notes, cooc_chart)
+            if svg is None:
+                names = self.project.codebook.names
+                present = set(pairs["code_a"]) | set(pairs["code_b"])
+                order = [c for c in names if c in present] + sorted(present - set(names))
+                counts = {(a, b): int(n) for a, b, n in pairs[["code_a", "code_b", "count"]].itertuples(index=False)}
+                svg = _heat_svg(order[:60], counts, self.colors, "Codes that overlap in one coder's reading")
+        return ('<p class="muted">Pairs of codings by the same coder whose passages overlap.</p>'
+                + (f'<div class="chart">{svg}</div>' if svg else "") + _table(pairs.head(30), numeric=("count",)))
+
+    def agreement(self) -> str:
+        table, about = _agreement(self.share, self.codings, self.notes)
+        return f"<p>{about}</p>" + _table(table, numeric=("alpha_u",))
+
+    def quotes(self) -> str:
         parts = []
-        for memo in memos.itertuples():
-            about_parts = [titles.get(memo.narrative_id, "") if isinstance(memo.narrative_id, str) else "",
+        for code, picked in _quotes(self.share, self.codings, self.titles):
+            swatch = f'<span class="swatch" style="background:{_e(self.colors.get(code, "#999"))}"></span>'
+            parts.append(f"<h3>{swatch}{_e(code)}</h3>")
+            for quote in picked:
+                note = f'<div class="muted">Note: {_e(quote["note"])}</div>' if quote["note"] else ""
+                parts.append(f"<blockquote>{_e(quote['text'])}<div class=\"muted\">&mdash; {_e(quote['title'])}, "
+                             f"coded by {_e(quote['coder'])}</div>{note}</blockquote>")
+        quotes = "".join(parts) or '<p class="muted">No passages to quote.</p>'
+        if self.share.restricted:
+            quotes = '<p class="muted">Passages from narratives with restricted consent are never quoted.</p>' + quotes
+        return quotes
+
+    def memos(self) -> str:
+        parts = []
+        for memo in self.memo_frame.itertuples():
+            about_parts = [self.titles.get(memo.narrative_id, "") if isinstance(memo.narrative_id, str) else "",
                            memo.code if isinstance(memo.code, str) else ""]
             about_text = ", ".join(a for a in about_parts if a)
             people = memo.participants if isinstance(memo.participants, (list, tuple, np.ndarray)) else []
@@ -371,22 +395,29 @@ def write_report(project: "Project", path: str | os.PathLike, anonymise_coders: 
             parts.append(
                 f'<div class="memo"><b>{_e(memo.title) or _e(memo.kind).capitalize() + " memo"}</b> '
                 f'<span class="muted">({_e(memo.kind)}, {_e(memo.coder)}{_e(with_people)}, '
-                f'{memo.created_at:%Y-%m-%d}{", about " + _e(about_text) if about_text else ""})</span>'
+                f'{memo.created_at.strftime(_DAY)}{", about " + _e(about_text) if about_text else ""})</span>'
                 f'<div>{_e(memo.text)}</div></div>')
-        sections.append(("memos", "Memos", "".join(parts) or '<p class="muted">No memos yet.</p>'))
+        return "".join(parts) or '<p class="muted">No memos yet.</p>'
 
-    nav = "".join(f'<a href="#{anchor}">{_e(title)}</a>' for anchor, title, _ in sections)
-    body = "".join(f'<section id="{anchor}"><h2>{_e(title)}</h2>{content}</section>' for anchor, title, content
-                   in sections)
-    if notes:
-        items = "".join(f"<li>{_e(n)}</li>" for n in notes)
-        body += f'<h2>Notes on this report</h2><ul class="muted">{items}</ul>'
-    page = (f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
-            f'<meta name="viewport" content="width=device-width, initial-scale=1">'
-            f"<title>{_e(project.name)}: report</title><style>{_CSS}</style></head><body>"
-            f"<h1>{_e(project.name)}</h1><p class=\"muted\">Report written {now} by the narrative workbench. "
-            f"Every coding belongs to a named coder; differences between coders are shown, not resolved.</p>"
-            f"<nav>{nav}</nav>{body}</body></html>")
+    def html(self, sections: list[tuple[str, str, str]]) -> str:
+        """The whole page: title, navigation, the sections, and notes on what fell back."""
+        name = _e(self.project.name)
+        now = pd.Timestamp.now(tz="UTC").strftime(EXPORTED_AT)
+        nav = "".join(f'<a href="#{anchor}">{_e(title)}</a>' for anchor, title, _ in sections)
+        body = "".join(f'<section id="{anchor}"><h2>{_e(title)}</h2>{content}</section>' for anchor, title, content
+                       in sections)
+        if self.notes:
+            items = "".join(f"<li>{_e(n)}</li>" for n in self.notes)
+            body += f'<h2>Notes on this report</h2><ul class="muted">{items}</ul>'
+        return (f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
+                f'<meta name="viewport" content="width=device-width, initial-scale=1">'
+                f"<title>{name}: report</title><style>{_CSS}</style></head><body>"
+                f"<h1>{name}</h1><p class=\"muted\">Report written {now} by the narrative workbench. "
+                f"Every coding belongs to a named coder; differences between coders are shown, not resolved.</p>"
+                f"<nav>{nav}</nav>{body}</body></html>")
+
+
+def _write_atomically(target: Path, page: str) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
     try:
@@ -394,4 +425,3 @@ def write_report(project: "Project", path: str | os.PathLike, anonymise_coders: 
         os.replace(tmp, target)
     finally:
         tmp.unlink(missing_ok=True)
-    return target

@@ -12,14 +12,15 @@ XLSX cells are always text, never formulas.
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
 from ..errors import WorkbenchError
-from ._sharing import Sharing, passage_note
+from ._sharing import EXPORTED_AT, Sharing, passage_note
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..project import Project
@@ -99,8 +100,11 @@ def export_csv(project: "Project", path: str | os.PathLike, anonymise_coders: bo
                include_memos: bool = True, table: str = "codings") -> Path:
     """Write one table as UTF-8 CSV: ``"codings"`` (default), ``"codebook"``, ``"memos"`` or ``"narratives"``.
 
-    >>> p.export_csv("codings.csv")
-    >>> p.export_csv("codings-to-share.csv", anonymise_coders=True, include_memos=False)
+    >>> export_csv(p, "codings.csv")
+    PosixPath('codings.csv')
+    >>> shared = pd.read_csv(export_csv(p, "codings-to-share.csv", anonymise_coders=True, include_memos=False))
+    >>> sorted(shared["coder"].unique())
+    ['Coder 1', 'Coder 2', 'Coder 3']
     """
     share = Sharing(project, anonymise_coders=anonymise_coders, include_memos=include_memos)
     frame = _table(share, table)
@@ -131,12 +135,10 @@ def export_xlsx(project: "Project", path: str | os.PathLike, anonymise_coders: b
                 include_memos: bool = True) -> Path:
     """Write an Excel workbook: Codings, Codebook, Narratives, Memos (unless left out) and About.
 
-    >>> p.export_xlsx("codings.xlsx")
+    >>> list(pd.read_excel(export_xlsx(p, "codings.xlsx"), sheet_name=None))
+    ['Codings', 'Codebook', 'Narratives', 'Memos', 'About']
     """
     from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-    from openpyxl.styles import Font
 
     share = Sharing(project, anonymise_coders=anonymise_coders, include_memos=include_memos)
     sheets = [("Codings", codings_table(share)), ("Codebook", codebook_table(share)),
@@ -144,38 +146,10 @@ def export_xlsx(project: "Project", path: str | os.PathLike, anonymise_coders: b
     if include_memos:
         sheets.append(("Memos", memos_table(share)))
     book = Workbook(write_only=True)
-    bold = Font(bold=True)
-
-    def cell(sheet, value):
-        if value is None or (isinstance(value, float) and np.isnan(value)):
-            return None
-        if isinstance(value, (np.integer,)):
-            value = int(value)
-        elif isinstance(value, (np.floating,)):
-            value = float(value)
-        if isinstance(value, str):
-            value = ILLEGAL_CHARACTERS_RE.sub("\ufffd", value)
-            if len(value) > _XLSX_MAX:
-                value = value[:_XLSX_MAX] + " [...]"
-            if value.startswith(("=", "+", "-", "@")):
-                text = WriteOnlyCell(sheet, value=value)
-                text.data_type = "s"  # text, never a formula
-                return text
-        return value
-
     for title, frame in sheets:
-        sheet = book.create_sheet(title)
-        sheet.freeze_panes = "A2"
-        header = []
-        for name in frame.columns:
-            head = WriteOnlyCell(sheet, value=str(name))
-            head.font = bold
-            header.append(head)
-        sheet.append(header)
-        for row in frame.itertuples(index=False, name=None):
-            sheet.append([cell(sheet, v) for v in row])
+        _write_sheet(book, title, frame)
     about = book.create_sheet("About")
-    for line in (("project", project.name), ("exported", pd.Timestamp.now(tz="UTC").strftime("%Y-%m-%d %H:%M UTC")),
+    for line in (("project", project.name), ("exported", pd.Timestamp.now(tz="UTC").strftime(EXPORTED_AT)),
                  ("offsets", "start and end are character positions (Unicode code points), start included, "
                              "end excluded"),
                  ("consent", passage_note(share) or "all narratives may be quoted")):
@@ -188,3 +162,41 @@ def export_xlsx(project: "Project", path: str | os.PathLike, anonymise_coders: b
     finally:
         tmp.unlink(missing_ok=True)
     return target
+
+
+def _write_sheet(book: Any, title: str, frame: pd.DataFrame) -> None:
+    """One table as a sheet of a write-only workbook: a bold, frozen header, then the rows."""
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+    from openpyxl.styles import Font
+
+    sheet = book.create_sheet(title)
+    sheet.freeze_panes = "A2"
+    bold = Font(bold=True)
+    header = []
+    for name in frame.columns:
+        head = WriteOnlyCell(sheet, value=str(name))
+        head.font = bold
+        header.append(head)
+    sheet.append(header)
+    for row in frame.itertuples(index=False, name=None):
+        sheet.append([_cell(v, sheet, WriteOnlyCell, ILLEGAL_CHARACTERS_RE) for v in row])
+
+
+def _cell(value: Any, sheet: Any, text_cell: Any, illegal: re.Pattern) -> Any:
+    """A value Excel shows as it is: numbers as numbers, text cut to fit, never run as a formula."""
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return None
+    if isinstance(value, (np.integer,)):
+        value = int(value)
+    elif isinstance(value, (np.floating,)):
+        value = float(value)
+    if isinstance(value, str):
+        value = illegal.sub("\ufffd", value)
+        if len(value) > _XLSX_MAX:
+            value = value[:_XLSX_MAX] + " [...]"
+        if value.startswith(("=", "+", "-", "@")):
+            text = text_cell(sheet, value=value)
+            text.data_type = "s"  # text, never a formula
+            return text
+    return value
