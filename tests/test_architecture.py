@@ -97,7 +97,8 @@ def test_public_functions_have_type_hints():
     problems = []
     for path in public_modules:
         for name, function in _public_functions(_tree(path)):
-            if any(isinstance(d, ast.Name) and d.id == "property" for d in function.decorator_list) and function.returns:
+            is_property = any(isinstance(d, ast.Name) and d.id == "property" for d in function.decorator_list)
+            if is_property and function.returns:
                 continue
             missing = _missing_hints(function)
             if missing:

@@ -30,7 +30,8 @@ def _require_browser(app: str = "lab") -> None:
         try:
             import playwright.sync_api  # noqa: F401
         except ImportError:
-            missing = "the playwright package is missing: pip install -e '.[test]' (the browser itself comes from Debian's chromium, never from a download)"
+            missing = ("the playwright package is missing: pip install -e '.[test]' "
+                       "(the browser itself comes from Debian's chromium, never from a download)")
     if missing:
         if required:
             pytest.fail(f"WORKBENCH_REQUIRE_BROWSER=1 but {missing}", pytrace=False)

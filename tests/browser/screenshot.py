@@ -18,6 +18,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 import workbench as wb  # noqa: E402
+
 from _lab import REPO, launch_chromium, open_widget, start_lab  # noqa: E402
 
 SOURCE = REPO / "sample_data" / "peer_stories_source"

@@ -16,8 +16,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from _lab import REPO, copy_project, launch_chromium, start_lab  # noqa: E402
 from test_disagreement_browser import open_explorer  # noqa: E402
+
+from _lab import REPO, copy_project, launch_chromium, start_lab  # noqa: E402
 
 SAMPLE = REPO / "sample_data" / "peer_stories"
 

@@ -10,9 +10,20 @@ from pathlib import Path
 import pytest
 
 import workbench as wb
+
 from _lab import REPO, click_text, open_widget, read_events, run_in_kernel, select_span, shot, wait_for_event
-from _probe import (KITCHEN, SCRIPTS, XSS_ATTR, XSS_CODE, XSS_CODER, XSS_MEMO, XSS_NOTE, XSS_TEXT, XSS_TITLE,
-                    build_probe_project)
+from _probe import (
+    KITCHEN,
+    SCRIPTS,
+    XSS_ATTR,
+    XSS_CODE,
+    XSS_CODER,
+    XSS_MEMO,
+    XSS_NOTE,
+    XSS_TEXT,
+    XSS_TITLE,
+    build_probe_project,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -79,7 +90,8 @@ def test_mouse_selection_then_click_and_number_key_land_with_exact_offsets(page,
 
     start, end = _phrase(text, 0, 40)
     select_span(page, text, start, end)
-    page.wait_for_function("() => document.querySelector('[data-wb=\"selection-info\"]').textContent.startsWith('Selected')")
+    page.wait_for_function(
+        "() => document.querySelector('[data-wb=\"selection-info\"]').textContent.startsWith('Selected')")
     page.click(f'[data-wb="code-button"][data-code="{codes[0]}"]')
     clicked = wait_for_event(team_project, coder, lambda e: e["event"] == "coded" and e["code"] == codes[0])
     assert (clicked["start"], clicked["end"], clicked["coder"]) == (start, end, coder)
@@ -147,7 +159,8 @@ def test_views_blind_mode_and_others_work_appearing_within_two_seconds(page, lab
     assert "2 codings by other coders" in page.locator('[data-wb="view-note"]').text_content()
 
     page.select_option('[data-wb="view"]', "all")
-    page.wait_for_function("() => document.querySelectorAll('[data-wb=\"highlight\"][data-coder=\"ben\"]').length === 2")
+    page.wait_for_function(
+        "() => document.querySelectorAll('[data-wb=\"highlight\"][data-coder=\"ben\"]').length === 2")
     assert page.locator('[data-wb="memo"]').count() == 1  # ben's memo
 
     start = KITCHEN.index("gardens")
@@ -156,7 +169,8 @@ def test_views_blind_mode_and_others_work_appearing_within_two_seconds(page, lab
     page.wait_for_selector('[data-wb="highlight"][data-coder="ana"]')
 
     page.select_option('[data-wb="view"]', "blind")
-    page.wait_for_function("() => document.querySelectorAll('[data-wb=\"highlight\"][data-coder=\"ben\"]').length === 0")
+    page.wait_for_function(
+        "() => document.querySelectorAll('[data-wb=\"highlight\"][data-coder=\"ben\"]').length === 0")
     assert highlights.count() == 1 and page.locator('[data-wb="highlight"][data-coder="ana"]').count() == 1
     assert page.locator('[data-wb="memo"]').count() == 0  # ben's memo is hidden too
     assert "2 codings" not in page.locator('[data-wb="coding-widget"]').text_content()
@@ -180,7 +194,8 @@ def test_views_blind_mode_and_others_work_appearing_within_two_seconds(page, lab
     appeared = time.monotonic() - written
     subprocess.run([sys.executable, "-c",
                     "import sys, workbench as wb\n"
-                    "wb.open_project(sys.argv[1]).codebook.add('belonging', rationale='heard it twice', coder='chipo')\n",
+                    "wb.open_project(sys.argv[1]).codebook.add(\n"
+                    "    'belonging', rationale='heard it twice', coder='chipo')\n",
                     str(probe)], check=True, timeout=60)
     written = time.monotonic()
     page.wait_for_selector('[data-wb="code-button"][data-code="belonging"]', timeout=2_000)

@@ -11,10 +11,19 @@ from pathlib import Path
 import pytest
 
 import workbench as wb
-from _lab import (ARTIFACTS, open_notebook, read_events, run_all_cells, select_span, shot, wait_for_event,
-                  widget_notebook)
-from _probe import KITCHEN, XSS_CODE, XSS_CODER, XSS_NOTE, XSS_TEXT, XSS_TITLE
 from workbench.agreement.dialogue import disagreements
+
+from _lab import (
+    ARTIFACTS,
+    open_notebook,
+    read_events,
+    run_all_cells,
+    select_span,
+    shot,
+    wait_for_event,
+    widget_notebook,
+)
+from _probe import KITCHEN, XSS_CODE, XSS_CODER, XSS_NOTE, XSS_TEXT, XSS_TITLE
 
 pytestmark = pytest.mark.browser
 
@@ -109,7 +118,8 @@ def test_step_through_disagreements_write_dialogue_memo_and_group_reading(page, 
     assert page.text_content('[data-wb="dx-detail-code"]') == row["code"]
 
     # a dialogue memo naming who took part: the ticked coders of this stretch, the user, and a guest
-    ticked = page.eval_on_selector_all('[data-wb="dx-participant"]', "els => els.filter(e => e.checked).map(e => e.value)")
+    ticked = page.eval_on_selector_all('[data-wb="dx-participant"]',
+                                       "els => els.filter(e => e.checked).map(e => e.value)")
     assert sorted(ticked) == ["ana", "ben"]
     page.fill('[data-wb="dx-participant-extra"]', "Sam (facilitator)")
     page.fill('[data-wb="dx-memo-text"]', "Ana heard reciprocity, Ben heard hope; both stay.")
@@ -147,7 +157,8 @@ def test_step_through_disagreements_write_dialogue_memo_and_group_reading(page, 
     chosen = wait_for_event(project, "group:tuesday", lambda e: e["event"] == "coded" and e["code"] == "reciprocity")
     assert (chosen["narrative"], chosen["start"], chosen["end"]) == ("kitchen", a, b)
     assert chosen["text"] == "making tea for someone new"
-    page.wait_for_function("() => document.querySelectorAll('[data-wb=\"dx-lane-span\"][data-coder=\"group:tuesday\"]').length === 2")
+    page.wait_for_function(
+        "() => document.querySelectorAll('[data-wb=\"dx-lane-span\"][data-coder=\"group:tuesday\"]').length === 2")
     shot(page, "disagreement-explorer", widget)
     page.set_viewport_size({"width": 1300, "height": 1500})  # room for the whole widget
     page.wait_for_timeout(300)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import pytest
 
 import workbench as wb
+
 from _lab import open_notebook, select_span, shot, wait_for_coding_widget, wait_for_event, widget_notebook
 from _probe import SCRIPTS, build_probe_project
 

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 import workbench as wb
+
 from exchange_helpers import KITCHEN, MARKER, PRIVATE, SECRET, WARD, span
 
 

@@ -10,6 +10,7 @@ import pytest
 
 import workbench as wb
 from workbench.exchange.errors import MissingSourceError, SelectionError
+
 from exchange_helpers import DATA, make_qdpx, utf16_crlf2
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 import pandas as pd
 
 import workbench as wb
+
 from exchange_helpers import DATA, MARKER, assert_valid
 
 
