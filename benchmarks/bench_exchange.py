@@ -66,8 +66,9 @@ def _step(kind: str, args: dict, queue) -> None:
             t = time.perf_counter()
             result["then_codings_s"] = (len(q.codings()), time.perf_counter() - t)[1]
         elif kind == "validate":
-            from lxml import etree
             import zipfile
+
+            from lxml import etree
 
             schema = etree.XMLSchema(etree.parse(str(ROOT / "workbench" / "exchange" / "schemas" / "Project.xsd")))
             t = time.perf_counter()
