@@ -82,6 +82,18 @@ def _rss_mb() -> float:
 
 
 def _peak_mb() -> float:
+    """Peak resident memory of this process so far.
+
+    VmHWM, not ``ru_maxrss``: on Linux a child's ``ru_maxrss`` starts at its parent's peak (it is
+    kept across fork and exec), so a big parent would show through in the child's figure.
+    """
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024  # kB
+    except OSError:
+        pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KB on Linux
 
 
