@@ -1,6 +1,7 @@
 """Speed of the core (the Project) on the scale project. Prints figures, asserts nothing.
 
-    .venv/bin/python benchmarks/bench.py [--path PATH] [--codes 200] [--repeat 3] [--only core|targets]
+    .venv/bin/python benchmarks/bench.py [--codes 200] [--repeat 3] [--only core|targets] [--loops 500,...]
+    .venv/bin/python benchmarks/bench.py --codings 10000 --repeat 1 --loops 50     # a quick try
     PYTHONPATH=/other/worktree .venv/bin/python benchmarks/bench.py     # measure another checkout
 
 Measured on throw-away copies of the scale project (1,000 narratives, ~2 million words,
@@ -44,7 +45,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 from fresh_process import copy_project, folder_mb, run_child, workbench_root  # noqa: E402
-from scale_project import DEFAULT_PATH, ensure_scale_project  # noqa: E402
+from scale_project import DEFAULT_CODINGS, ensure_scale_project, scale_path  # noqa: E402
 
 import workbench as wb  # noqa: E402
 
@@ -156,7 +157,8 @@ def targets(source: Path, repeat: int, loops: tuple[int, ...]) -> list[tuple[str
         print(f"open + first chart (frequency_heatmap by setting, to_dict), best of {repeat}: "
               f"{r['open_chart_s']:.2f} s (open {r['open_s']:.2f} s + chart {r['chart_s']:.2f} s; "
               f"CPU {r['open_chart_cpu_s']:.2f} s); import workbench {r['import_s']:.2f} s; "
-              f"whole child {r['total_s']:.2f} s; all runs {spread(charts, 'open_chart_s')} s")
+              f"whole child {r['total_s']:.2f} s; all runs {spread(charts, 'open_chart_s')} s; "
+              f"the same chart again in that process {r['chart_again_s']:.2f} s")
         table.append(("open + first chart `frequency_heatmap(by=\"setting\").to_dict()`, fresh process",
                       "<= 1 s", f"{r['open_chart_s']:.2f} s", f"CPU {r['open_chart_cpu_s']:.2f} s; "
                       f"whole child {r['total_s']:.2f} s"))
@@ -183,7 +185,9 @@ def targets(source: Path, repeat: int, loops: tuple[int, ...]) -> list[tuple[str
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--path", default=str(DEFAULT_PATH))
+    parser.add_argument("--codings", type=int, default=DEFAULT_CODINGS,
+                        help="size of the scale project (a smaller one for a quick try, e.g. 10000)")
+    parser.add_argument("--path", help="where the scale project is (default: scale_project.scale_path(codings))")
     parser.add_argument("--codes", type=int, default=200, help="single p.code() calls to time")
     parser.add_argument("--repeat", type=int, default=3, help="fresh-process runs per target figure (best shown)")
     parser.add_argument("--loops", default=",".join(map(str, LOOP_SIZES)),
@@ -192,7 +196,7 @@ def main() -> None:
     args = parser.parse_args()
 
     t = time.perf_counter()
-    source = ensure_scale_project(args.path)
+    source = ensure_scale_project(args.path or scale_path(args.codings), codings=args.codings)
     print(f"scale project ready in {time.perf_counter() - t:.1f} s (built or reused at {source})")
     print(f"measuring the workbench in {workbench_root()}\n")
     if args.only != "targets":

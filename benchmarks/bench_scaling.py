@@ -76,8 +76,11 @@ def report(sizes: list[int], results: dict[int, dict], repeat: int) -> None:
         factor = large / small
         parts = []
         for kind in ("cold", "warm"):
-            ratio = best(results[large][kind])["open_codings_s"] / best(results[small][kind])["open_codings_s"]
-            parts.append(f"{'no snapshot' if kind == 'cold' else 'snapshot'} x{ratio:.1f} ({ratio / factor:.2f})")
+            lo, hi = best(results[small][kind]), best(results[large][kind])
+            ratio = hi["open_codings_s"] / lo["open_codings_s"]
+            cpu = hi["open_codings_cpu_s"] / lo["open_codings_cpu_s"]
+            parts.append(f"{'no snapshot' if kind == 'cold' else 'snapshot'} x{ratio:.1f} ({ratio / factor:.2f}; "
+                         f"CPU x{cpu:.1f}, {cpu / factor:.2f})")
         lo, hi = best(results[small]["warm"]), best(results[large]["warm"])
         marginal = (hi["peak_mb"] - lo["peak_mb"]) * 2**20 / max(hi["rows"] - lo["rows"], 1)
         parts.append(f"peak RSS x{hi['peak_mb'] / lo['peak_mb']:.1f}, {marginal:,.0f} B per extra coding")
