@@ -148,14 +148,16 @@ def targets(source: Path, repeat: int, loops: tuple[int, ...]) -> list[tuple[str
               f"CPU {r['open_codings_cpu_s']:.2f} s); import workbench {r['import_s']:.2f} s; "
               f"whole child {r['total_s']:.2f} s; "
               f"all runs {spread(opens, 'open_codings_s')} s")
-        print(f"   {r['rows']:,} rows, a {r['frame_type']} with columns {', '.join(r['columns'])}")
+        print(f"   {r['rows']:,} rows, a {r['frame_type']} with columns {', '.join(r['columns'])}; reading its "
+              f"passage column (text) afterwards: {r.get('text_column_s', float('nan')):.3f} s")
         table.append(("open + first `codings()`, fresh process, snapshot present", "<= 0.5 s",
                       f"{r['open_codings_s']:.2f} s", f"CPU {r['open_codings_cpu_s']:.2f} s; "
                       f"whole child incl. interpreter and imports {r['total_s']:.2f} s"))
         charts = [run_child("chart", copy) for _ in range(repeat)]
         r = best(charts, "open_chart_s")
         print(f"open + first chart (frequency_heatmap by setting, to_dict), best of {repeat}: "
-              f"{r['open_chart_s']:.2f} s (open {r['open_s']:.2f} s + chart {r['chart_s']:.2f} s; "
+              f"{r['open_chart_s']:.2f} s (open {r['open_s']:.2f} s + import altair {r['altair_import_s']:.2f} s "
+              f"(if not imported yet) + chart {r['chart_s']:.2f} s; "
               f"CPU {r['open_chart_cpu_s']:.2f} s); import workbench {r['import_s']:.2f} s; "
               f"whole child {r['total_s']:.2f} s; all runs {spread(charts, 'open_chart_s')} s; "
               f"the same chart again in that process {r['chart_again_s']:.2f} s")

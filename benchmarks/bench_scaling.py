@@ -112,6 +112,9 @@ def main() -> None:
                          for c, w in zip(results[n]["cold"], results[n]["warm"]))
         print(f"  measured in {time.perf_counter() - t:.0f} s; runs (no snapshot/snapshot): {runs} s", flush=True)
     report(sizes, results, args.repeat)
+    odd = {r["frame_type"] for res in results.values() for r in res["warm"] + res["cold"]} - {"DataFrame"}
+    if odd:
+        print(f"\nnote: codings() returned {', '.join(sorted(odd))}, not a DataFrame")
 
 
 if __name__ == "__main__":
