@@ -79,7 +79,7 @@ def scale_path(codings: int = DEFAULT_CODINGS) -> Path:
     """Where the scale project with *codings* codings lives (the default size keeps DEFAULT_PATH).
 
     >>> scale_path(3_000_000).name, scale_path(10_000).name, scale_path(1_500_000).name
-    ('scale_project_3m', 'scale_project_10k', 'scale_project_1500000')
+    ('scale_project_3m', 'scale_project_10k', 'scale_project_1500k')
     """
     if codings == DEFAULT_CODINGS:
         return DEFAULT_PATH
