@@ -22,7 +22,8 @@ import tracemalloc
 
 import numpy as np
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import scale_project  # noqa: E402, F401  (puts the measured workbench first: PYTHONPATH's, else this checkout's)
 
 
 def make_data(coders: int, units: int, values: int, missing: float, seed: int = 0) -> np.ndarray:

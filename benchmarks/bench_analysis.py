@@ -141,7 +141,7 @@ def main() -> None:
     C.code_network(p).to_dict()  # first use imports networkx and scipy
     print(f"\n{'chart (call + to_dict)':40} {'wall':>8} {'CPU':>8} {'rows':>10}")
     for name, fn in charts:
-        seconds, cpu, spec = timed(lambda: fn().to_dict(), args.repeat)
+        seconds, cpu, spec = timed(lambda fn=fn: fn().to_dict(), args.repeat)
         rows.append((name, seconds, cpu))
         flag = "" if seconds <= TARGET else "  > 1 s"
         print(f"{name:40} {seconds:7.3f}s {cpu:7.3f}s {spec_rows(spec):10,}{flag}")
@@ -157,7 +157,8 @@ def main() -> None:
     over_cpu = [name for name, _, c in rows if c > TARGET]
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"peak memory (max RSS) {peak:,.0f} MB")
-    print(f"wall: {len(rows) - len(over)} of {len(rows)} within {TARGET:.0f} s" + (f"; over: {', '.join(over)}" if over else ""))
+    print(f"wall: {len(rows) - len(over)} of {len(rows)} within {TARGET:.0f} s"
+          + (f"; over: {', '.join(over)}" if over else ""))
     print(f"CPU:  {len(rows) - len(over_cpu)} of {len(rows)} within {TARGET:.0f} s"
           + (f"; over: {', '.join(over_cpu)}" if over_cpu else ""))
 

@@ -21,7 +21,6 @@ from bench_analysis import spec_rows, timed  # noqa: E402
 from scale_project import DEFAULT_PATH, build_scale_project  # noqa: E402
 
 
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=2)

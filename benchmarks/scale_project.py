@@ -3,7 +3,14 @@
 Every benchmark script imports :func:`build_scale_project`; the default size is the one the
 issues' speed targets speak of (1,000 narratives, ~2 million words, 1,000,000 codings by 10 coders).
 
-    python benchmarks/scale_project.py [PATH]      # build it (about a minute), or say it is there
+    python benchmarks/scale_project.py [PATH] [--codings N]   # build it (about a minute), or say it is there
+
+Other sizes (``--codings``, same 1,000 stories and 2 million words) go to :func:`scale_path`,
+e.g. ``.workbench-cache/scale_project_3m`` for 3,000,000 codings (about 1.8 GB, a few minutes);
+the default size keeps its own folder, ``.workbench-cache/scale_project``.
+
+The ``workbench`` measured is the one on ``PYTHONPATH`` when that holds one (to measure another
+worktree: ``PYTHONPATH=/other/worktree python benchmarks/bench.py``), else this checkout's.
 
 A finished project carries ``.scale_project.json`` with the parameters it was built with; asking
 again for the same parameters at the same path reopens it instead of rebuilding. A folder left
@@ -13,8 +20,10 @@ other non-empty folder is refused, never deleted.
 
 from __future__ import annotations
 
+import argparse
 import csv
 import json
+import os
 import shutil
 import sys
 import tempfile
@@ -25,12 +34,21 @@ import numpy as np
 import pandas as pd
 
 ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:
+
+
+def _workbench_on_pythonpath() -> bool:
+    return any((Path(entry) / "workbench" / "__init__.py").is_file()
+               for entry in os.environ.get("PYTHONPATH", "").split(os.pathsep) if entry)
+
+
+# This checkout's package unless PYTHONPATH names another (and never the venv's editable install).
+if not _workbench_on_pythonpath() and str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 import workbench as wb  # noqa: E402
 
 DEFAULT_PATH = ROOT / ".workbench-cache" / "scale_project"
+DEFAULT_CODINGS = 1_000_000
 _DONE = ".scale_project.json"
 _BUILDING = ".scale_project.building"
 
@@ -57,8 +75,22 @@ _VOCAB = (
 ).split()
 
 
+def scale_path(codings: int = DEFAULT_CODINGS) -> Path:
+    """Where the scale project with *codings* codings lives (the default size keeps DEFAULT_PATH).
+
+    >>> scale_path(3_000_000).name, scale_path(10_000).name, scale_path(1_500_000).name
+    ('scale_project_3m', 'scale_project_10k', 'scale_project_1500k')
+    """
+    if codings == DEFAULT_CODINGS:
+        return DEFAULT_PATH
+    for unit, size in (("m", 1_000_000), ("k", 1_000)):
+        if codings % size == 0:
+            return DEFAULT_PATH.with_name(f"scale_project_{codings // size}{unit}")
+    return DEFAULT_PATH.with_name(f"scale_project_{codings}")
+
+
 def build_scale_project(path: str | Path = DEFAULT_PATH, narratives: int = 1000, words: int = 2_000_000,
-                        codings: int = 1_000_000, coders: int = 10, seed: int = 0,
+                        codings: int = DEFAULT_CODINGS, coders: int = 10, seed: int = 0,
                         progress: bool = True) -> "wb.Project":
     """The benchmark project at *path*: built once, then reopened while its parameters match.
 
@@ -69,6 +101,18 @@ def build_scale_project(path: str | Path = DEFAULT_PATH, narratives: int = 1000,
 
     >>> p = build_scale_project()                 # ~1 minute the first time, ~1-2 s afterwards
     """
+    path = ensure_scale_project(path, narratives, words, codings, coders, seed, progress)
+    return wb.open_project(path)
+
+
+def ensure_scale_project(path: str | Path = DEFAULT_PATH, narratives: int = 1000, words: int = 2_000_000,
+                         codings: int = DEFAULT_CODINGS, coders: int = 10, seed: int = 0,
+                         progress: bool = True) -> Path:
+    """Build the benchmark project at *path* unless it is there with these parameters; its path.
+
+    Unlike :func:`build_scale_project` it does not open the project afterwards (opening a large
+    project in the benchmark's own process would cost time and memory there).
+    """
     path = Path(path)
     params = {"narratives": narratives, "words": words, "codings": codings, "coders": coders, "seed": seed,
               "version": 1}
@@ -76,7 +120,7 @@ def build_scale_project(path: str | Path = DEFAULT_PATH, narratives: int = 1000,
     if done.is_file():
         try:
             if json.loads(done.read_text(encoding="utf-8")) == params:
-                return wb.open_project(path)
+                return path
         except ValueError:
             pass
     if path.exists() and any(path.iterdir()):
@@ -97,7 +141,7 @@ def build_scale_project(path: str | Path = DEFAULT_PATH, narratives: int = 1000,
     (path / _BUILDING).unlink()
     done.write_text(json.dumps(params), encoding="utf-8")
     del project
-    return wb.open_project(path)
+    return path
 
 
 def _say(progress: bool, message: str, started: float) -> None:
@@ -196,7 +240,11 @@ def _build(path: Path, params: dict, progress: bool) -> "wb.Project":
 
 
 if __name__ == "__main__":
-    target = Path(sys.argv[1]) if len(sys.argv) > 1 else DEFAULT_PATH
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("path", nargs="?", help="where to build it (default: scale_path(codings))")
+    parser.add_argument("--codings", type=int, default=DEFAULT_CODINGS)
+    args = parser.parse_args()
+    target = Path(args.path) if args.path else scale_path(args.codings)
     t = time.perf_counter()
-    project = build_scale_project(target)
-    print(f"{project!r} ready in {time.perf_counter() - t:.1f} s")
+    ensure_scale_project(target, codings=args.codings)
+    print(f"scale project with {args.codings:,} codings ready at {target} in {time.perf_counter() - t:.1f} s")
