@@ -27,7 +27,7 @@ def main() -> None:
     parser.add_argument("--path", default=str(DEFAULT_PATH))
     args = parser.parse_args()
 
-    from workbench.agreement import charts
+    from workbench import charts
     from workbench.agreement.dialogue import disagreements
     from workbench.widgets.disagreement import disagreement_explorer
 

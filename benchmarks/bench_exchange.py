@@ -42,10 +42,10 @@ def _step(kind: str, args: dict, queue) -> None:
             p = wb.open_project(args["project"])
             opened = time.perf_counter() - t
             t = time.perf_counter()
-            p.export_csv(args["out"])
+            wb.exchange.export_csv(p, args["out"])
             cold = time.perf_counter() - t
             t = time.perf_counter()
-            p.export_csv(args["out"])
+            wb.exchange.export_csv(p, args["out"])
             warm = time.perf_counter() - t
             result = {"open_s": opened, "first_s": cold, "again_s": warm, "codings": len(p.codings())}
         elif kind == "export":
@@ -53,7 +53,7 @@ def _step(kind: str, args: dict, queue) -> None:
             p = wb.open_project(args["project"])
             opened = time.perf_counter() - t
             t = time.perf_counter()
-            out = p.export_qdpx(args["out"])
+            out = wb.exchange.export_qdpx(p, args["out"])
             result = {"open_s": opened, "export_s": time.perf_counter() - t, "mb_on_disk": out.stat().st_size / 2**20,
                       "codings": len(p.codings())}
         elif kind == "import":
