@@ -35,7 +35,8 @@ def test_init_import_info_codings(tmp_path):
 
     p = wb.open_project(tmp_path / "proj")
     nid = p.narratives.set_index("title").loc["Night shift", "id"]
-    p.code(nid, p.text(nid).index("Fear"), p.text(nid).index("Fear") + 4, "fear", coder="ana", note="a, \"quoted\" note")
+    fear = p.text(nid).index("Fear")
+    p.code(nid, fear, fear + 4, "fear", coder="ana", note="a, \"quoted\" note")
 
     done = run("info", "proj", cwd=tmp_path)
     assert "narratives: 2" in done.stdout and "codings: 1" in done.stdout and "ana" in done.stdout
