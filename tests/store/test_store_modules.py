@@ -8,12 +8,13 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import pytest
 
 import workbench as wb
 from workbench.store import events as ev
 from workbench.store import logs
-from workbench.store.fold import CodingState, in_reading_order, merged
+from workbench.store.fold import CodingState, folded_schema, in_reading_order, merged
 
 
 def _columns(rows: int) -> dict:
@@ -65,7 +66,9 @@ def test_merging_new_codings_keeps_reading_order(seed):
     rng = random.Random(seed)
     base = in_reading_order(_random_codings(rng, rng.randrange(0, 60), "b"))
     new = in_reading_order(_random_codings(rng, rng.randrange(0, 20), "n"))
-    result = merged(base, new)
+    schema = folded_schema()
+    result = merged(pa.Table.from_pandas(base, schema=schema, preserve_index=False),
+                    pa.Table.from_pandas(new, schema=schema, preserve_index=False)).to_pandas()
     keys = ["narrative_id", "start", "end", "coder"]
     assert result[keys].values.tolist() == in_reading_order(pd.concat([base, new]))[keys].values.tolist()
     assert sorted(result["coding_id"]) == sorted([*base["coding_id"], *new["coding_id"]])
@@ -77,7 +80,7 @@ def test_many_single_writes_fold_as_one_table():
         state.add("ana", [ev.coding_event(event="coded", id=f"c{i}", at="2026-01-01T00:00:00Z", narrative="n",
                                           start=i, end=i + 1, code="x", code_id="x", text="t")])
     state.add("ana", [ev.coding_event(event="uncoded", id="c5", at="2026-01-01T00:00:01Z", narrative="n")])
-    frame = state.codings(dict, lambda nids: set())
+    frame = state.frame(dict, lambda nids: set())
     assert len(frame) == 299 and "c5" not in set(frame["coding_id"])
 
 

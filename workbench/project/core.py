@@ -331,15 +331,15 @@ class Project:
         ['coding_id', 'narrative_id', 'start', 'end', 'code', 'coder', 'created_at', 'note', 'text']
         """
         filters = [(c, w) for c, w in (("coder", coder), ("code", code), ("narrative_id", narrative)) if w is not None]
-        if not filters:
-            return self._folder.public_codings(self.codebook.name_map)
         frame = self._folder.codings_frame(self.codebook.name_map)
+        if not filters:
+            return frame
         for column, wanted in filters:
             values = [wanted] if isinstance(wanted, str) else list(wanted)
             if column == "code":  # an old or mistyped name says so instead of matching nothing
                 values = [self.codebook.known_name(v) for v in values]
             frame = frame[frame[column].isin(values).to_numpy()]
-        return frame.drop(columns="_code_id").reset_index(drop=True)  # the fold keeps reading order
+        return frame.reset_index(drop=True)  # the fold keeps reading order
 
     @property
     def coders(self) -> list[str]:

@@ -87,8 +87,8 @@ def history_frame(coding_events: pd.DataFrame, codebook_history: pd.DataFrame, m
                   withdrawn_among: Callable[[Iterable], set]) -> pd.DataFrame:
     """Everything that happened, oldest first: codings (names as applied), codebook changes, memos.
 
-    >>> from workbench.store.fold import empty_events
-    >>> frame = history_frame(empty_events(), p.codebook.history(), p.memos(), lambda nids: set())
+    >>> from workbench.store.fold import events_table
+    >>> frame = history_frame(events_table([]).to_pandas(), p.codebook.history(), p.memos(), lambda nids: set())
     >>> sorted(frame["kind"].unique())
     ['codebook', 'memo']
     """

@@ -15,7 +15,7 @@ import pandas as pd
 
 from . import events as ev
 from . import logs
-from .fold import CodingState, WithdrawnAmong
+from .fold import CodingState, WithdrawnAmong, folded_schema
 
 _SNAPSHOT_EVENTS = 50_000  # a fold of this many events read from the logs is worth a snapshot
 
@@ -159,34 +159,29 @@ class CodingLog(EventLog):
         table, meta = loaded
         marks, paths = meta.get("logs", {}), self.paths()
         marked = [p for p in paths if p.name in marks]
-        if meta.get("withdrawn") != withdrawn or len(marked) != len(marks) \
-                or not all(logs.mark_holds(p, marks[p.name]) for p in marked):
-            return  # a log was rewritten or removed: fold everything afresh
+        if not table.schema.equals(folded_schema()) or meta.get("withdrawn") != withdrawn \
+                or len(marked) != len(marks) or not all(logs.mark_holds(p, marks[p.name]) for p in marked):
+            return  # another version's snapshot, or a log was rewritten or removed: fold everything afresh
         for path in marked:  # logs begun since the snapshot are read from their start
             reader = self._reader(path)
             reader.offset, reader.inode = marks[path.name][0], marks[path.name][1]
-        frame = table.to_pandas()
-        frame["note"] = frame["note"].astype(object).where(frame["note"].notna(), None)  # None, as the fold has it
-        self.state.adopt(frame, meta.get("names"))
+        self.state.adopt(table, meta.get("names"))
 
     def current(self, names: Callable[[], dict[str, str]], withdrawn_among: WithdrawnAmong,
                 withdrawn: int) -> pd.DataFrame:
-        """The folded codings (with ``_code_id``); a big first fold is snapshotted for the next open."""
-        frame = self.state.current(names, withdrawn_among)
+        """The current codings as a pandas frame; a big first fold is snapshotted for the next open."""
+        table = self.state.table(names, withdrawn_among)
         if self._fresh and self.state.folded_events >= _SNAPSHOT_EVENTS:
-            self._save_snapshot(frame, names(), withdrawn)
+            self._save_snapshot(table, names(), withdrawn)
         self._fresh = False
-        return frame
+        return self.state.frame(names, withdrawn_among)
 
-    def _save_snapshot(self, frame: pd.DataFrame, names: dict[str, str], withdrawn: int) -> None:
-        import pyarrow as pa
-
+    def _save_snapshot(self, table: Any, names: dict[str, str], withdrawn: int) -> None:
         try:
             marks = {path.name: logs.log_mark(path, reader.offset) for path, reader in self._readers.items()
                      if path.exists()}
         except OSError:
             return
-        table = pa.Table.from_pandas(frame, preserve_index=False)
         logs.save_snapshot(self._snapshot, table, {"logs": marks, "names": names, "withdrawn": withdrawn})
 
     def all_events(self) -> pd.DataFrame:
@@ -196,4 +191,4 @@ class CodingLog(EventLog):
             table = ev.codings_from_bytes(path.read_bytes(), path)
             if table is not None:
                 state.add(logs.coder_from_file(path), table)
-        return state.events()
+        return state.events().to_pandas()

@@ -5,24 +5,25 @@ sets its note, each only when written by the coding's own coder (a line in someo
 cannot touch your work). Codings of withdrawn narratives are left out. Codings carry the id of
 their code, so the ``code`` column shows each code's current name (a rename or merge follows).
 
-:class:`CodingState` keeps the folded frame in reading order (narrative, start, end, coder).
-New events are folded onto it and merged in at their places: a write costs a merge, never a
-re-sort of a million rows.
+:class:`CodingState` keeps the folded codings as one Arrow table in reading order (narrative,
+start, end, coder), sorted once on small integer keys. New events are folded on their own and
+merged in at their places, so a write costs a merge, never a re-sort; ``p.codings()`` is that
+table as a plain pandas frame, converted once per change.
 """
 
 from __future__ import annotations
 
-import bisect
 from typing import Any, Callable, Iterable
 
 import numpy as np
 import pandas as pd
 
-from .events import CODING_FIELDS
-
 #: The columns of ``p.codings()``; the fold keeps one more, ``_code_id``, for renames.
 CODING_COLUMNS = ["coding_id", "narrative_id", "start", "end", "code", "coder", "created_at", "note", "text"]
 WithdrawnAmong = Callable[[Iterable[Any]], set]
+Names = Callable[[], dict]
+_SPLICE_ROWS = 500  # new rows merged by splicing slices; more are placed with one take
+_MAX_CHUNKS = 1024  # splices leave chunks; past this many they are joined into one
 
 
 def renamed(code_ids: pd.Series, applied: pd.Series, names: dict[str, str]) -> pd.Series:
@@ -39,19 +40,6 @@ def renamed(code_ids: pd.Series, applied: pd.Series, names: dict[str, str]) -> p
     return pd.Series(current, index=code_ids.index, dtype="str")
 
 
-def reading_order(frame: pd.DataFrame, narrative: str = "narrative_id", coder: str = "coder") -> np.ndarray:
-    """Row positions ordering *frame* by narrative, start, end, coder (a lexsort of small integer keys).
-
-    >>> reading_order(pd.DataFrame({"narrative_id": ["b", "a"], "start": [0, 5], "end": [1, 9], "coder": ["x", "y"]}))
-    array([1, 0])
-    """
-    if len(frame) < 2:
-        return np.arange(len(frame))
-    narratives = pd.factorize(frame[narrative], sort=True)[0]
-    coders = pd.factorize(frame[coder], sort=True)[0]
-    return np.lexsort((coders, frame["end"].to_numpy(), frame["start"].to_numpy(), narratives))
-
-
 def in_reading_order(frame: pd.DataFrame) -> pd.DataFrame:
     """*frame* (codings) ordered by narrative, start, end and coder, with a fresh index.
 
@@ -59,132 +47,243 @@ def in_reading_order(frame: pd.DataFrame) -> pd.DataFrame:
     ...                                "coder": ["x", "y"]}))["narrative_id"].tolist()
     ['a', 'b']
     """
-    return frame.take(reading_order(frame)).reset_index(drop=True)
+    if len(frame) < 2:
+        return frame.reset_index(drop=True)
+    narratives = pd.factorize(frame["narrative_id"], sort=True)[0]
+    coders = pd.factorize(frame["coder"], sort=True)[0]
+    order = np.lexsort((coders, frame["end"].to_numpy(), frame["start"].to_numpy(), narratives))
+    return frame.take(order).reset_index(drop=True)
 
 
-def empty_events() -> pd.DataFrame:
-    """A frame of no coding events, with every event field as a column."""
-    return pd.DataFrame({name: pd.Series(dtype=object) for name, _ in CODING_FIELDS})
+def _sorted_codes(column: Any) -> np.ndarray:
+    """Integer codes of a string column that sort as the strings do (hashing, then sorting the few distinct)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if isinstance(column, pa.ChunkedArray):
+        column = column.combine_chunks()
+    encoded = pc.dictionary_encode(column)
+    rank = np.empty(len(encoded.dictionary), dtype=np.int64)
+    rank[np.argsort(encoded.dictionary.to_numpy(zero_copy_only=False), kind="stable")] = np.arange(len(rank))
+    return rank[encoded.indices.to_numpy(zero_copy_only=False)]
 
 
-def _notes_and_removals(events: pd.DataFrame, is_coded: np.ndarray, base: pd.DataFrame | None
-                        ) -> tuple[set, dict]:
+def _timestamps(at: Any) -> Any:
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    try:
+        return pc.cast(at, pa.timestamp("us", tz="UTC"))
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):  # a time another tool wrote oddly
+        return pa.array(pd.to_datetime(at.to_pandas(), format="ISO8601", utc=True).astype("datetime64[us, UTC]"))
+
+
+def _current_names(code_ids: Any, applied: Any, names: dict[str, str]) -> Any:
+    """The ``code`` column: each code id's current name (the name as applied for an unknown id)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if isinstance(code_ids, pa.ChunkedArray):
+        code_ids = code_ids.combine_chunks()
+    encoded = pc.dictionary_encode(code_ids)
+    current = pa.array([names.get(c) for c in encoded.dictionary.to_pylist()], pa.string())
+    return pc.coalesce(current.take(encoded.indices), applied)
+
+
+def _removals_and_notes(table: Any, is_coded: np.ndarray, owners: Callable[[list], dict]) -> tuple[set, dict]:
     """Codings removed (``uncoded``) and notes set (``noted``) by their own coder, in log order."""
-    others = events[~is_coded]
-    wanted = others["id"].unique()
-    touched = np.flatnonzero(is_coded & events["id"].isin(wanted).to_numpy())
-    owner = dict(zip(events["id"].iloc[touched], events["coder"].iloc[touched]))
-    if base is not None:
-        hit = base[base["coding_id"].isin(wanted)]
-        owner.update(zip(hit["coding_id"], hit["coder"]))
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    others = table.take(np.flatnonzero(~is_coded)).select(["event", "id", "coder", "note"]).to_pylist()
+    wanted = list({o["id"] for o in others})
+    hit = np.flatnonzero(is_coded & pc.is_in(table["id"], value_set=pa.array(wanted, pa.string()))
+                         .fill_null(False).to_numpy(zero_copy_only=False))
+    owner = owners(wanted)
+    owner.update(zip(table["id"].take(hit).to_pylist(), table["coder"].take(hit).to_pylist()))
     gone, notes = set(), {}
-    for event, cid, coder, text in zip(others["event"], others["id"], others["coder"], others["note"]):
-        if owner.get(cid) != coder:
+    for other in others:
+        if owner.get(other["id"]) != other["coder"]:
             continue  # only a coding's own coder can remove it or change its note
-        if event == "uncoded":
-            gone.add(cid)
-            notes.pop(cid, None)
-        elif event == "noted":
-            notes[cid] = text
+        if other["event"] == "uncoded":
+            gone.add(other["id"])
+            notes.pop(other["id"], None)
+        elif other["event"] == "noted":
+            notes[other["id"]] = other["note"]
     return gone, notes
 
 
-def fold(events: pd.DataFrame, names: dict[str, str], withdrawn_among: WithdrawnAmong,
-         base: pd.DataFrame | None = None) -> tuple[pd.DataFrame, set, dict]:
-    """Fold *events* (a frame of event fields plus ``coder``) onto the folded *base* (or nothing).
+def fold(table: Any, names: dict[str, str], withdrawn_among: WithdrawnAmong,
+         owners: Callable[[list], dict] = lambda ids: {}) -> tuple[Any, set, dict]:
+    """Fold coding events (an Arrow table of event fields plus ``coder``) into codings.
 
-    Returns the new codings in reading order (with ``_code_id``), the ids of codings removed and
-    the notes set, for the caller to apply to *base*.
+    Returns the new codings as an Arrow table in reading order (with ``_code_id``), the ids of
+    codings removed and the notes set, for the caller to apply to what was folded before;
+    *owners* tells the coder of earlier codings the events touch.
     """
-    is_coded = events["event"].to_numpy() == "coded"
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    is_coded = pc.equal(table["event"], "coded").fill_null(False).to_numpy(zero_copy_only=False)
     keep = is_coded.copy()
-    withdrawn = withdrawn_among(events["narrative"].dropna().unique())
+    withdrawn = withdrawn_among(pc.unique(table["narrative"]).drop_null().to_pylist())
     if withdrawn:
-        keep &= ~events["narrative"].isin(list(withdrawn)).to_numpy()
+        keep &= ~pc.is_in(table["narrative"], value_set=pa.array(list(withdrawn))).to_numpy(zero_copy_only=False)
     gone, notes = set(), {}
     if not is_coded.all():
-        gone, notes = _notes_and_removals(events, is_coded, base)
+        gone, notes = _removals_and_notes(table, is_coded, owners)
         if gone:
-            keep &= ~events["id"].isin(list(gone)).to_numpy()
+            keep &= ~pc.is_in(table["id"], value_set=pa.array(list(gone))).to_numpy(zero_copy_only=False)
     rows = np.flatnonzero(keep)
     if len(rows) > 1:
-        rows = rows[reading_order(events.iloc[rows], narrative="narrative")]
-    coded = events.take(rows)
-    frame = pd.DataFrame({
-        "coding_id": coded["id"].astype("str"),
-        "narrative_id": coded["narrative"].astype("str"),
-        "start": coded["start"].astype("int64"),
-        "end": coded["end"].astype("int64"),
-        "code": renamed(coded["code_id"], coded["code"], names),
-        "coder": coded["coder"].astype("str"),
-        "created_at": pd.to_datetime(coded["at"], format="ISO8601", utc=True),
-        "note": coded["note"].astype(object).where(coded["note"].notna(), None),
-        "text": coded["text"].astype("str"),
-        "_code_id": coded["code_id"].astype("str"),
-    }).reset_index(drop=True)
-    return frame, gone, notes
+        keys = [table[c].to_numpy() for c in ("end", "start")]
+        rows = rows[np.lexsort((_sorted_codes(table["coder"])[rows], keys[0][rows], keys[1][rows],
+                                _sorted_codes(table["narrative"])[rows]))]
+    coded = table.combine_chunks().take(rows)  # one chunk per column: a take over many chunks is slow
+    folded = pa.table({
+        "coding_id": coded["id"], "narrative_id": coded["narrative"], "start": coded["start"], "end": coded["end"],
+        "code": _current_names(coded["code_id"], coded["code"], names), "coder": coded["coder"],
+        "created_at": _timestamps(coded["at"]), "note": coded["note"], "text": coded["text"],
+        "_code_id": coded["code_id"],
+    })
+    return with_notes(folded, notes), gone, notes
 
 
-def merge_positions(base: pd.DataFrame, new: pd.DataFrame) -> np.ndarray:
-    """Where each row of *new* goes in *base* (both in reading order), as positions in *base*.
+def with_notes(table: Any, notes: dict) -> Any:
+    """*table* (folded codings) with the notes of the codings in *notes* set."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
 
-    Searches only the stretch of *base* holding each narrative, so the cost follows the new rows,
-    not the million old ones.
+    if not notes or not table.num_rows:
+        return table
+    hit = np.flatnonzero(pc.is_in(table["coding_id"], value_set=pa.array(list(notes), pa.string()))
+                         .to_numpy(zero_copy_only=False))
+    if not len(hit):
+        return table
+    column = table["note"].to_numpy(zero_copy_only=False).astype(object)
+    column[hit] = [notes[c] for c in table["coding_id"].take(hit).to_pylist()]
+    return table.set_column(table.schema.get_field_index("note"), "note", pa.array(column, pa.string()))
+
+
+def folded_schema() -> Any:
+    """The Arrow schema of folded codings: the columns of ``p.codings()`` plus ``_code_id``."""
+    import pyarrow as pa
+
+    text = pa.string()
+    return pa.schema([("coding_id", text), ("narrative_id", text), ("start", pa.int64()), ("end", pa.int64()),
+                      ("code", text), ("coder", text), ("created_at", pa.timestamp("us", tz="UTC")), ("note", text),
+                      ("text", text), ("_code_id", text)])
+
+
+def _narrative_runs(column: Any) -> tuple[list[str], np.ndarray]:
+    """The narratives of a column in reading order, and where each one's run of rows starts."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if isinstance(column, pa.ChunkedArray):
+        column = column.combine_chunks()
+    if len(column) < 2:
+        return column.to_pylist(), np.zeros(len(column), dtype=np.int64)
+    change = pc.not_equal(column.slice(1), column.slice(0, len(column) - 1)).to_numpy(zero_copy_only=False)
+    starts = np.concatenate([[0], np.flatnonzero(change) + 1])
+    return column.take(starts).to_pylist(), starts
+
+
+def merge_positions(base: Any, new: Any) -> np.ndarray | None:
+    """Where each row of *new* goes in *base* (Arrow tables, both in reading order), as positions in *base*.
+
+    One integer key per row (narrative run, start, end) found by binary search; equal keys are
+    ordered by coder. ``None`` when the key would not fit in 64 bits (then sort instead).
     """
-    nids = base["narrative_id"]
-    codes, uniques = pd.factorize(nids, sort=True)
-    bounds = np.searchsorted(codes, np.arange(len(uniques) + 1))
-    order = list(uniques)
-    starts, ends = base["start"].to_numpy(), base["end"].to_numpy()
-    coders = base["coder"]
-    positions = np.empty(len(new), dtype=np.int64)
-    for i, (nid, start, end, coder) in enumerate(zip(new["narrative_id"], new["start"].tolist(),
-                                                     new["end"].tolist(), new["coder"])):
-        slot = bisect.bisect_left(order, nid)
-        lo = int(bounds[slot])
-        hi = int(bounds[slot + 1]) if slot < len(order) and order[slot] == nid else lo
-        s, e = starts[lo:hi], ends[lo:hi]
-        left = lo + int(np.count_nonzero((s < start) | ((s == start) & (e < end))))
-        right = lo + int(np.count_nonzero((s < start) | ((s == start) & (e <= end))))
-        while left < right and coders.iloc[left] <= coder:
-            left += 1
-        positions[i] = left
+    names, starts = _narrative_runs(base["narrative_id"])
+    b_start, b_end = base["start"].to_numpy(), base["end"].to_numpy()
+    n_start, n_end = new["start"].to_numpy(), new["end"].to_numpy()
+    width = int(max(b_end.max(initial=0), n_end.max(initial=0))) + 1
+    if (2 * len(names) + 2) * width * width >= 2 ** 62:
+        return None
+    b_rank = np.repeat(np.arange(len(names), dtype=np.int64) * 2 + 1, np.diff(np.append(starts, base.num_rows)))
+    wanted = np.array(new["narrative_id"].to_pylist(), dtype=object)
+    slot = np.searchsorted(np.array(names, dtype=object), wanted)
+    found = np.array([s < len(names) and names[s] == w for s, w in zip(slot, wanted)], dtype=bool)
+    key_b = (b_rank * width + b_start) * width + b_end
+    key_n = ((slot * 2 + found) * width + n_start) * width + n_end
+    positions = np.searchsorted(key_b, key_n, side="left")
+    if len(key_b):
+        ties = np.flatnonzero((positions < len(key_b)) & (key_b[np.minimum(positions, len(key_b) - 1)] == key_n))
+        coders, new_coders = base["coder"], new["coder"]
+        for i in ties:  # the same passage coded before: after the coders that sort first
+            at, coder = int(positions[i]), new_coders[int(i)].as_py()
+            while at < len(key_b) and key_b[at] == key_n[i] and coders[at].as_py() <= coder:
+                at += 1
+            positions[i] = at
     return positions
 
 
-def merged(base: pd.DataFrame, new: pd.DataFrame) -> pd.DataFrame:
-    """*base* and *new* (each in reading order) as one frame in reading order."""
-    if not len(new):
-        return base
-    if not len(base):
-        return new
-    positions = merge_positions(base, new)
-    order = np.argsort(positions, kind="stable")
-    positions = positions[order]
-    taken = np.empty(len(base) + len(new), dtype=np.int64)
-    new_slots = positions + np.arange(len(new))
-    is_new = np.zeros(len(taken), dtype=bool)
-    is_new[new_slots] = True
-    taken[new_slots] = len(base) + order
-    taken[~is_new] = np.arange(len(base))
-    return pd.concat([base, new], ignore_index=True).take(taken).reset_index(drop=True)
+def merged(base: Any, new: Any) -> Any:
+    """*base* and *new* (folded codings, each in reading order) as one Arrow table in reading order.
 
-
-def _events_frame(pending: list[tuple[str, Any]]) -> pd.DataFrame:
-    """Pending events (Arrow tables or lists of dicts, per coder) as one frame with a ``coder`` column."""
+    A few new rows are spliced between slices of *base* (no copy); many are placed with one take.
+    """
     import pyarrow as pa
 
-    from .events import coding_events_table
+    if not new.num_rows:
+        return base
+    if not base.num_rows:
+        return new
+    positions = merge_positions(base, new)
+    if positions is None:
+        both = pa.concat_tables([base, new]).combine_chunks()
+        keys = [_sorted_codes(both["coder"]), both["end"].to_numpy(), both["start"].to_numpy(),
+                _sorted_codes(both["narrative_id"])]
+        return both.take(np.lexsort(keys))
+    order = np.argsort(positions, kind="stable")
+    positions = positions[order]
+    if len(order) <= _SPLICE_ROWS:
+        pieces, done = [], 0
+        for at, row in zip(positions.tolist(), order.tolist()):
+            pieces += [base.slice(done, at - done), new.slice(row, 1)]
+            done = at
+        spliced = pa.concat_tables([*pieces, base.slice(done)])
+        return spliced.combine_chunks() if spliced["coding_id"].num_chunks > _MAX_CHUNKS else spliced
+    slots = positions + np.arange(len(order))
+    taken = np.empty(base.num_rows + new.num_rows, dtype=np.int64)
+    is_new = np.zeros(len(taken), dtype=bool)
+    is_new[slots] = True
+    taken[slots] = base.num_rows + order
+    taken[~is_new] = np.arange(base.num_rows)
+    return pa.concat_tables([base, new]).combine_chunks().take(taken)  # one chunk: a chunked take is slow
 
-    tables = [item if isinstance(item, pa.Table) else coding_events_table(item) for _, item in pending]
-    tables = [t for t in tables if t.num_rows]
-    if not tables:
-        return empty_events()
-    table = pa.concat_tables(tables) if len(tables) > 1 else tables[0]
-    frame = table.combine_chunks().to_pandas()
-    frame["coder"] = np.repeat(np.array([coder for coder, _ in pending], dtype=object),
-                               [len(item) if isinstance(item, list) else item.num_rows for _, item in pending])
+
+def to_frame(table: Any) -> pd.DataFrame:
+    """Folded codings as the plain pandas frame ``p.codings()`` gives (notes ``None`` where empty).
+
+    >>> to_frame(folded_schema().empty_table()).columns.tolist() == CODING_COLUMNS
+    True
+    """
+    frame = table.drop_columns(["_code_id", "note"]).to_pandas()
+    notes = pd.Series(table["note"].to_numpy(zero_copy_only=False).astype(object), dtype=object, copy=False)
+    frame.insert(CODING_COLUMNS.index("note"), "note", notes)  # text or None, as users compare it
     return frame
+
+
+def events_table(pending: list[tuple[str, Any]]) -> Any:
+    """Events per coder (Arrow tables or lists of dicts) as one Arrow table with a ``coder`` column.
+
+    >>> events_table([("ana", [{"event": "coded", "id": "c1"}])])["coder"].to_pylist()
+    ['ana']
+    """
+    import pyarrow as pa
+
+    from .events import coding_events_table, coding_schema
+
+    tables = []
+    for coder, item in pending:
+        table = item if isinstance(item, pa.Table) else coding_events_table(item)
+        if table.num_rows:
+            tables.append(table.append_column("coder", pa.array([coder]).take(np.zeros(table.num_rows, np.int32))))
+    if not tables:
+        return coding_schema().append(pa.field("coder", pa.string())).empty_table()
+    return pa.concat_tables(tables) if len(tables) > 1 else tables[0]
 
 
 class CodingState:
@@ -193,7 +292,7 @@ class CodingState:
     >>> state = CodingState()
     >>> state.add("ana", [{"event": "coded", "id": "c1", "at": "2026-01-01T00:00:00Z", "narrative": "n",
     ...                    "start": 0, "end": 4, "code": "hope", "code_id": "hope", "text": "once"}])
-    >>> state.codings(dict, lambda nids: set())[["coding_id", "coder", "code"]]
+    >>> state.frame(dict, lambda nids: set())[["coding_id", "coder", "code"]]
       coding_id coder  code
     0        c1   ana  hope
     """
@@ -204,68 +303,70 @@ class CodingState:
     def reset(self) -> None:
         """Forget every event: the next read folds everything afresh."""
         self._pending: list[tuple[str, Any]] = []
-        self._folded: pd.DataFrame | None = None
-        self._public: pd.DataFrame | None = None
-        self.names_stale = False
+        self._table: Any = None  # the folded codings (Arrow, reading order), None before the first fold
+        self._frame: pd.DataFrame | None = None  # the same as pandas, made when first asked for
         self._saved_names: dict | None = None  # the code names a snapshot was folded with
+        self.names_stale = False
         self.folded_events = 0  # events the last fold took in: the caller may snapshot a big one
 
     def add(self, coder: str, events: Any) -> None:
         """Events of *coder* to fold on the next read: an Arrow table, or a list of event dicts."""
-        if isinstance(events, list) and self._pending and self._pending[-1][0] == coder \
-                and isinstance(self._pending[-1][1], list):
-            self._pending[-1][1].extend(events)  # a script's many single writes become one table
+        last = self._pending[-1] if self._pending else None
+        if isinstance(events, list) and last is not None and last[0] == coder and isinstance(last[1], list):
+            last[1].extend(events)  # a script's many single writes become one table
             return
         self._pending.append((coder, list(events) if isinstance(events, list) else events))
 
-    def adopt(self, folded: pd.DataFrame, names: dict[str, str] | None) -> None:
-        """Take *folded* (in reading order, with ``_code_id``; code *names* as then) as the fold so far."""
-        self._pending, self._folded, self._public = [], folded, None
-        self._saved_names = names
+    def adopt(self, table: Any, names: dict[str, str] | None) -> None:
+        """Take *table* (folded codings, with code *names* as then) as the fold of every event so far."""
+        self.reset()
+        self._table, self._saved_names = table, names
 
-    def events(self) -> pd.DataFrame:
-        """The events waiting to be folded, as one frame with a ``coder`` column."""
-        return _events_frame(self._pending)
+    def events(self) -> Any:
+        """The events waiting to be folded, as one Arrow table with a ``coder`` column."""
+        return events_table(self._pending)
 
-    @property
-    def has_pending(self) -> bool:
-        """True when events wait to be folded."""
-        return bool(self._pending)
+    def table(self, names: Names, withdrawn_among: WithdrawnAmong) -> Any:
+        """The folded codings as an Arrow table in reading order; *names* gives ``{code_id: name}``."""
+        import pyarrow as pa
+        import pyarrow.compute as pc
 
-    def current(self, names: Callable[[], dict[str, str]], withdrawn_among: WithdrawnAmong) -> pd.DataFrame:
-        """The folded codings in reading order, with ``_code_id``; *names* gives ``{code_id: name}``."""
         self.folded_events = 0
         if self._saved_names is not None:
             self.names_stale |= names() != self._saved_names
             self._saved_names = None
-        if self._folded is None or self._pending:
-            events = _events_frame(self._pending)
-            self.folded_events, self._pending, self._public = len(events), [], None
-            new, gone, notes = fold(events, names(), withdrawn_among, base=self._folded)
-            new = _with_changes(new, set(), notes)
-            if self._folded is None:
-                self._folded, self.names_stale = new, False
+        if self._table is None or self._pending:
+            events = events_table(self._pending)
+            self.folded_events, self._pending, self._frame = events.num_rows, [], None
+            new, gone, notes = fold(events, names(), withdrawn_among, self._owners)
+            if self._table is None:
+                self._table, self.names_stale = new.cast(folded_schema()), False
             else:
-                self._folded = merged(_with_changes(self._folded, gone, notes), new)
+                base = self._table
+                if gone:
+                    base = base.filter(pc.invert(pc.is_in(base["coding_id"], value_set=pa.array(list(gone)))))
+                self._table = merged(with_notes(base, notes), new.cast(folded_schema()))
         if self.names_stale:
-            frame = self._folded
-            self._folded = frame.assign(code=renamed(frame["_code_id"], frame["code"], names()))
-            self.names_stale, self._public = False, None
-        return self._folded
+            table = self._table
+            code = _current_names(table["_code_id"], table["code"], names())
+            self._table = table.set_column(table.schema.get_field_index("code"), "code", code)
+            self.names_stale, self._frame = False, None
+        return self._table
 
-    def codings(self, names: Callable[[], dict[str, str]], withdrawn_among: WithdrawnAmong) -> pd.DataFrame:
+    def frame(self, names: Names, withdrawn_among: WithdrawnAmong) -> pd.DataFrame:
         """The current codings as ``p.codings()`` shows them (the same frame until something changes)."""
-        current = self.current(names, withdrawn_among)
-        if self._public is None:
-            self._public = current.drop(columns="_code_id")
-        return self._public
+        table = self.table(names, withdrawn_among)
+        if self._frame is None:
+            self._frame = to_frame(table)
+        return self._frame
 
+    def _owners(self, coding_ids: list) -> dict:
+        """``{coding id: coder}`` of those of *coding_ids* already folded."""
+        import pyarrow as pa
+        import pyarrow.compute as pc
 
-def _with_changes(base: pd.DataFrame, gone: set, notes: dict) -> pd.DataFrame:
-    if gone:
-        base = base[~base["coding_id"].isin(list(gone)).to_numpy()].reset_index(drop=True)
-    if notes:
-        hit = base["coding_id"].isin(list(notes)).to_numpy()
-        if hit.any():
-            base = base.assign(note=base["note"].where(~hit, base["coding_id"].map(notes)))
-    return base
+        if self._table is None or not coding_ids:
+            return {}
+        hit = np.flatnonzero(pc.is_in(self._table["coding_id"], value_set=pa.array(coding_ids, pa.string()))
+                             .to_numpy(zero_copy_only=False))
+        return dict(zip(self._table["coding_id"].take(hit).to_pylist(), self._table["coder"].take(hit).to_pylist()))

@@ -144,13 +144,8 @@ class ProjectFolder:
         self.codings.state.names_stale = True
 
     def codings_frame(self, names: Callable[[], dict[str, str]]) -> pd.DataFrame:
-        """The current codings in reading order, with ``_code_id`` (the fold of every event read)."""
+        """The current codings in reading order (the fold of every event read), as ``p.codings()`` shows them."""
         return self.codings.current(names, self.withdrawals.among, len(self.withdrawals.keys))
-
-    def public_codings(self, names: Callable[[], dict[str, str]]) -> pd.DataFrame:
-        """The current codings as ``p.codings()`` shows them."""
-        self.codings_frame(names)
-        return self.codings.state.codings(names, self.withdrawals.among)
 
     # ---- writing ---------------------------------------------------------------------
     def write_codings(self, coder: str, records: list[dict], narratives: list[str],
