@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 from functools import lru_cache
+from itertools import chain, repeat
 from json.encoder import encode_basestring as _quote  # keeps non-ASCII readable, like record_line
 from pathlib import Path
 from typing import Any, Iterable, Mapping
@@ -81,10 +82,17 @@ def coding_schema() -> Any:
     return pa.schema([(name, types[kind]) for name, kind in CODING_FIELDS if name not in FROM_FILE])
 
 
-def _encoded(kind: str, values: Any) -> list[str]:
+def _encoded(kind: str, values: list) -> list[str]:
     if kind == "int":
-        return [str(v) for v in values]
-    return ["null" if v is None else _quote(v) for v in values]
+        return list(map(str, values))
+    if len(set(values[:256])) * 4 < min(len(values), 256):  # few values (narratives, codes): encode each once
+        distinct = dict.fromkeys(values)
+        for value in distinct:
+            distinct[value] = "null" if value is None else _quote(value)
+        return [distinct[v] for v in values]
+    if None in values:
+        return ["null" if v is None else _quote(v) for v in values]
+    return list(map(_quote, values))
 
 
 def coding_lines(columns: Mapping[str, Any], rows: int) -> str:
@@ -98,21 +106,21 @@ def coding_lines(columns: Mapping[str, Any], rows: int) -> str:
     {"event":"coded","id":"a","coder":"ana","at":"t","narrative":"n","start":0,"end":4,"code":"hope","code_id":"hope","text":"once","note":null}
     {"event":"coded","id":"b","coder":"ana","at":"t","narrative":"n","start":5,"end":9,"code":"hope","code_id":"hope","text":"then","note":"x"}
     """
-    parts, varying = [], []
+    pieces, text = [], "{"
     for name, kind in CODING_FIELDS:
         value = columns[name]
-        if isinstance(value, (str, int)) or value is None:  # the same for every row: encode once
-            parts.append(f'"{name}":' + _encoded(kind, [value])[0].replace("{", "{{").replace("}", "}}"))
-        else:
-            parts.append(f'"{name}":{{}}')
-            values = value.tolist() if hasattr(value, "tolist") else list(value)
-            if len(values) != rows:
-                raise ValueError(f"column {name!r} has {len(values)} values for {rows} rows")
-            varying.append(_encoded(kind, values))
-    template = "{{" + ",".join(parts) + "}}\n"
-    if not varying:
-        return template.format() * rows
-    return "".join(template.format(*row) for row in zip(*varying))
+        text += ("," if text != "{" else "") + f'"{name}":'
+        if isinstance(value, (str, int)) or value is None:  # the same for every row: encoded once
+            text += _encoded(kind, [value])[0]
+            continue
+        values = value.tolist() if hasattr(value, "tolist") else list(value)
+        if len(values) != rows:
+            raise ValueError(f"column {name!r} has {len(values)} values for {rows} rows")
+        pieces += [repeat(text), _encoded(kind, values)]
+        text = ""
+    pieces.append(repeat(text + "}\n"))
+    # one join over the pieces of every line, row by row: all of it runs in C
+    return "".join(chain.from_iterable(zip(*pieces))) if rows else ""
 
 
 def coding_table(columns: Mapping[str, Any], rows: int) -> Any:
