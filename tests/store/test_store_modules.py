@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import random
+import time
 from pathlib import Path
 
 import numpy as np
@@ -91,6 +92,10 @@ def test_the_fold_snapshot_is_used_and_stays_right_after_more_writes(tmp_path, m
     p = wb.sample_project(copy_to=tmp_path / "s")
     before = p.codings()
     snapshot = p.path / ".workbench-cache" / "codings.arrow"
+    for _ in range(100):  # written in the background
+        if snapshot.exists():
+            break
+        time.sleep(0.05)
     assert snapshot.exists()
     p.code("kitchen-table", 0, 5, "reciprocity", coder="dana")
     p.codebook.rename("reciprocity", "give and take", coder="ana")

@@ -8,6 +8,7 @@ coding events into Arrow tables and feeds them to a :class:`~.fold.CodingState`.
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 from typing import Any, Callable
 
@@ -182,7 +183,10 @@ class CodingLog(EventLog):
                      if path.exists()}
         except OSError:
             return
-        logs.save_snapshot(self._snapshot, table, {"logs": marks, "names": names, "withdrawn": withdrawn})
+        # written beside the user's work: the frame is theirs now, the file is there by the next open
+        # (not a daemon: the interpreter waits for it at exit, so no half-written snapshot is left)
+        threading.Thread(target=logs.save_snapshot, args=(self._snapshot, table, {
+            "logs": marks, "names": names, "withdrawn": withdrawn}), name="workbench-snapshot").start()
 
     def all_events(self) -> pd.DataFrame:
         """Every coding event on disk now (all coders, in log order), with ``coder`` from the file's name."""

@@ -57,15 +57,7 @@ def in_reading_order(frame: pd.DataFrame) -> pd.DataFrame:
 
 def _sorted_codes(column: Any) -> np.ndarray:
     """Integer codes of a string column that sort as the strings do (hashing, then sorting the few distinct)."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    if isinstance(column, pa.ChunkedArray):
-        column = column.combine_chunks()
-    encoded = pc.dictionary_encode(column)
-    rank = np.empty(len(encoded.dictionary), dtype=np.int64)
-    rank[np.argsort(encoded.dictionary.to_numpy(zero_copy_only=False), kind="stable")] = np.arange(len(rank))
-    return rank[encoded.indices.to_numpy(zero_copy_only=False)]
+    return _ranks(_dictionary(column))
 
 
 def _timestamps(at: Any) -> Any:
@@ -134,19 +126,77 @@ def fold(table: Any, names: dict[str, str], withdrawn_among: WithdrawnAmong,
         gone, notes = _removals_and_notes(table, is_coded, owners)
         if gone:
             keep &= ~pc.is_in(table["id"], value_set=pa.array(list(gone))).to_numpy(zero_copy_only=False)
-    rows = np.flatnonzero(keep)
+    return with_notes(_in_order(table, np.flatnonzero(keep), names), notes), gone, notes
+
+
+def _in_order(table: Any, rows: np.ndarray, names: dict[str, str]) -> Any:
+    """The codings of event *rows*, in reading order, as folded columns.
+
+    Reordering a big table is a gather from all over memory; columns with few distinct values
+    (narrative, coder, code) are gathered as small integer codes instead, and times as integers.
+    """
+    import pyarrow.compute as pc
+
+    narrative, coder, code_id, code = (_dictionary(table[c]) for c in ("narrative", "coder", "code_id", "code"))
+    starts, ends = table["start"].to_numpy(), table["end"].to_numpy()
     if len(rows) > 1:
-        keys = [table[c].to_numpy() for c in ("end", "start")]
-        rows = rows[np.lexsort((_sorted_codes(table["coder"])[rows], keys[0][rows], keys[1][rows],
-                                _sorted_codes(table["narrative"])[rows]))]
-    coded = table.combine_chunks().take(rows)  # one chunk per column: a take over many chunks is slow
-    folded = pa.table({
-        "coding_id": coded["id"], "narrative_id": coded["narrative"], "start": coded["start"], "end": coded["end"],
-        "code": _current_names(coded["code_id"], coded["code"], names), "coder": coded["coder"],
-        "created_at": _timestamps(coded["at"]), "note": coded["note"], "text": coded["text"],
-        "_code_id": coded["code_id"],
+        rows = rows[_reading_order(_ranks(narrative)[rows], starts[rows], ends[rows], _ranks(coder)[rows])]
+    current = pa_array([names.get(c) for c in code_id.dictionary.to_pylist()])
+    return _folded_table({
+        "coding_id": _combined(table["id"]).take(rows), "narrative_id": _gathered(narrative, rows),
+        "start": starts[rows], "end": ends[rows],
+        "code": pc.coalesce(current.take(code_id.indices.take(rows)), _gathered(code, rows)),
+        "coder": _gathered(coder, rows), "created_at": _timestamps(_combined(table["at"])).take(rows),
+        "note": _combined(table["note"]).take(rows), "text": _combined(table["text"]).take(rows),
+        "_code_id": _gathered(code_id, rows),
     })
-    return with_notes(folded, notes), gone, notes
+
+
+def _reading_order(narrative: np.ndarray, start: np.ndarray, end: np.ndarray, coder: np.ndarray) -> np.ndarray:
+    """Positions sorting rows by narrative, start, end, coder: one stable sort of a packed integer key."""
+    sizes = [int(k.max()) + 1 for k in (start, end, coder)]
+    if int(narrative.max()) * sizes[0] * sizes[1] * sizes[2] >= 2 ** 62:
+        return np.lexsort((coder, end, start, narrative))
+    key = ((narrative * sizes[0] + start) * sizes[1] + end) * sizes[2] + coder
+    return np.argsort(key, kind="stable")
+
+
+def pa_array(values: list) -> Any:
+    """*values* as an Arrow string array."""
+    import pyarrow as pa
+
+    return pa.array(values, pa.string())
+
+
+def _folded_table(columns: dict) -> Any:
+    import pyarrow as pa
+
+    return pa.table(columns, schema=folded_schema())
+
+
+def _combined(column: Any) -> Any:
+    """One contiguous array (a take over many chunks is slow)."""
+    import pyarrow as pa
+
+    return column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
+
+
+def _dictionary(column: Any) -> Any:
+    import pyarrow.compute as pc
+
+    return pc.dictionary_encode(_combined(column))
+
+
+def _ranks(encoded: Any) -> np.ndarray:
+    """Integer codes of a dictionary-encoded column that sort as its strings do."""
+    rank = np.empty(len(encoded.dictionary), dtype=np.int64)
+    rank[np.argsort(encoded.dictionary.to_numpy(zero_copy_only=False), kind="stable")] = np.arange(len(rank))
+    return rank[encoded.indices.to_numpy(zero_copy_only=False)]
+
+
+def _gathered(encoded: Any, rows: np.ndarray) -> Any:
+    """The strings of a dictionary-encoded column at *rows*: small codes gathered, then looked up."""
+    return encoded.dictionary.take(encoded.indices.take(rows))
 
 
 def with_notes(table: Any, notes: dict) -> Any:

@@ -20,6 +20,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import threading
 import time
 import warnings
 from dataclasses import dataclass, field
@@ -249,7 +250,7 @@ def save_snapshot(target: Path, table: Any, meta: dict[str, Any]) -> None:
 
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+        tmp = target.with_name(f".{target.name}.{os.getpid()}.{threading.get_ident()}.tmp")
         table = table.replace_schema_metadata({"workbench": json.dumps(meta)})
         with pa.OSFile(str(tmp), "wb") as sink, pa.ipc.new_file(sink, table.schema) as writer:
             writer.write_table(table)
