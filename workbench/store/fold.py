@@ -13,6 +13,7 @@ table as a plain pandas frame, converted once per change.
 
 from __future__ import annotations
 
+import bisect
 from typing import Any, Callable, Iterable
 
 import numpy as np
@@ -22,8 +23,8 @@ import pandas as pd
 CODING_COLUMNS = ["coding_id", "narrative_id", "start", "end", "code", "coder", "created_at", "note", "text"]
 WithdrawnAmong = Callable[[Iterable[Any]], set]
 Names = Callable[[], dict]
-_SPLICE_ROWS = 500  # new rows merged by splicing slices; more are placed with one take
-_MAX_CHUNKS = 1024  # splices leave chunks; past this many they are joined into one
+_REBUILD_NARRATIVES = 2048  # new codings in more narratives than this are placed with one take
+_MAX_CHUNKS = 4096  # merges leave a chunk per rebuilt narrative; past this many they are joined into one
 
 
 def renamed(code_ids: pd.Series, applied: pd.Series, names: dict[str, str]) -> pd.Series:
@@ -226,53 +227,71 @@ def folded_schema() -> Any:
 
 
 def _narrative_runs(column: Any) -> tuple[list[str], np.ndarray]:
-    """The narratives of a column in reading order, and where each one's run of rows starts."""
-    import pyarrow as pa
+    """The narratives of a column in reading order, and the bounds of each one's run of rows."""
     import pyarrow.compute as pc
 
-    if isinstance(column, pa.ChunkedArray):
-        column = column.combine_chunks()
     if len(column) < 2:
-        return column.to_pylist(), np.zeros(len(column), dtype=np.int64)
+        return column.to_pylist(), np.arange(len(column) + 1)
     change = pc.not_equal(column.slice(1), column.slice(0, len(column) - 1)).to_numpy(zero_copy_only=False)
     starts = np.concatenate([[0], np.flatnonzero(change) + 1])
-    return column.take(starts).to_pylist(), starts
+    return column.take(starts).to_pylist(), np.append(starts, len(column))
 
 
-def merge_positions(base: Any, new: Any) -> np.ndarray | None:
-    """Where each row of *new* goes in *base* (Arrow tables, both in reading order), as positions in *base*.
+def _in_passage_order(part: Any) -> Any:
+    """One narrative's codings (earlier ones first) ordered by start, end, coder; ties keep their order."""
+    return part.take(np.lexsort((_sorted_codes(part["coder"]), part["end"].to_numpy(), part["start"].to_numpy())))
 
-    One integer key per row (narrative run, start, end) found by binary search; equal keys are
-    ordered by coder. ``None`` when the key would not fit in 64 bits (then sort instead).
+
+def _positions(base: Any, new: Any, names: list[str], bounds: np.ndarray) -> np.ndarray | None:
+    """Where each row of *new* goes in *base* (both in reading order), as positions in *base*.
+
+    One integer key per row (narrative run, start, end, coder) found by binary search; a row equal
+    to earlier ones goes after them. ``None`` when the key would not fit in 64 bits (then sort).
     """
-    names, starts = _narrative_runs(base["narrative_id"])
+    import pyarrow as pa
+
     b_start, b_end = base["start"].to_numpy(), base["end"].to_numpy()
     n_start, n_end = new["start"].to_numpy(), new["end"].to_numpy()
+    coders = _sorted_codes(pa.chunked_array([*base["coder"].chunks, *new["coder"].chunks]))
     width = int(max(b_end.max(initial=0), n_end.max(initial=0))) + 1
-    if (2 * len(names) + 2) * width * width >= 2 ** 62:
+    people = int(coders.max(initial=0)) + 1
+    if (2 * len(names) + 2) * width * width * people >= 2 ** 62:
         return None
-    b_rank = np.repeat(np.arange(len(names), dtype=np.int64) * 2 + 1, np.diff(np.append(starts, base.num_rows)))
+    b_rank = np.repeat(np.arange(len(names), dtype=np.int64) * 2 + 1, np.diff(bounds))
     wanted = np.array(new["narrative_id"].to_pylist(), dtype=object)
     slot = np.searchsorted(np.array(names, dtype=object), wanted)
     found = np.array([s < len(names) and names[s] == w for s, w in zip(slot, wanted)], dtype=bool)
-    key_b = (b_rank * width + b_start) * width + b_end
-    key_n = ((slot * 2 + found) * width + n_start) * width + n_end
-    positions = np.searchsorted(key_b, key_n, side="left")
-    if len(key_b):
-        ties = np.flatnonzero((positions < len(key_b)) & (key_b[np.minimum(positions, len(key_b) - 1)] == key_n))
-        coders, new_coders = base["coder"], new["coder"]
-        for i in ties:  # the same passage coded before: after the coders that sort first
-            at, coder = int(positions[i]), new_coders[int(i)].as_py()
-            while at < len(key_b) and key_b[at] == key_n[i] and coders[at].as_py() <= coder:
-                at += 1
-            positions[i] = at
-    return positions
+    key_b = ((b_rank * width + b_start) * width + b_end) * people + coders[:base.num_rows]
+    key_n = (((slot * 2 + found) * width + n_start) * width + n_end) * people + coders[base.num_rows:]
+    return np.searchsorted(key_b, key_n, side="right")
+
+
+def _placed(base: Any, new: Any, names: list[str], bounds: np.ndarray) -> Any:
+    """*base* and *new* merged with one take (when new codings touch many narratives)."""
+    import pyarrow as pa
+
+    both = pa.concat_tables([base, new]).combine_chunks()  # one chunk: a take over chunks is slow
+    positions = _positions(base, new, names, bounds)
+    if positions is None:
+        keys = [_sorted_codes(both["coder"]), both["end"].to_numpy(), both["start"].to_numpy(),
+                _sorted_codes(both["narrative_id"])]
+        return both.take(np.lexsort(keys))
+    order = np.argsort(positions, kind="stable")
+    slots = positions[order] + np.arange(len(order))
+    taken = np.empty(both.num_rows, dtype=np.int64)
+    is_new = np.zeros(both.num_rows, dtype=bool)
+    is_new[slots] = True
+    taken[slots] = base.num_rows + order
+    taken[~is_new] = np.arange(base.num_rows)
+    return both.take(taken)
 
 
 def merged(base: Any, new: Any) -> Any:
     """*base* and *new* (folded codings, each in reading order) as one Arrow table in reading order.
 
-    A few new rows are spliced between slices of *base* (no copy); many are placed with one take.
+    Only the narratives that have new codings are rebuilt (each a small table); the stretches of
+    *base* between them are kept as they are, without a copy, so a write costs what it touches.
+    New codings in many narratives at once are placed with one take instead.
     """
     import pyarrow as pa
 
@@ -280,28 +299,23 @@ def merged(base: Any, new: Any) -> Any:
         return base
     if not base.num_rows:
         return new
-    positions = merge_positions(base, new)
-    if positions is None:
-        both = pa.concat_tables([base, new]).combine_chunks()
-        keys = [_sorted_codes(both["coder"]), both["end"].to_numpy(), both["start"].to_numpy(),
-                _sorted_codes(both["narrative_id"])]
-        return both.take(np.lexsort(keys))
-    order = np.argsort(positions, kind="stable")
-    positions = positions[order]
-    if len(order) <= _SPLICE_ROWS:
-        pieces, done = [], 0
-        for at, row in zip(positions.tolist(), order.tolist()):
-            pieces += [base.slice(done, at - done), new.slice(row, 1)]
-            done = at
-        spliced = pa.concat_tables([*pieces, base.slice(done)])
-        return spliced.combine_chunks() if spliced["coding_id"].num_chunks > _MAX_CHUNKS else spliced
-    slots = positions + np.arange(len(order))
-    taken = np.empty(base.num_rows + new.num_rows, dtype=np.int64)
-    is_new = np.zeros(len(taken), dtype=bool)
-    is_new[slots] = True
-    taken[slots] = base.num_rows + order
-    taken[~is_new] = np.arange(base.num_rows)
-    return pa.concat_tables([base, new]).combine_chunks().take(taken)  # one chunk: a chunked take is slow
+    names, bounds = _narrative_runs(base["narrative_id"])
+    new_names, new_bounds = _narrative_runs(new["narrative_id"])
+    if len(new_names) > _REBUILD_NARRATIVES:
+        return _placed(base, new, names, bounds)
+    pieces, done = [], 0
+    for i, nid in enumerate(new_names):
+        slot = bisect.bisect_left(names, nid)
+        lo = int(bounds[slot])
+        hi = int(bounds[slot + 1]) if slot < len(names) and names[slot] == nid else lo
+        if lo > done:
+            pieces.append(base.slice(done, lo - done))
+        added = new.slice(int(new_bounds[i]), int(new_bounds[i + 1] - new_bounds[i]))
+        pieces.append(_in_passage_order(pa.concat_tables([base.slice(lo, hi - lo), added]).combine_chunks()))
+        done = hi
+    pieces.append(base.slice(done))
+    joined = pa.concat_tables(pieces)
+    return joined.combine_chunks() if joined["coding_id"].num_chunks > _MAX_CHUNKS else joined
 
 
 def to_frame(table: Any) -> pd.DataFrame:

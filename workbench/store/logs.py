@@ -260,7 +260,10 @@ def save_snapshot(target: Path, table: Any, meta: dict[str, Any]) -> None:
 
 
 def load_snapshot(target: Path) -> tuple[Any, dict[str, Any]] | None:
-    """``(table, meta)`` of a snapshot written by :func:`save_snapshot` (memory-mapped), or ``None``.
+    """``(table, meta)`` of a snapshot written by :func:`save_snapshot`, or ``None``.
+
+    The file is read in one go rather than memory-mapped: later merges touch every row, and
+    faulting in a mapped file page by page costs many times a single read.
 
     >>> load_snapshot(Path("no-such.arrow")) is None
     True
@@ -268,7 +271,7 @@ def load_snapshot(target: Path) -> tuple[Any, dict[str, Any]] | None:
     import pyarrow as pa
 
     try:
-        with pa.memory_map(str(target)) as source:
+        with pa.OSFile(str(target)) as source:
             table = pa.ipc.open_file(source).read_all()
         meta = json.loads((table.schema.metadata or {})[b"workbench"])
     except (OSError, KeyError, ValueError, pa.ArrowException):
