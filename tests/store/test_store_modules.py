@@ -63,11 +63,12 @@ def _random_codings(rng: random.Random, count: int, prefix: str) -> pd.DataFrame
 
 
 @pytest.mark.parametrize("seed", range(20))
-@pytest.mark.parametrize("rebuild", [0, 64])
-def test_merging_new_codings_keeps_reading_order(seed, rebuild, monkeypatch):
+@pytest.mark.parametrize("splice, rebuild", [(0, 0), (0, 64), (1000, 0)])
+def test_merging_new_codings_keeps_reading_order(seed, splice, rebuild, monkeypatch):
     from workbench.store import fold
 
-    monkeypatch.setattr(fold, "_REBUILD_NARRATIVES", rebuild)  # 0: always one take; 64: narrative by narrative
+    monkeypatch.setattr(fold, "_SPLICE_ROWS", splice)  # splice rows, rebuild narratives, or one take
+    monkeypatch.setattr(fold, "_REBUILD_NARRATIVES", rebuild)
     rng = random.Random(seed)
     base = in_reading_order(_random_codings(rng, rng.randrange(0, 60), "b"))
     new = in_reading_order(_random_codings(rng, rng.randrange(0, 20), "n"))

@@ -53,7 +53,7 @@ class Project:
         return self._folder.name
 
     def __repr__(self) -> str:
-        return (f"<Project {self.name!r} at {self.path}: {len(self._folder.narratives.texts)} narratives, "
+        return (f"<Project {self.name!r} at {self.path}: {len(self._folder.narratives.frame)} narratives, "
                 f"{len(self.codebook)} codes>")
 
     def refresh(self) -> Project:

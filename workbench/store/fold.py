@@ -23,6 +23,7 @@ import pandas as pd
 CODING_COLUMNS = ["coding_id", "narrative_id", "start", "end", "code", "coder", "created_at", "note", "text"]
 WithdrawnAmong = Callable[[Iterable[Any]], set]
 Names = Callable[[], dict]
+_SPLICE_ROWS = 200  # this few new codings are spliced in between slices of what was folded
 _REBUILD_NARRATIVES = 2048  # new codings in more narratives than this are placed with one take
 _MAX_CHUNKS = 4096  # merges leave a chunk per rebuilt narrative; past this many they are joined into one
 
@@ -266,6 +267,22 @@ def _positions(base: Any, new: Any, names: list[str], bounds: np.ndarray) -> np.
     return np.searchsorted(key_b, key_n, side="right")
 
 
+def _spliced(base: Any, new: Any, names: list[str], bounds: np.ndarray) -> Any:
+    """*base* with each of a few *new* rows put in its place between slices of *base*: nothing is copied."""
+    import pyarrow as pa
+
+    positions = _positions(base, new, names, bounds)
+    if positions is None:
+        return _placed(base, new, names, bounds)
+    order = np.argsort(positions, kind="stable")
+    pieces, done = [], 0
+    for at, row in zip(positions[order].tolist(), order.tolist()):
+        pieces += [base.slice(done, at - done), new.slice(row, 1)]
+        done = at
+    joined = pa.concat_tables([*pieces, base.slice(done)])
+    return joined.combine_chunks() if joined["coding_id"].num_chunks > _MAX_CHUNKS else joined
+
+
 def _placed(base: Any, new: Any, names: list[str], bounds: np.ndarray) -> Any:
     """*base* and *new* merged with one take (when new codings touch many narratives)."""
     import pyarrow as pa
@@ -289,9 +306,10 @@ def _placed(base: Any, new: Any, names: list[str], bounds: np.ndarray) -> Any:
 def merged(base: Any, new: Any) -> Any:
     """*base* and *new* (folded codings, each in reading order) as one Arrow table in reading order.
 
-    Only the narratives that have new codings are rebuilt (each a small table); the stretches of
-    *base* between them are kept as they are, without a copy, so a write costs what it touches.
-    New codings in many narratives at once are placed with one take instead.
+    A few new codings are spliced in between slices of *base*. More rebuild only the narratives
+    they touch (each a small table), keeping the stretches of *base* between them as they are,
+    without a copy, so a write costs what it touches; new codings in very many narratives at once
+    are placed with one take.
     """
     import pyarrow as pa
 
@@ -300,6 +318,8 @@ def merged(base: Any, new: Any) -> Any:
     if not base.num_rows:
         return new
     names, bounds = _narrative_runs(base["narrative_id"])
+    if new.num_rows <= _SPLICE_ROWS:
+        return _spliced(base, new, names, bounds)
     new_names, new_bounds = _narrative_runs(new["narrative_id"])
     if len(new_names) > _REBUILD_NARRATIVES:
         return _placed(base, new, names, bounds)
