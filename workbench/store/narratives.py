@@ -16,6 +16,7 @@ from typing import Any, Callable, Iterable
 
 import pandas as pd
 
+from .._files import file_stamp
 from .._text import decode_bytes, sha256_text, slugify
 from ..errors import IntegrityError, NotAProjectError, WorkbenchError
 from . import logs
@@ -102,11 +103,9 @@ class NarrativeStore:
 
     def load(self, force: bool = False) -> None:
         """Read ``narratives.csv`` and the texts again if the file changed (cheap when it did not)."""
-        try:
-            stat = self.csv.stat()
-        except FileNotFoundError:
-            raise NotAProjectError(f"{self.root} has no narratives.csv; is it a workbench project?") from None
-        stamp = (stat.st_ino, stat.st_size, stat.st_mtime_ns)
+        stamp = file_stamp(self.csv)
+        if stamp is None:
+            raise NotAProjectError(f"{self.root} has no narratives.csv; is it a workbench project?")
         if not force and stamp == self._stamp:
             return
         frame = read_narratives_csv(self.csv)

@@ -12,6 +12,7 @@ import re
 from pathlib import Path
 from typing import Any, Iterable
 
+from .._files import file_stamp
 from ..consent import tombstone_key
 from ..errors import ConsentError
 from . import logs
@@ -33,11 +34,7 @@ class Withdrawals:
 
     def load(self) -> bool:
         """Read the tombstones again if the file changed; True when they changed since the last look."""
-        try:
-            stat = self.path.stat()
-            stamp: tuple | None = (stat.st_ino, stat.st_size, stat.st_mtime_ns)
-        except FileNotFoundError:
-            stamp = None
+        stamp = file_stamp(self.path)
         if stamp == self._stamp:
             return False
         self._stamp = stamp
