@@ -2,11 +2,13 @@
 
 >>> import workbench as wb
 >>> p = wb.sample_project(copy_to="tmp-sample")
->>> p.narratives.head()
->>> wb.coding_widget(p, coder="ana")
+>>> len(p.narratives)
+25
+>>> widget = wb.coding_widget(p, coder="ana")
 
-The project folder is the source of truth; :class:`Project` folds its events into
-pandas frames; ``wb.analysis``, ``wb.agreement`` and ``wb.charts`` compute and draw.
+The project folder is the source of truth: ``wb.store`` reads and writes it, and
+:class:`Project` (``wb.project``) is the commands people use on it, giving pandas frames;
+``wb.analysis``, ``wb.agreement`` and ``wb.charts`` compute and draw.
 Heavy parts (altair, widgets, XML) load only when first used.
 """
 
@@ -15,10 +17,9 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
+from ._version import __version__
 from .errors import WorkbenchError
 from .project import Project, create_project, open_project, sample_project
-
-__version__ = "0.1.0"
 
 _LAZY_MODULES = {"analysis", "agreement", "charts", "exchange", "widgets", "care", "workshop"}
 _LAZY_NAMES = {

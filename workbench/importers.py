@@ -1,6 +1,6 @@
 """Read stories from files: ``.txt``, ``.md``, ``.docx`` and ``.csv`` with a text column.
 
-Readers only read and check; :meth:`Project.import_narratives` canonicalises and writes.
+Readers only read and check; :meth:`workbench.Project.import_narratives` canonicalises and writes.
 """
 
 from __future__ import annotations
@@ -24,6 +24,11 @@ def read_sources(source: str | os.PathLike | Iterable[str | os.PathLike], text_c
 
     Every file is read and checked before the caller writes anything, so a bad file stops
     the whole import with a clear error and nothing half-imported.
+
+    >>> _ = Path("stories").mkdir(); _ = Path("stories/first_visit.txt").write_text("We met weekly.")
+    >>> items, skipped = read_sources("stories")
+    >>> [(item["title"], item["text"]) for item in items]
+    [('first visit', 'We met weekly.')]
     """
     paths = _expand(source)
     items, skipped = [], []

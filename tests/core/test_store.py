@@ -276,11 +276,11 @@ def test_a_torn_last_line_is_skipped_with_a_warning(project):
     import time
 
     os.utime(log, (time.time() - 60, time.time() - 60))
-    with pytest.warns(wb.project._log.TornLineWarning, match="unfinished last line"):
+    with pytest.warns(wb.store.logs.TornLineWarning, match="unfinished last line"):
         reopened = wb.open_project(project.path)
     assert len(reopened.codings()) == 1
     reopened.code(nid, 5, 9, "barriers", coder="ana")  # the writer ends the torn line first
-    with pytest.warns(wb.project._log.TornLineWarning, match="unreadable line"):
+    with pytest.warns(wb.store.logs.TornLineWarning, match="unreadable line"):
         again = wb.open_project(project.path)
     assert sorted(again.codings()["code"]) == ["barriers", "reciprocity"]
 

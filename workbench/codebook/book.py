@@ -1,81 +1,29 @@
-"""The living codebook: codes and their history, folded from codebook events.
-
-A code has a stable id (a slug of the name it was born with) and a current name.
-Renames, merges, splits and retirements are *events* with a rationale and a coder;
-codings refer to code ids, so they follow a rename or merge without being rewritten,
-while the history still shows the name a code had when it was applied.
-"""
+"""The :class:`Codebook`: codes folded from codebook events, lookups, views, and the changes people make."""
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass, field
-from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable
+import importlib
+import warnings
+from typing import Any, Iterable, Iterator
 
 import pandas as pd
 import yaml
 
-from ._text import slugify
-from .errors import CodebookError, UnknownCodeError
-
-if TYPE_CHECKING:  # pragma: no cover
-    from .project import Project
-
-#: Colour-blind-friendly defaults (Okabe-Ito and Tableau 10), dark enough for underlines on white.
-PALETTE = [
-    "#0072b2", "#d55e00", "#009e73", "#cc79a7", "#e69f00", "#56b4e9", "#8c564b",
-    "#4e79a7", "#e15759", "#76b7b2", "#59a14f", "#b07aa1", "#9c755f", "#f28e2b",
-]
-_COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
-_TEXT_FIELDS = ("description", "include", "exclude", "example")
-_MAX_NAME = 120
-
-
-@dataclass
-class Code:
-    """One code as it stands now."""
-
-    code_id: str
-    name: str
-    description: str = ""
-    parent: str | None = None  # parent code id
-    color: str = PALETTE[0]
-    include: str = ""
-    exclude: str = ""
-    example: str = ""
-    status: str = "active"  # active | retired | merged
-    merged_into: str | None = None
-    created_at: str = ""
-    created_by: str = ""
-    names: list[str] = field(default_factory=list)  # every name it has had, oldest first
-
-
-def check_code_name(name: Any) -> str:
-    """Return a cleaned code name, or raise :class:`CodebookError` saying what is wrong."""
-    if not isinstance(name, str) or not name.strip():
-        raise CodebookError(f"A code needs a non-empty name (got {name!r}).")
-    clean = " ".join(name.split())
-    if len(clean) > _MAX_NAME:
-        raise CodebookError(f"Code name {clean[:40]!r}... is longer than {_MAX_NAME} characters; shorten it.")
-    return clean
-
-
-def check_color(color: Any) -> str:
-    if not isinstance(color, str) or not _COLOR.match(color):
-        raise CodebookError(f"Colour {color!r} is not a hex colour like '#1b9e77'.")
-    return color.lower()
+from .._text import slugify
+from ..errors import CodebookError, UnknownCodeError
+from ..names import check_code_name
+from .codes import _TEXT_FIELDS, PALETTE, Code, CodebookWriter, check_color
 
 
 class Codebook:
     """The project's current codebook and its history (read through ``p.codebook``).
 
-    >>> p.codebook.add("mutuality", description="Both sides give", parent="reciprocity")
-    >>> p.codebook.rename("mutuality", "mutual responsibility", rationale="closer to the paper", coder="ana")
+    >>> code_id = p.codebook.add("mutuality", description="Both sides give", parent="reciprocity")
+    >>> p.codebook.rename("mutuality", "mutual giving", rationale="closer to the paper", coder="ana")
     """
 
-    def __init__(self, project: "Project") -> None:
-        self._project = project
+    def __init__(self, writer: CodebookWriter) -> None:
+        self._writer = writer
         self._codes: dict[str, Code] = {}
         self._events: list[dict] = []
 
@@ -116,7 +64,8 @@ class Codebook:
             codes[cid].status, codes[cid].merged_into = "active", None
         self._events.append(event)
 
-    def _load(self, events: Iterable[dict]) -> None:
+    def load_events(self, events: Iterable[dict]) -> None:
+        """Rebuild the codebook from all its change events (ordered by time, then order within a change)."""
         self._codes, self._events = {}, []
         for event in sorted(events, key=lambda e: (e.get("at", ""), e.get("seq", 0))):
             self._apply(event)
@@ -136,8 +85,12 @@ class Codebook:
         folded = name.casefold().strip()
         return next((c for c in pool if c.name.casefold() == folded), None)
 
-    def _get(self, name: str) -> Code:
-        """The active code called *name*, or a helpful :class:`UnknownCodeError`."""
+    def lookup(self, name: str) -> Code:
+        """The active code called *name*, or an :class:`UnknownCodeError` saying what became of it.
+
+        >>> p.codebook.lookup("reciprocity").code_id
+        'reciprocity'
+        """
         code = self._find(name)
         if code is not None:
             return code
@@ -157,12 +110,16 @@ class Codebook:
             f"or use one of: {names}{', ...' if len(self._active()) > 12 else ''}."
         )
 
-    def _known_name(self, name: str) -> str:
-        """*name* as codings carry it now: an active or retired code's current name, else a helpful error."""
+    def known_name(self, name: str) -> str:
+        """*name* as codings carry it now: an active or retired code's current name, else a helpful error.
+
+        >>> p.codebook.known_name("Reciprocity")
+        'reciprocity'
+        """
         code = self._find(name) or self._find(name, active_only=False)
         if code is not None and code.status != "merged":
             return code.name
-        return self._get(name).name  # raises, saying what became of the name
+        return self.lookup(name).name  # raises, saying what became of the name
 
     def resolve(self, code_id: str) -> Code:
         """The code a (possibly merged) code id stands for now."""
@@ -175,7 +132,7 @@ class Codebook:
 
     def id_of(self, name: str) -> str:
         """The stable id of the active code called *name*."""
-        return self._get(name).code_id
+        return self.lookup(name).code_id
 
     def name_map(self) -> dict[str, str]:
         """``{code_id: current name}`` for every code ever added (merged ids map to the target's name)."""
@@ -187,7 +144,7 @@ class Codebook:
 
     def children(self, name: str, recursive: bool = True) -> list[str]:
         """Names of the active codes below *name*."""
-        parent = self._get(name).code_id
+        parent = self.lookup(name).code_id
         found, frontier = [], [parent]
         while frontier:
             current = frontier.pop()
@@ -208,7 +165,7 @@ class Codebook:
     def __len__(self) -> int:
         return len(self._active())
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[str]:
         return iter(self.names)
 
     def __repr__(self) -> str:
@@ -218,7 +175,8 @@ class Codebook:
     def to_frame(self, include_inactive: bool = False) -> pd.DataFrame:
         """One row per code: name, description, parent, color, include, exclude, example, status, ...
 
-        >>> p.codebook.to_frame()[["name", "parent", "color"]].head(3)
+        >>> list(p.codebook.to_frame().columns[:3])
+        ['name', 'description', 'parent']
         """
         codes = list(self._codes.values()) if include_inactive else self._active()
         names = {c.code_id: c.name for c in self._codes.values()}
@@ -264,7 +222,8 @@ class Codebook:
                 names[cid] = e.get("to")
                 detail = f"{e.get('from')} -> {e.get('to')}"
             elif kind == "merge":
-                detail = f"{', '.join(names.get(s, s) for s in e.get('sources', []))} -> {names.get(e.get('into'), e.get('into'))}"
+                sources = ", ".join(names.get(s, s) for s in e.get("sources", []))
+                detail = f"{sources} -> {names.get(e.get('into'), e.get('into'))}"
                 cid = e.get("into")
             elif kind == "split":
                 detail = f"-> {', '.join(names.get(s, s) for s in e.get('into', []))}"
@@ -298,7 +257,7 @@ class Codebook:
         active_ids = {c.code_id for c in self._active()}
         roots = [c for c in self._active() if c.parent not in active_ids]
         doc: dict[str, Any] = {
-            "name": self._project.name,
+            "name": self._writer.project_name(),
             "note": "Generated from events/codebook/ by the workbench: change codes through the workbench, "
                     "not here (edits to this file are overwritten).",
             "codes": [node(c) for c in roots],
@@ -327,8 +286,9 @@ class Codebook:
     ) -> str:
         """Add a code; returns its stable id.
 
-        >>> p.codebook.add("naming the unnamed", parent="community", color="#7570b3",
+        >>> p.codebook.add("speaking plainly", parent="community", color="#7570b3",
         ...                rationale="stories kept naming what services had no word for", coder="chipo")
+        'speaking-plainly'
         """
         return self.add_many([{"name": name, "description": description, "parent": parent, "color": color,
                                "include": include, "exclude": exclude, "example": example}],
@@ -341,8 +301,9 @@ class Codebook:
         All are checked before anything is written. Returns their ids.
 
         >>> p.codebook.add_many([{"name": "care"}, {"name": "care at night", "parent": "care"}], coder="ana")
+        ['care', 'care-at-night']
         """
-        self._project.refresh()
+        self._writer.refresh()
         events: list[dict] = []
         taken: set[str] = set()
         batch_ids: dict[str, str] = {}
@@ -366,7 +327,7 @@ class Codebook:
             used.add(event["color"])
             events.append(event)
         if events:
-            self._project._write_codebook_events(events, coder)
+            self._writer.write(events, coder)
         return [e["code_id"] for e in events]
 
     def _add_event(self, name, description="", parent=None, color=None, include="", exclude="",
@@ -374,7 +335,7 @@ class Codebook:
         name = check_code_name(name)
         if self._find(name) is not None or (taken and name.casefold() in taken):
             raise CodebookError(f"The codebook already has a code called {name!r}; choose another name.")
-        parent_id = self._get(parent).code_id if parent else None
+        parent_id = self.lookup(parent).code_id if parent else None
         color = check_color(color) if color else self._free_color()
         for key, value in (("description", description), ("include", include),
                            ("exclude", exclude), ("example", example), ("rationale", rationale)):
@@ -397,8 +358,8 @@ class Codebook:
 
     def edit(self, name: str, rationale: str = "", coder: str = "setup", **changes: Any) -> None:
         """Change a code's description, include/exclude notes, example, colour or parent."""
-        self._project.refresh()
-        code = self._get(name)
+        self._writer.refresh()
+        code = self.lookup(name)
         clean: dict[str, Any] = {}
         for key, value in changes.items():
             if key in _TEXT_FIELDS:
@@ -408,7 +369,7 @@ class Codebook:
             elif key == "color":
                 clean[key] = check_color(value)
             elif key == "parent":
-                clean[key] = self._get(value).code_id if value else None
+                clean[key] = self.lookup(value).code_id if value else None
                 if clean[key] and self._would_cycle(code.code_id, clean[key]):
                     raise CodebookError(f"{value!r} is below {name!r}: a code cannot be its own ancestor.")
             else:
@@ -416,7 +377,7 @@ class Codebook:
                                     "Use rename() to change a name.")
         if not clean:
             raise CodebookError("Nothing to change: pass e.g. description='...'.")
-        self._project._write_codebook_events(
+        self._writer.write(
             [{"event": "edit", "code_id": code.code_id, "changes": clean, "rationale": rationale}], coder)
 
     def _would_cycle(self, code_id: str, new_parent: str) -> bool:
@@ -429,13 +390,13 @@ class Codebook:
 
     def rename(self, name: str, new_name: str, rationale: str = "", coder: str = "setup") -> None:
         """Rename a code; existing codings follow, and history keeps the old name."""
-        self._project.refresh()
-        code = self._get(name)
+        self._writer.refresh()
+        code = self.lookup(name)
         new_name = check_code_name(new_name)
         clash = self._find(new_name)
         if clash is not None and clash.code_id != code.code_id:
             raise CodebookError(f"There is already a code called {new_name!r}; merge() the two codes instead.")
-        self._project._write_codebook_events(
+        self._writer.write(
             [{"event": "rename", "code_id": code.code_id, "from": code.name, "to": new_name, "rationale": rationale}],
             coder)
 
@@ -444,11 +405,11 @@ class Codebook:
 
         Codings of the merged codes count as *into* from now on; they are not rewritten.
         """
-        self._project.refresh()
+        self._writer.refresh()
         names = [names] if isinstance(names, str) else list(names)
         if not names:
             raise CodebookError("merge() needs at least one code to merge.")
-        sources = [self._get(n) for n in names]
+        sources = [self.lookup(n) for n in names]
         events = []
         target = self._find(check_code_name(into))
         if target is None:
@@ -465,7 +426,7 @@ class Codebook:
         if not ids:
             raise CodebookError(f"Nothing to merge: {names} is just {into!r}.")
         events.append({"event": "merge", "sources": ids, "into": target_id, "rationale": rationale})
-        self._project._write_codebook_events(events, coder)
+        self._writer.write(events, coder)
 
     def split(self, name: str, into: list[str] | dict[str, str], rationale: str = "", coder: str = "setup",
               keep: bool = False) -> list[str]:
@@ -474,8 +435,8 @@ class Codebook:
         Existing codings stay with the original code (a person decides where each belongs);
         the original is retired unless ``keep=True``.
         """
-        self._project.refresh()
-        code = self._get(name)
+        self._writer.refresh()
+        code = self.lookup(name)
         items = into.items() if isinstance(into, dict) else [(n, "") for n in into]
         if not items:
             raise CodebookError("split() needs the names of the new codes.")
@@ -489,125 +450,40 @@ class Codebook:
             events.append(add)
         events.append({"event": "split", "code_id": code.code_id, "into": [e["code_id"] for e in events],
                        "keep": keep, "rationale": rationale})
-        self._project._write_codebook_events(events, coder)
+        self._writer.write(events, coder)
         return [e["name"] for e in events[:-1]]
 
     def retire(self, name: str, rationale: str = "", coder: str = "setup") -> None:
         """Retire a code: it is no longer offered, its codings and history stay."""
-        self._project.refresh()
-        code = self._get(name)
-        self._project._write_codebook_events(
+        self._writer.refresh()
+        code = self.lookup(name)
+        self._writer.write(
             [{"event": "retire", "code_id": code.code_id, "rationale": rationale}], coder)
 
-    def import_qdc(self, path: str, coder: str = "setup", rationale: str = "imported from a REFI-QDA codebook"):
-        """Add the codes of a REFI-QDA codebook (``.qdc``) that this codebook lacks; returns a report frame."""
-        from .exchange import import_qdc
+    def add_events(self, events: list[dict], coder: str = "setup") -> None:
+        """Write ready ``add`` events (from :func:`~workbench.codebook.read_codebook_file`) as one change.
 
-        return import_qdc(self._project, path, coder=coder, rationale=rationale)
+        >>> p.codebook.add_events([{"event": "add", "code_id": "dusk", "name": "dusk"}], coder="ana")
+        """
+        self._writer.write(list(events), coder)
+
+    def import_qdc(self, path: str, coder: str = "setup",
+                   rationale: str = "imported from a REFI-QDA codebook") -> pd.DataFrame:
+        """Deprecated: use ``wb.exchange.import_qdc(p, path)`` (this form goes after 2027-06-30).
+
+        Adds the codes of a REFI-QDA codebook (``.qdc``) that this codebook lacks; returns a report frame.
+        """
+        warnings.warn("p.codebook.import_qdc(path) moved to wb.exchange.import_qdc(p, path); "
+                      "the old form goes after 2027-06-30.", DeprecationWarning, stacklevel=2)
+        exchange = importlib.import_module("workbench.exchange")  # a higher layer: no import edge upward
+        return exchange.import_qdc(self._writer.project, path, coder=coder, rationale=rationale)
 
     def reinstate(self, name: str, rationale: str = "", coder: str = "setup") -> None:
         """Bring back a retired or merged code."""
-        self._project.refresh()
+        self._writer.refresh()
         code = self._find(name, active_only=False)
         if code is None or code.status == "active":
             raise CodebookError(f"{name!r} is not a retired or merged code.")
-        self._project._write_codebook_events(
+        self._writer.write(
             [{"event": "reinstate", "code_id": code.code_id, "rationale": rationale}], coder)
 
-
-def read_codebook_file(path: str | Path) -> list[dict]:
-    """Read a codebook YAML file into ``add`` events (nested ``codes:`` or flat with ``parent:``).
-
-    Raises :class:`CodebookError` naming the problem: unreadable YAML, a code without a name,
-    duplicate names, an unknown parent, a bad colour.
-    """
-    path = Path(path)
-    try:
-        doc = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
-    except FileNotFoundError:
-        raise CodebookError(f"Codebook file {path} does not exist.") from None
-    except UnicodeDecodeError:
-        raise CodebookError(f"Codebook file {path} is not UTF-8 text.") from None
-    except yaml.YAMLError as exc:
-        raise CodebookError(f"Codebook file {path} is not valid YAML: {exc}") from None
-    return codebook_events_from_doc(doc, str(path))
-
-
-def codebook_events_from_doc(doc: Any, source: str = "codebook") -> list[dict]:
-    """``add`` events (parents before children) for a parsed codebook document."""
-    if isinstance(doc, list):
-        doc = {"codes": doc}
-    if not isinstance(doc, dict) or not isinstance(doc.get("codes"), list):
-        raise CodebookError(f"{source}: expected a mapping with a 'codes:' list of codes.")
-    flat: list[tuple[dict, str | None]] = []
-
-    def walk(items: list, parent: str | None, trail: str) -> None:
-        for index, item in enumerate(items):
-            where = f"{source}: {trail}codes[{index}]"
-            if isinstance(item, str):
-                item = {"name": item}
-            if not isinstance(item, dict):
-                raise CodebookError(f"{where} should be a mapping with at least a name.")
-            unknown = set(item) - {"name", "codes", "parent", "color", "colour", *_TEXT_FIELDS}
-            if unknown:
-                raise CodebookError(f"{where} has unknown field(s) {sorted(unknown)}.")
-            try:
-                name = check_code_name(item.get("name"))
-            except CodebookError as exc:
-                raise CodebookError(f"{where}: {exc}") from None
-            flat.append((item, item.get("parent", parent)))
-            children = item.get("codes") or []
-            if not isinstance(children, list):
-                raise CodebookError(f"{where}: 'codes' under {name!r} must be a list.")
-            walk(children, name, f"{trail}{name} > ")
-
-    walk(doc["codes"], None, "")
-    seen: dict[str, str] = {}
-    events, ids = [], set()
-    for item, _ in flat:
-        name = check_code_name(item["name"])
-        if name.casefold() in seen:
-            raise CodebookError(f"{source}: the code name {name!r} appears twice; code names must be unique.")
-        seen[name.casefold()] = name
-    by_name: dict[str, str] = {}
-    for index, (item, parent) in enumerate(flat):
-        name = check_code_name(item["name"])
-        if parent is not None and check_code_name(parent).casefold() not in seen:
-            raise CodebookError(f"{source}: code {name!r} names parent {parent!r}, which is not in the codebook.")
-        code_id, n = slugify(name, fallback="code"), 2
-        base = code_id
-        while code_id in ids:
-            code_id, n = f"{base}-{n}", n + 1
-        ids.add(code_id)
-        by_name[name.casefold()] = code_id
-        color = item.get("color", item.get("colour"))
-        try:
-            color = check_color(color) if color else PALETTE[index % len(PALETTE)]
-        except CodebookError as exc:
-            raise CodebookError(f"{source}: code {name!r}: {exc}") from None
-        event = {"event": "add", "code_id": code_id, "name": name, "parent": parent, "color": color}
-        for key in _TEXT_FIELDS:
-            value = item.get(key) or ""
-            event[key] = " ".join(str(value).split()) if key != "example" else str(value).strip()
-        events.append(event)
-    for event in events:  # parents by id, now every name has one
-        if event["parent"] is not None:
-            event["parent"] = by_name[check_code_name(event["parent"]).casefold()]
-    order = {e["code_id"]: i for i, e in enumerate(events)}
-    # a flat file may list children before parents: emit parents first
-    events.sort(key=lambda e: (_depth_in(events, e), order[e["code_id"]]))
-    return events
-
-
-def _depth_in(events: list[dict], event: dict) -> int:
-    by_id = {e["code_id"]: e for e in events}
-    depth, seen = 0, set()
-    while event["parent"] and event["parent"] in by_id:
-        if event["parent"] in seen:
-            raise CodebookError(f"The codebook's parents form a cycle through {by_id[event['parent']]['name']!r}.")
-        seen.add(event["parent"])
-        event, depth = by_id[event["parent"]], depth + 1
-    return depth
-
-
-__all__ = ["Codebook", "Code", "read_codebook_file", "PALETTE"]

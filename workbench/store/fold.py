@@ -1,0 +1,456 @@
+"""Coding events folded into the current codings, kept in reading order as events arrive.
+
+The fold: a ``coded`` event adds a coding; an ``uncoded`` event removes it and a ``noted`` event
+sets its note, each only when written by the coding's own coder (a line in someone else's file
+cannot touch your work). Codings of withdrawn narratives are left out. Codings carry the id of
+their code, so the ``code`` column shows each code's current name (a rename or merge follows).
+
+:class:`CodingState` keeps the folded codings as one Arrow table in reading order (narrative,
+start, end, coder), sorted once on small integer keys. New events are folded on their own and
+merged in at their places, so a write costs a merge, never a re-sort; ``p.codings()`` is that
+table as a plain pandas frame, converted once per change.
+"""
+
+from __future__ import annotations
+
+import bisect
+from typing import Any, Callable, Iterable
+
+import numpy as np
+import pandas as pd
+
+#: The columns of ``p.codings()``; the fold keeps one more, ``_code_id``, for renames.
+CODING_COLUMNS = ["coding_id", "narrative_id", "start", "end", "code", "coder", "created_at", "note", "text"]
+WithdrawnAmong = Callable[[Iterable[Any]], set]
+Names = Callable[[], dict]
+_SPLICE_ROWS = 200  # this few new codings are spliced in between slices of what was folded
+_REBUILD_NARRATIVES = 2048  # new codings in more narratives than this are placed with one take
+_MAX_CHUNKS = 4096  # merges leave a chunk per rebuilt narrative; past this many they are joined into one
+
+
+def renamed(code_ids: pd.Series, applied: pd.Series, names: dict[str, str]) -> pd.Series:
+    """Current code names for *code_ids*; the name as applied where a code is unknown. Fast on many rows.
+
+    >>> renamed(pd.Series(["a", "b"]), pd.Series(["old a", "old b"]), {"a": "new a"}).tolist()
+    ['new a', 'old b']
+    """
+    codes, uniques = pd.factorize(code_ids)
+    current = np.array([names.get(u) for u in uniques] + [None], dtype=object)[codes]
+    missing = pd.isna(current)
+    if missing.any():
+        current[missing] = applied.to_numpy(dtype=object)[missing]
+    return pd.Series(current, index=code_ids.index, dtype="str")
+
+
+def in_reading_order(frame: pd.DataFrame) -> pd.DataFrame:
+    """*frame* (codings) ordered by narrative, start, end and coder, with a fresh index.
+
+    >>> in_reading_order(pd.DataFrame({"narrative_id": ["b", "a"], "start": [0, 5], "end": [1, 9],
+    ...                                "coder": ["x", "y"]}))["narrative_id"].tolist()
+    ['a', 'b']
+    """
+    if len(frame) < 2:
+        return frame.reset_index(drop=True)
+    narratives = pd.factorize(frame["narrative_id"], sort=True)[0]
+    coders = pd.factorize(frame["coder"], sort=True)[0]
+    order = np.lexsort((coders, frame["end"].to_numpy(), frame["start"].to_numpy(), narratives))
+    return frame.take(order).reset_index(drop=True)
+
+
+def _sorted_codes(column: Any) -> np.ndarray:
+    """Integer codes of a string column that sort as the strings do (hashing, then sorting the few distinct)."""
+    return _ranks(_dictionary(column))
+
+
+def _timestamps(at: Any) -> Any:
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    try:
+        return pc.cast(at, pa.timestamp("us", tz="UTC"))
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):  # a time another tool wrote oddly
+        return pa.array(pd.to_datetime(at.to_pandas(), format="ISO8601", utc=True).astype("datetime64[us, UTC]"))
+
+
+def _current_names(code_ids: Any, applied: Any, names: dict[str, str]) -> Any:
+    """The ``code`` column: each code id's current name (the name as applied for an unknown id)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if isinstance(code_ids, pa.ChunkedArray):
+        code_ids = code_ids.combine_chunks()
+    encoded = pc.dictionary_encode(code_ids)
+    current = pa.array([names.get(c) for c in encoded.dictionary.to_pylist()], pa.string())
+    return pc.coalesce(current.take(encoded.indices), applied)
+
+
+def _removals_and_notes(table: Any, is_coded: np.ndarray, owners: Callable[[list], dict]) -> tuple[set, dict]:
+    """Codings removed (``uncoded``) and notes set (``noted``) by their own coder, in log order."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    others = table.take(np.flatnonzero(~is_coded)).select(["event", "id", "coder", "note"]).to_pylist()
+    wanted = list({o["id"] for o in others})
+    hit = np.flatnonzero(is_coded & pc.is_in(table["id"], value_set=pa.array(wanted, pa.string()))
+                         .fill_null(False).to_numpy(zero_copy_only=False))
+    owner = owners(wanted)
+    owner.update(zip(table["id"].take(hit).to_pylist(), table["coder"].take(hit).to_pylist()))
+    gone, notes = set(), {}
+    for other in others:
+        if owner.get(other["id"]) != other["coder"]:
+            continue  # only a coding's own coder can remove it or change its note
+        if other["event"] == "uncoded":
+            gone.add(other["id"])
+            notes.pop(other["id"], None)
+        elif other["event"] == "noted":
+            notes[other["id"]] = other["note"]
+    return gone, notes
+
+
+def fold(table: Any, names: dict[str, str], withdrawn_among: WithdrawnAmong,
+         owners: Callable[[list], dict] = lambda ids: {}) -> tuple[Any, set, dict]:
+    """Fold coding events (an Arrow table of event fields plus ``coder``) into codings.
+
+    Returns the new codings as an Arrow table in reading order (with ``_code_id``), the ids of
+    codings removed and the notes set, for the caller to apply to what was folded before;
+    *owners* tells the coder of earlier codings the events touch.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    is_coded = pc.equal(table["event"], "coded").fill_null(False).to_numpy(zero_copy_only=False)
+    keep = is_coded.copy()
+    withdrawn = withdrawn_among(pc.unique(table["narrative"]).drop_null().to_pylist())
+    if withdrawn:
+        keep &= ~pc.is_in(table["narrative"], value_set=pa.array(list(withdrawn))).to_numpy(zero_copy_only=False)
+    gone, notes = set(), {}
+    if not is_coded.all():
+        gone, notes = _removals_and_notes(table, is_coded, owners)
+        if gone:
+            keep &= ~pc.is_in(table["id"], value_set=pa.array(list(gone))).to_numpy(zero_copy_only=False)
+    return with_notes(_in_order(table, np.flatnonzero(keep), names), notes), gone, notes
+
+
+def _in_order(table: Any, rows: np.ndarray, names: dict[str, str]) -> Any:
+    """The codings of event *rows*, in reading order, as folded columns.
+
+    Reordering a big table is a gather from all over memory; columns with few distinct values
+    (narrative, coder, code) are gathered as small integer codes instead, and times as integers.
+    """
+    import pyarrow.compute as pc
+
+    narrative, coder, code_id, code = (_dictionary(table[c]) for c in ("narrative", "coder", "code_id", "code"))
+    starts, ends = table["start"].to_numpy(), table["end"].to_numpy()
+    if len(rows) > 1:
+        rows = rows[_reading_order(_ranks(narrative)[rows], starts[rows], ends[rows], _ranks(coder)[rows])]
+    current = pa_array([names.get(c) for c in code_id.dictionary.to_pylist()])
+    return _folded_table({
+        "coding_id": _combined(table["id"]).take(rows), "narrative_id": _gathered(narrative, rows),
+        "start": starts[rows], "end": ends[rows],
+        "code": pc.coalesce(current.take(code_id.indices.take(rows)), _gathered(code, rows)),
+        "coder": _gathered(coder, rows), "created_at": _timestamps(_combined(table["at"])).take(rows),
+        "note": _combined(table["note"]).take(rows), "text": _combined(table["text"]).take(rows),
+        "_code_id": _gathered(code_id, rows),
+    })
+
+
+def _reading_order(narrative: np.ndarray, start: np.ndarray, end: np.ndarray, coder: np.ndarray) -> np.ndarray:
+    """Positions sorting rows by narrative, start, end, coder: one stable sort of a packed integer key."""
+    sizes = [int(k.max()) + 1 for k in (start, end, coder)]
+    if int(narrative.max()) * sizes[0] * sizes[1] * sizes[2] >= 2 ** 62:
+        return np.lexsort((coder, end, start, narrative))
+    key = ((narrative * sizes[0] + start) * sizes[1] + end) * sizes[2] + coder
+    return np.argsort(key, kind="stable")
+
+
+def pa_array(values: list) -> Any:
+    """*values* as an Arrow string array."""
+    import pyarrow as pa
+
+    return pa.array(values, pa.string())
+
+
+def _folded_table(columns: dict) -> Any:
+    import pyarrow as pa
+
+    return pa.table(columns, schema=folded_schema())
+
+
+def _combined(column: Any) -> Any:
+    """One contiguous array (a take over many chunks is slow)."""
+    import pyarrow as pa
+
+    return column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
+
+
+def _dictionary(column: Any) -> Any:
+    import pyarrow.compute as pc
+
+    return pc.dictionary_encode(_combined(column))
+
+
+def _ranks(encoded: Any) -> np.ndarray:
+    """Integer codes of a dictionary-encoded column that sort as its strings do."""
+    rank = np.empty(len(encoded.dictionary), dtype=np.int64)
+    rank[np.argsort(encoded.dictionary.to_numpy(zero_copy_only=False), kind="stable")] = np.arange(len(rank))
+    return rank[encoded.indices.to_numpy(zero_copy_only=False)]
+
+
+def _gathered(encoded: Any, rows: np.ndarray) -> Any:
+    """The strings of a dictionary-encoded column at *rows*: small codes gathered, then looked up."""
+    return encoded.dictionary.take(encoded.indices.take(rows))
+
+
+def with_notes(table: Any, notes: dict) -> Any:
+    """*table* (folded codings) with the notes of the codings in *notes* set."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if not notes or not table.num_rows:
+        return table
+    hit = np.flatnonzero(pc.is_in(table["coding_id"], value_set=pa.array(list(notes), pa.string()))
+                         .to_numpy(zero_copy_only=False))
+    if not len(hit):
+        return table
+    column = table["note"].to_numpy(zero_copy_only=False).astype(object)
+    column[hit] = [notes[c] for c in table["coding_id"].take(hit).to_pylist()]
+    return table.set_column(table.schema.get_field_index("note"), "note", pa.array(column, pa.string()))
+
+
+def folded_schema() -> Any:
+    """The Arrow schema of folded codings: the columns of ``p.codings()`` plus ``_code_id``."""
+    import pyarrow as pa
+
+    text = pa.string()
+    return pa.schema([("coding_id", text), ("narrative_id", text), ("start", pa.int64()), ("end", pa.int64()),
+                      ("code", text), ("coder", text), ("created_at", pa.timestamp("us", tz="UTC")), ("note", text),
+                      ("text", text), ("_code_id", text)])
+
+
+def _narrative_runs(column: Any) -> tuple[list[str], np.ndarray]:
+    """The narratives of a column in reading order, and the bounds of each one's run of rows."""
+    import pyarrow.compute as pc
+
+    if len(column) < 2:
+        return column.to_pylist(), np.arange(len(column) + 1)
+    change = pc.not_equal(column.slice(1), column.slice(0, len(column) - 1)).to_numpy(zero_copy_only=False)
+    starts = np.concatenate([[0], np.flatnonzero(change) + 1])
+    return column.take(starts).to_pylist(), np.append(starts, len(column))
+
+
+def _in_passage_order(part: Any) -> Any:
+    """One narrative's codings (earlier ones first) ordered by start, end, coder; ties keep their order."""
+    return part.take(np.lexsort((_sorted_codes(part["coder"]), part["end"].to_numpy(), part["start"].to_numpy())))
+
+
+def _positions(base: Any, new: Any, names: list[str], bounds: np.ndarray) -> np.ndarray | None:
+    """Where each row of *new* goes in *base* (both in reading order), as positions in *base*.
+
+    One integer key per row (narrative run, start, end, coder) found by binary search; a row equal
+    to earlier ones goes after them. ``None`` when the key would not fit in 64 bits (then sort).
+    """
+    import pyarrow as pa
+
+    b_start, b_end = base["start"].to_numpy(), base["end"].to_numpy()
+    n_start, n_end = new["start"].to_numpy(), new["end"].to_numpy()
+    coders = _sorted_codes(pa.chunked_array([*base["coder"].chunks, *new["coder"].chunks]))
+    width = int(max(b_end.max(initial=0), n_end.max(initial=0))) + 1
+    people = int(coders.max(initial=0)) + 1
+    if (2 * len(names) + 2) * width * width * people >= 2 ** 62:
+        return None
+    b_rank = np.repeat(np.arange(len(names), dtype=np.int64) * 2 + 1, np.diff(bounds))
+    wanted = np.array(new["narrative_id"].to_pylist(), dtype=object)
+    slot = np.searchsorted(np.array(names, dtype=object), wanted)
+    found = np.array([s < len(names) and names[s] == w for s, w in zip(slot, wanted)], dtype=bool)
+    key_b = ((b_rank * width + b_start) * width + b_end) * people + coders[:base.num_rows]
+    key_n = (((slot * 2 + found) * width + n_start) * width + n_end) * people + coders[base.num_rows:]
+    return np.searchsorted(key_b, key_n, side="right")
+
+
+def _spliced(base: Any, new: Any, names: list[str], bounds: np.ndarray) -> Any:
+    """*base* with each of a few *new* rows put in its place between slices of *base*: nothing is copied."""
+    import pyarrow as pa
+
+    positions = _positions(base, new, names, bounds)
+    if positions is None:
+        return _placed(base, new, names, bounds)
+    order = np.argsort(positions, kind="stable")
+    pieces, done = [], 0
+    for at, row in zip(positions[order].tolist(), order.tolist()):
+        pieces += [base.slice(done, at - done), new.slice(row, 1)]
+        done = at
+    joined = pa.concat_tables([*pieces, base.slice(done)])
+    return joined.combine_chunks() if joined["coding_id"].num_chunks > _MAX_CHUNKS else joined
+
+
+def _placed(base: Any, new: Any, names: list[str], bounds: np.ndarray) -> Any:
+    """*base* and *new* merged with one take (when new codings touch many narratives)."""
+    import pyarrow as pa
+
+    both = pa.concat_tables([base, new]).combine_chunks()  # one chunk: a take over chunks is slow
+    positions = _positions(base, new, names, bounds)
+    if positions is None:
+        keys = [_sorted_codes(both["coder"]), both["end"].to_numpy(), both["start"].to_numpy(),
+                _sorted_codes(both["narrative_id"])]
+        return both.take(np.lexsort(keys))
+    order = np.argsort(positions, kind="stable")
+    slots = positions[order] + np.arange(len(order))
+    taken = np.empty(both.num_rows, dtype=np.int64)
+    is_new = np.zeros(both.num_rows, dtype=bool)
+    is_new[slots] = True
+    taken[slots] = base.num_rows + order
+    taken[~is_new] = np.arange(base.num_rows)
+    return both.take(taken)
+
+
+def merged(base: Any, new: Any) -> Any:
+    """*base* and *new* (folded codings, each in reading order) as one Arrow table in reading order.
+
+    A few new codings are spliced in between slices of *base*. More rebuild only the narratives
+    they touch (each a small table), keeping the stretches of *base* between them as they are,
+    without a copy, so a write costs what it touches; new codings in very many narratives at once
+    are placed with one take.
+    """
+    import pyarrow as pa
+
+    if not new.num_rows:
+        return base
+    if not base.num_rows:
+        return new
+    names, bounds = _narrative_runs(base["narrative_id"])
+    if new.num_rows <= _SPLICE_ROWS:
+        return _spliced(base, new, names, bounds)
+    new_names, new_bounds = _narrative_runs(new["narrative_id"])
+    if len(new_names) > _REBUILD_NARRATIVES:
+        return _placed(base, new, names, bounds)
+    pieces, done = [], 0
+    for i, nid in enumerate(new_names):
+        slot = bisect.bisect_left(names, nid)
+        lo = int(bounds[slot])
+        hi = int(bounds[slot + 1]) if slot < len(names) and names[slot] == nid else lo
+        if lo > done:
+            pieces.append(base.slice(done, lo - done))
+        added = new.slice(int(new_bounds[i]), int(new_bounds[i + 1] - new_bounds[i]))
+        pieces.append(_in_passage_order(pa.concat_tables([base.slice(lo, hi - lo), added]).combine_chunks()))
+        done = hi
+    pieces.append(base.slice(done))
+    joined = pa.concat_tables(pieces)
+    return joined.combine_chunks() if joined["coding_id"].num_chunks > _MAX_CHUNKS else joined
+
+
+def to_frame(table: Any) -> pd.DataFrame:
+    """Folded codings as the plain pandas frame ``p.codings()`` gives (notes ``None`` where empty).
+
+    >>> to_frame(folded_schema().empty_table()).columns.tolist() == CODING_COLUMNS
+    True
+    """
+    frame = table.drop_columns(["_code_id", "note"]).to_pandas()
+    notes = pd.Series(table["note"].to_numpy(zero_copy_only=False).astype(object), dtype=object, copy=False)
+    frame.insert(CODING_COLUMNS.index("note"), "note", notes)  # text or None, as users compare it
+    return frame
+
+
+def events_table(pending: list[tuple[str, Any]]) -> Any:
+    """Events per coder (Arrow tables or lists of dicts) as one Arrow table with a ``coder`` column.
+
+    >>> events_table([("ana", [{"event": "coded", "id": "c1"}])])["coder"].to_pylist()
+    ['ana']
+    """
+    import pyarrow as pa
+
+    from .events import coding_events_table, coding_schema
+
+    tables = []
+    for coder, item in pending:
+        table = item if isinstance(item, pa.Table) else coding_events_table(item)
+        if table.num_rows:
+            tables.append(table.append_column("coder", pa.array([coder]).take(np.zeros(table.num_rows, np.int32))))
+    if not tables:
+        return coding_schema().append(pa.field("coder", pa.string())).empty_table()
+    return pa.concat_tables(tables) if len(tables) > 1 else tables[0]
+
+
+class CodingState:
+    """The current codings of a project, folded from its coding events as they arrive.
+
+    >>> state = CodingState()
+    >>> state.add("ana", [{"event": "coded", "id": "c1", "at": "2026-01-01T00:00:00Z", "narrative": "n",
+    ...                    "start": 0, "end": 4, "code": "hope", "code_id": "hope", "text": "once"}])
+    >>> state.frame(dict, lambda nids: set())[["coding_id", "coder", "code"]]
+      coding_id coder  code
+    0        c1   ana  hope
+    """
+
+    def __init__(self) -> None:
+        self.reset()
+
+    def reset(self) -> None:
+        """Forget every event: the next read folds everything afresh."""
+        self._pending: list[tuple[str, Any]] = []
+        self._table: Any = None  # the folded codings (Arrow, reading order), None before the first fold
+        self._frame: pd.DataFrame | None = None  # the same as pandas, made when first asked for
+        self._saved_names: dict | None = None  # the code names a snapshot was folded with
+        self.names_stale = False
+        self.folded_events = 0  # events the last fold took in: the caller may snapshot a big one
+
+    def add(self, coder: str, events: Any) -> None:
+        """Events of *coder* to fold on the next read: an Arrow table, or a list of event dicts."""
+        last = self._pending[-1] if self._pending else None
+        if isinstance(events, list) and last is not None and last[0] == coder and isinstance(last[1], list):
+            last[1].extend(events)  # a script's many single writes become one table
+            return
+        self._pending.append((coder, list(events) if isinstance(events, list) else events))
+
+    def adopt(self, table: Any, names: dict[str, str] | None) -> None:
+        """Take *table* (folded codings, with code *names* as then) as the fold of every event so far."""
+        self.reset()
+        self._table, self._saved_names = table, names
+
+    def events(self) -> Any:
+        """The events waiting to be folded, as one Arrow table with a ``coder`` column."""
+        return events_table(self._pending)
+
+    def table(self, names: Names, withdrawn_among: WithdrawnAmong) -> Any:
+        """The folded codings as an Arrow table in reading order; *names* gives ``{code_id: name}``."""
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        self.folded_events = 0
+        if self._saved_names is not None:
+            self.names_stale |= names() != self._saved_names
+            self._saved_names = None
+        if self._table is None or self._pending:
+            events = events_table(self._pending)
+            self.folded_events, self._pending, self._frame = events.num_rows, [], None
+            new, gone, notes = fold(events, names(), withdrawn_among, self._owners)
+            if self._table is None:
+                self._table, self.names_stale = new.cast(folded_schema()), False
+            else:
+                base = self._table
+                if gone:
+                    base = base.filter(pc.invert(pc.is_in(base["coding_id"], value_set=pa.array(list(gone)))))
+                self._table = merged(with_notes(base, notes), new.cast(folded_schema()))
+        if self.names_stale:
+            table = self._table
+            code = _current_names(table["_code_id"], table["code"], names())
+            self._table = table.set_column(table.schema.get_field_index("code"), "code", code)
+            self.names_stale, self._frame = False, None
+        return self._table
+
+    def frame(self, names: Names, withdrawn_among: WithdrawnAmong) -> pd.DataFrame:
+        """The current codings as ``p.codings()`` shows them (the same frame until something changes)."""
+        table = self.table(names, withdrawn_among)
+        if self._frame is None:
+            self._frame = to_frame(table)
+        return self._frame
+
+    def _owners(self, coding_ids: list) -> dict:
+        """``{coding id: coder}`` of those of *coding_ids* already folded."""
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        if self._table is None or not coding_ids:
+            return {}
+        hit = np.flatnonzero(pc.is_in(self._table["coding_id"], value_set=pa.array(coding_ids, pa.string()))
+                             .to_numpy(zero_copy_only=False))
+        return dict(zip(self._table["coding_id"].take(hit).to_pylist(), self._table["coder"].take(hit).to_pylist()))

@@ -1,0 +1,189 @@
+"""The project folder as one object: its parts, reading what others wrote, and every write.
+
+::
+
+    workbench.toml                  name, format version, created
+    narratives.csv                  id, title, narrator, consent, sha256, attributes...
+    narratives/<id>.txt             canonical UTF-8 text of each story (immutable)
+    codebook.yaml                   the current codebook, regenerated from its events
+    events/codebook/<coder>.jsonl   codebook changes, with who, when and why
+    events/codings/<coder>.jsonl    coded / uncoded / noted events of one coder
+    events/memos/<coder>.jsonl      memos of one coder
+    events/withdrawals.jsonl        tombstones of withdrawn stories
+
+Every coder writes only their own files, so a project shared through git merges without
+conflicts, and many people can code one project on a shared server at once.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from pathlib import Path
+from typing import Any, Callable
+
+import pandas as pd
+
+from .._files import toml_string
+from .._time import SECONDS_FORMAT, MonotonicClock, utc_now
+from ..errors import NotAProjectError
+from . import logs
+from .event_logs import CodingLog, RecordLog
+from .narratives import CSV_CORE, NarrativeStore, write_narratives_csv
+from .withdrawal import Withdrawals, scrub_quotes, without_story
+
+FORMAT_VERSION = 1
+_GITIGNORE = ".locks/\n.workbench-cache/\n.*.tmp\n"
+_GITATTRIBUTES = (
+    "# Each line of an event log is independent: a union merge never loses an event.\n"
+    "events/**/*.jsonl merge=union\n"
+)
+
+
+def create_folder(target: Path, name: str) -> None:
+    """Lay out an empty project folder at *target* (which exists and is empty).
+
+    >>> Path("new").mkdir(); create_folder(Path("new"), "Peer stories")
+    >>> sorted(p.name for p in Path("new").iterdir())
+    ['.gitattributes', '.gitignore', 'events', 'narratives', 'narratives.csv', 'workbench.toml']
+    """
+    (target / "workbench.toml").write_text(
+        f"# A narrative workbench project: see docs/project-format.md\n"
+        f"name = {toml_string(name)}\nformat_version = {FORMAT_VERSION}\ncreated = \"{utc_now(SECONDS_FORMAT)}\"\n",
+        encoding="utf-8")
+    (target / "narratives").mkdir()
+    for sub in ("codebook", "codings", "memos"):
+        (target / "events" / sub).mkdir(parents=True)
+    write_narratives_csv(target / "narratives.csv", pd.DataFrame(columns=CSV_CORE))
+    (target / ".gitignore").write_text(_GITIGNORE, encoding="utf-8")
+    (target / ".gitattributes").write_text(_GITATTRIBUTES, encoding="utf-8")
+
+
+def _read_meta(path: Path) -> dict[str, Any]:
+    meta_file = path / "workbench.toml"
+    if not meta_file.is_file():
+        hint = " (it does not exist)" if not path.exists() else ""
+        raise NotAProjectError(
+            f"{path}{hint} is not a workbench project: it has no workbench.toml. "
+            "Create one with wb.create_project(path) or `workbench init PATH`."
+        )
+    try:
+        meta = tomllib.loads(meta_file.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise NotAProjectError(f"{meta_file} is not valid TOML: {exc}") from None
+    version = meta.get("format_version", 1)
+    if not isinstance(version, int) or version > FORMAT_VERSION:
+        raise NotAProjectError(
+            f"{meta_file} has format version {version!r}; this workbench reads up to {FORMAT_VERSION}. "
+            "Upgrade narrative-workbench."
+        )
+    return meta
+
+
+class ProjectFolder:
+    """An open project folder: narratives, tombstones and the three kinds of event log.
+
+    *on_codebook* is called with every codebook change record whenever they change (read or
+    written), so the owner's codebook always matches the folder.
+
+    >>> folder = ProjectFolder(p.path, on_codebook=lambda records: None)
+    >>> len(folder.narratives.texts) > 0
+    True
+    """
+
+    def __init__(self, path: str | os.PathLike, on_codebook: Callable[[list[dict]], None]) -> None:
+        self.path = Path(path).resolve()
+        self.meta = _read_meta(self.path)
+        self._on_codebook = on_codebook
+        self.clock = MonotonicClock()
+        self.narratives = NarrativeStore(self.path)
+        self.withdrawals = Withdrawals(self.path)
+        self.codebook = RecordLog(self.path, "codebook")
+        self.memos = RecordLog(self.path, "memos")
+        self.codings = CodingLog(self.path)
+        self.narratives.load(force=True)
+        self.withdrawals.load()
+        self.reload()
+
+    @property
+    def name(self) -> str:
+        """The project's name (from ``workbench.toml``)."""
+        return str(self.meta.get("name", self.path.name))
+
+    def now(self) -> str:
+        """UTC time as log text, strictly increasing within this process."""
+        return self.clock.now()
+
+    # ---- reading ---------------------------------------------------------------------
+    def reload(self) -> None:
+        """Read every log afresh (resuming from the fold's snapshot where it still holds)."""
+        for log in (self.codebook, self.memos, self.codings):
+            log.reset()
+        self.codebook.read_new()
+        self.memos.read_new()
+        self._on_codebook(self.codebook.records)
+        self.codings.resume(len(self.withdrawals.keys))
+        self.codings.read_new()
+
+    def refresh(self) -> None:
+        """Take in what other processes wrote since the last look; cheap when nothing changed."""
+        self.narratives.load()
+        if self.withdrawals.load():
+            return self.reload()
+        codebook, memos = self.codebook.read_new(), self.memos.read_new()
+        if codebook is None or memos is None:
+            return self.reload()  # a log was rewritten (a withdrawal): read everything afresh
+        if codebook:
+            self._codebook_changed()
+        if self.codings.read_new() is None:
+            return self.reload()
+        return None
+
+    def _codebook_changed(self) -> None:
+        self._on_codebook(self.codebook.records)
+        self.codings.state.names_stale = True
+
+    def codings_frame(self, names: Callable[[], dict[str, str]]) -> pd.DataFrame:
+        """The current codings in reading order (the fold of every event read), as ``p.codings()`` shows them."""
+        return self.codings.current(names, self.withdrawals.among, len(self.withdrawals.keys))
+
+    # ---- writing ---------------------------------------------------------------------
+    def write_codings(self, coder: str, records: list[dict], narratives: list[str],
+                      lines: str | None = None, table: Any = None) -> None:
+        """Append coding events of *coder* (refused if any of *narratives* was withdrawn meanwhile)."""
+        if not self.codings.write(coder, records, lambda: self.withdrawals.refuse(narratives), lines, table):
+            self.reload()
+
+    def write_memo(self, coder: str, memo: dict) -> None:
+        """Append *memo* to *coder*'s memo log (refused if its narrative was withdrawn meanwhile)."""
+        if not self.memos.write(coder, [memo], lambda: self.withdrawals.refuse([memo.get("narrative")])):
+            self.reload()
+
+    def write_codebook(self, coder: str, records: list[dict]) -> None:
+        """Append codebook change *records* to *coder*'s codebook log."""
+        if not self.codebook.write(coder, records):
+            self.reload()
+        else:
+            self._codebook_changed()
+
+    def sync_codebook_yaml(self, wanted: str) -> None:
+        """Rewrite ``codebook.yaml`` when it no longer shows *wanted* (e.g. after a git pull)."""
+        path = self.path / "codebook.yaml"
+        try:
+            if path.read_text(encoding="utf-8") == wanted:
+                return
+        except (FileNotFoundError, UnicodeDecodeError):
+            pass
+        try:
+            logs.atomic_write(path, wanted)
+        except OSError:  # a read-only copy of a project still opens
+            pass
+
+    def withdraw(self, nid: str, by: str, reason: str, quoted: set[tuple[str, ...]]) -> None:
+        """Withdraw *nid*: tombstone first, then purge every log, codebook quotes, the text and its row."""
+        self.withdrawals.record(nid, self.now(), by, reason)
+        for log in (self.codings, self.memos):
+            log.rewrite(lambda records: without_story(records, nid))
+        self.codebook.rewrite(lambda records: scrub_quotes(records, quoted))
+        self.narratives.remove(nid)
+        self.reload()
