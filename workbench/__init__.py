@@ -21,7 +21,8 @@ from ._version import __version__
 from .errors import WorkbenchError
 from .project import Project, create_project, open_project, sample_project
 
-_LAZY_MODULES = {"analysis", "agreement", "charts", "exchange", "widgets", "care", "workshop"}
+_LAZY_MODULES = {"analysis", "agreement", "charts", "exchange", "widgets", "care", "workshop", "query", "names",
+                 "consent", "store"}
 _LAZY_NAMES = {
     "coding_widget": "workbench.widgets",
     "disagreement_explorer": "workbench.widgets",
