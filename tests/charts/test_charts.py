@@ -156,6 +156,7 @@ def test_offline_renderer_choice():
         assert C.use_offline_renderer("html") == "html" and alt.renderers.active == "html"
         assert C.use_offline_renderer("jupyter") == "jupyter" and alt.renderers.active == "jupyter"
         assert alt.JupyterChart._is_offline  # Vega comes bundled, not from a CDN
+        assert C.use_offline_renderer("workbench") == "workbench" and alt.renderers.active == "workbench"
         with pytest.raises(ChartError):
             C.use_offline_renderer("cdn")
     finally:

@@ -9,6 +9,7 @@ from typing import Any, Iterable, Mapping
 import pandas as pd
 
 from ..errors import WorkbenchError
+from ._display import offline_by_default
 
 #: Rows a chart may carry; altair refuses more than 5,000 by default.
 MAX_ROWS = 4500
@@ -36,6 +37,10 @@ def load_altair() -> Any:
     asks for. So jsonschema is imported once without it; anything importing ``rfc3987_syntax``
     afterwards still gets it.
 
+    In a Jupyter kernel where nobody chose an altair renderer, the workbench's offline one is
+    switched on here (see :mod:`workbench.charts._display`): charts show without internet and
+    without a setup call.
+
     >>> load_altair().__name__
     'altair'
     """
@@ -47,6 +52,7 @@ def load_altair() -> Any:
             del sys.modules["rfc3987_syntax"]
     import altair
 
+    offline_by_default(altair)
     return altair
 
 
