@@ -59,6 +59,8 @@ class OfflineChart(anywidget.AnyWidget):
 
     def __init__(self, spec: dict, embed_options: dict | None = None, **kwargs: Any) -> None:
         self._use_front_end()
+        if title_text(spec) and "description" not in spec:  # what a screen reader announces for the chart
+            spec = {**spec, "description": title_text(spec)}
         super().__init__(spec=spec, embed_options=embed_options or {}, **kwargs)
 
     @classmethod
@@ -67,9 +69,17 @@ class OfflineChart(anywidget.AnyWidget):
             cls._esm = front_end()
 
     def __repr__(self) -> str:
-        title = self.spec.get("title", "")
-        if isinstance(title, dict):
-            title = title.get("text", "")
-        if isinstance(title, list):
-            title = " ".join(map(str, title))
+        title = title_text(self.spec)
         return f"<chart: {title}>" if title else "<chart>"
+
+
+def title_text(spec: dict) -> str:
+    """A Vega-Lite spec's title as plain text (with its subtitle, if any).
+
+    >>> title_text({"title": {"text": "Memos over time", "subtitle": "by each coder"}})
+    'Memos over time: by each coder'
+    """
+    title = spec.get("title", "")
+    parts = [title.get("text", ""), title.get("subtitle", "")] if isinstance(title, dict) else [title]
+    lines = [" ".join(map(str, p)) if isinstance(p, list) else str(p) for p in parts]
+    return ": ".join(line for line in lines if line)
