@@ -155,15 +155,19 @@ def color_by_groups(codes: list[str], groups: Mapping[str, str], color_by: str) 
     return len(codes) > MANY_CODES and 1 < len({groups[c] for c in codes}) < len(codes)
 
 
-def period_labels(periods: pd.Series) -> tuple[pd.Series, str]:
+def period_labels(periods: pd.Series, freq: str = "auto") -> tuple[pd.Series, str]:
     """One label per period in one format ("9 Mar", "Mar 2026" or "2026"), and the axis title.
+
+    *freq* as in :func:`workbench.analysis.code_use_over_time`; ``"auto"``: read from the periods.
 
     >>> labels, title = period_labels(pd.Series(pd.to_datetime(["2026-03-02", "2026-03-09"])))
     >>> list(labels), title
     (['2 Mar', '9 Mar'], 'Week starting')
     """
     days = pd.Series(sorted(pd.unique(periods)))
-    step = days.diff().dropna().min() if len(days) > 1 else pd.Timedelta(days=1)
+    steps = {"D": 1, "W": 7, "M": 31, "Q": 92, "Y": 366}
+    step = pd.Timedelta(days=steps[freq]) if freq in steps else \
+        days.diff().dropna().min() if len(days) > 1 else pd.Timedelta(days=1)
     if (days.dt.month == 1).all() and (days.dt.day == 1).all() and step >= pd.Timedelta(days=360):
         return periods.dt.year.astype(str), "Year"
     if (days.dt.day == 1).all() and step >= pd.Timedelta(days=28):

@@ -69,17 +69,18 @@ class OfflineChart(anywidget.AnyWidget):
             cls._esm = front_end()
 
     def __repr__(self) -> str:
-        title = title_text(self.spec)
+        title = title_text(self.spec, subtitle=False)
         return f"<chart: {title}>" if title else "<chart>"
 
 
-def title_text(spec: dict) -> str:
-    """A Vega-Lite spec's title as plain text (with its subtitle, if any).
+def title_text(spec: dict, subtitle: bool = True) -> str:
+    """A Vega-Lite spec's title as plain text (with its subtitle, if any and asked for).
 
     >>> title_text({"title": {"text": "Memos over time", "subtitle": "by each coder"}})
     'Memos over time: by each coder'
     """
     title = spec.get("title", "")
-    parts = [title.get("text", ""), title.get("subtitle", "")] if isinstance(title, dict) else [title]
+    parts = [title.get("text", ""), title.get("subtitle", "") if subtitle else ""] if isinstance(title, dict) \
+        else [title]
     lines = [" ".join(map(str, p)) if isinstance(p, list) else str(p) for p in parts]
     return ": ".join(line for line in lines if line)

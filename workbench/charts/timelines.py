@@ -121,11 +121,11 @@ def code_use(p: "Project", coder: str | Iterable[str] | None = None, freq: str =
     for coarser in ("W", "M", "Q", "Y"):
         if len(data) <= max_rows():
             break
-        data = analysis.code_use_over_time(p, coder=coder, freq=coarser)
+        data, freq = analysis.code_use_over_time(p, coder=coder, freq=coarser), coarser
     if not len(data):
         raise ChartError("There are no codings to show yet.")
     codes = present_codes(code_order(p, data["code"]), data["code"])
-    labels, period_title = period_labels(data["period"])
+    labels, period_title = period_labels(data["period"], freq)
     order = list(dict.fromkeys(labels[data["period"].sort_values(kind="stable").index]))
     data = check_rows(data.assign(when=labels, group=data["code"].map(code_groups(p, codes))), "code_use")
     chart = alt.Chart(data).mark_rect(stroke="white", strokeWidth=0.5).encode(
