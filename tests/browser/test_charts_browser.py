@@ -118,6 +118,12 @@ def test_two_heatmaps_offline_each_with_its_own_legend(offline, lab, tmp_path):
     # the two schemes differ: the check above would catch a legend borrowing the other chart's gradient
     assert any(_distance_to_ramp(c, purples["stops"]) > 12 for c in blues["cells"])
     assert not [u for u in page.blocked if "jsdelivr" in u or "esm.sh" in u], page.blocked
+    # tooltips work (vega-embed's tooltip handler comes with the bundle)
+    cell = page.locator(".jp-OutputArea-output .vega-embed svg.marks .role-mark.mark-rect path").first
+    cell.scroll_into_view_if_needed()
+    cell.hover(force=True)
+    page.wait_for_selector("#vg-tooltip-element.visible", timeout=10_000)
+    assert "codings" in page.inner_text("#vg-tooltip-element")
 
 
 def test_a_chart_keeps_its_own_ids_after_a_redraw(offline, lab):
