@@ -10,6 +10,7 @@ of its own, tooltips). A renderer chosen before or after, e.g. with
 
 from __future__ import annotations
 
+import sys
 from typing import Any
 
 #: The name of the workbench's renderer in altair's registry.
@@ -42,10 +43,11 @@ def offline_by_default(alt: Any) -> None:
 
 
 def in_kernel() -> bool:
-    """Whether this runs inside a Jupyter kernel (where charts are shown as widgets)."""
-    try:
-        from IPython import get_ipython
-    except ImportError:
-        return False
-    shell = get_ipython()
+    """Whether this runs inside a Jupyter kernel (where charts are shown as widgets).
+
+    >>> in_kernel()
+    False
+    """
+    ipython = sys.modules.get("IPython")  # a kernel has imported it; a script need not pay for importing it
+    shell = ipython.get_ipython() if ipython is not None else None
     return shell is not None and getattr(shell, "kernel", None) is not None
