@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import sys
 from pathlib import Path
 
@@ -11,6 +12,7 @@ import pytest
 import workbench as wb
 from workbench.analysis import RESTRICTED
 from workbench.charts import ChartError
+from workbench.charts._placement import text_box
 
 alt = pytest.importorskip("altair")
 C = wb.charts
@@ -132,9 +134,32 @@ def test_code_network_layout_and_ties(small):
     assert {(t["code_a"], t["code_b"]) for t in ties} == {("being heard", "support"), ("gone", "support"),
                                                           ("being heard", "gone"), ("practical help", "support")}
     nodes = [d for d in rows if d and "label_y" in d[0]][0]
-    assert all(n["label_y"] > n["y"] for n in nodes)
+    assert not _labels_on_circles(nodes)  # every label sits beside its circle, on no circle
     with pytest.raises(ChartError):
         C.code_network(wb.create_project(small.path.parent / "empty"))
+
+
+def _labels_on_circles(nodes: list[dict]) -> list[tuple[str, str]]:
+    """(label, circle) pairs where a label's box covers a circle (pixels, as the chart draws them)."""
+    top = max(n["codings"] for n in nodes)
+    hits = []
+    for label in nodes:
+        w, h = text_box(label["code"], 11)
+        x0, y0 = label["label_x"] - w / 2 + 2, label["label_y"] - h / 2 + 2  # the estimate is generous
+        x1, y1 = label["label_x"] + w / 2 - 2, label["label_y"] + h / 2 - 2
+        for node in nodes:
+            r = math.sqrt((60 + 1340 * node["codings"] / top) / math.pi)
+            nearest = (min(max(node["x"], x0), x1), min(max(node["y"], y0), y1))
+            if math.hypot(node["x"] - nearest[0], node["y"] - nearest[1]) < r:
+                hits.append((label["code"], node["code"]))
+    return hits
+
+
+def test_network_labels_avoid_the_circles_on_the_sample(tmp_path):
+    p = wb.sample_project(copy_to=tmp_path / "sample")
+    for chart in (C.code_network(p, within=100, min_count=2), C.code_network(p, within=100, pool=True)):
+        nodes = [d for d in datasets(chart.to_dict()) if d and "label_y" in d[0]][0]
+        assert len(nodes) >= 13 and not _labels_on_circles(nodes)
 
 
 def test_options_are_checked(small):
@@ -156,6 +181,7 @@ def test_offline_renderer_choice():
         assert C.use_offline_renderer("html") == "html" and alt.renderers.active == "html"
         assert C.use_offline_renderer("jupyter") == "jupyter" and alt.renderers.active == "jupyter"
         assert alt.JupyterChart._is_offline  # Vega comes bundled, not from a CDN
+        assert C.use_offline_renderer("workbench") == "workbench" and alt.renderers.active == "workbench"
         with pytest.raises(ChartError):
             C.use_offline_renderer("cdn")
     finally:

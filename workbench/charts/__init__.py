@@ -1,7 +1,6 @@
 """Pictures of a project, drawn with altair: each function returns a chart you can show, change or save.
 
 >>> import workbench as wb
->>> renderer = wb.charts.use_offline_renderer()          # charts show without internet (once per notebook)
 >>> p = wb.sample_project(copy_to="tmp-sample")
 >>> chart = wb.charts.frequency_heatmap(p, by="setting")
 >>> wb.charts.save(wb.charts.code_network(p), "web.png")
@@ -11,6 +10,10 @@ Pictures of analysis (:mod:`~workbench.charts.frequencies`, :mod:`~workbench.cha
 :mod:`~workbench.charts.story`, :mod:`~workbench.charts.timelines`) and of agreement
 (:mod:`~workbench.charts.agreement`, :mod:`~workbench.charts.disagreement`) share one set of
 helpers: code colours and axes, labels, the row limit.
+
+In a notebook, charts show without internet and without a setup call: the workbench draws them
+with Vega bundled in, as SVG that screen readers can read, each chart with its own legend however
+many share a page (:func:`use_offline_renderer` chooses another way).
 
 Every chart has a title, tooltips and the codebook's colours, and aggregates its data in pandas
 first, so it stays far below altair's 5,000-row limit even on a million codings. Tooltips never

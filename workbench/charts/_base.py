@@ -9,6 +9,7 @@ from typing import Any, Iterable, Mapping
 import pandas as pd
 
 from ..errors import WorkbenchError
+from ._display import offline_by_default
 
 #: Rows a chart may carry; altair refuses more than 5,000 by default.
 MAX_ROWS = 4500
@@ -36,6 +37,10 @@ def load_altair() -> Any:
     asks for. So jsonschema is imported once without it; anything importing ``rfc3987_syntax``
     afterwards still gets it.
 
+    In a Jupyter kernel where nobody chose an altair renderer, the workbench's offline one is
+    switched on here (see :mod:`workbench.charts._display`): charts show without internet and
+    without a setup call.
+
     >>> load_altair().__name__
     'altair'
     """
@@ -47,6 +52,7 @@ def load_altair() -> Any:
             del sys.modules["rfc3987_syntax"]
     import altair
 
+    offline_by_default(altair)
     return altair
 
 
@@ -110,3 +116,63 @@ def present_codes(order: Iterable[str], present: Iterable[str]) -> list[str]:
     """The codes of *order* that occur in *present*, in that order."""
     seen = set(present)
     return [c for c in order if c in seen]
+
+
+#: Above this many codes in one chart, colours stand for code groups (top-level codes), not for codes:
+#: more than eight similar colours cannot be told apart.
+MANY_CODES = 8
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def code_groups(p: Any, codes: Iterable[str]) -> dict[str, str]:
+    """Each code's top-level code (its group); a code without a parent is its own group."""
+    book = p.codebook.to_frame(include_inactive=True)
+    parent = {n: q for n, q in zip(book["name"], book["parent"]) if isinstance(q, str) and q}
+    groups = {}
+    for code in codes:
+        node, seen = code, {code}
+        while node in parent and parent[node] not in seen:
+            node = parent[node]
+            seen.add(node)
+        groups[code] = node
+    return groups
+
+
+def group_palette(p: Any) -> dict[str, str]:
+    """The codebook's colour of every code it knows, retired ones included (groups may be retired)."""
+    book = p.codebook.to_frame(include_inactive=True)
+    palette = {n: c for n, c in zip(book["name"], book["color"]) if isinstance(c, str)}
+    palette.update(p.codebook.color_map())
+    return palette
+
+
+def color_by_groups(codes: list[str], groups: Mapping[str, str], color_by: str) -> bool:
+    """Whether a chart of *codes* colours code groups (``"group"``, or ``"auto"`` with many codes in few groups)."""
+    if color_by not in ("auto", "code", "group"):
+        raise ChartError(f"color_by must be 'auto', 'code' or 'group', not {color_by!r}.")
+    if color_by != "auto":
+        return color_by == "group"
+    return len(codes) > MANY_CODES and 1 < len({groups[c] for c in codes}) < len(codes)
+
+
+def period_labels(periods: pd.Series, freq: str = "auto") -> tuple[pd.Series, str]:
+    """One label per period in one format ("9 Mar", "Mar 2026" or "2026"), and the axis title.
+
+    *freq* as in :func:`workbench.analysis.code_use_over_time`; ``"auto"``: read from the periods.
+
+    >>> labels, title = period_labels(pd.Series(pd.to_datetime(["2026-03-02", "2026-03-09"])))
+    >>> list(labels), title
+    (['2 Mar', '9 Mar'], 'Week starting')
+    """
+    days = pd.Series(sorted(pd.unique(periods)))
+    steps = {"D": 1, "W": 7, "M": 31, "Q": 92, "Y": 366}
+    step = pd.Timedelta(days=steps[freq]) if freq in steps else \
+        days.diff().dropna().min() if len(days) > 1 else pd.Timedelta(days=1)
+    if (days.dt.month == 1).all() and (days.dt.day == 1).all() and step >= pd.Timedelta(days=360):
+        return periods.dt.year.astype(str), "Year"
+    if (days.dt.day == 1).all() and step >= pd.Timedelta(days=28):
+        title = "Quarter starting" if step >= pd.Timedelta(days=89) else "Month"
+        return periods.map(lambda d: f"{_MONTHS[d.month - 1]} {d.year}"), title
+    with_year = days.dt.year.nunique() > 1
+    title = "Week starting" if step >= pd.Timedelta(days=7) else "Day"
+    return periods.map(lambda d: f"{d.day} {_MONTHS[d.month - 1]}" + (f" {d.year}" if with_year else "")), title

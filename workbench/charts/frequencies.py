@@ -6,7 +6,21 @@ from typing import TYPE_CHECKING, Iterable
 
 from .. import analysis
 from ..query import code_order
-from ._base import ChartError, check_rows, code_axis, code_legend, code_scale, label, load_altair, max_rows
+from ._base import (
+    ChartError,
+    check_rows,
+    code_axis,
+    code_groups,
+    code_legend,
+    code_scale,
+    color_by_groups,
+    colors,
+    group_palette,
+    label,
+    load_altair,
+    max_rows,
+    present_codes,
+)
 
 if TYPE_CHECKING:  # pragma: no cover
     import altair as alt
@@ -56,27 +70,47 @@ def frequency_heatmap(p: "Project", by: str = "narrative", value: str = "codings
     ).properties(width=alt.Step(16), height=alt.Step(16))
 
 
-def coder_bars(p: "Project", coder: str | Iterable[str] | None = None, normalize: bool = False) -> "alt.Chart":
-    """Each coder's codings as one bar, split into codes (codebook colours); ``normalize=True`` shows shares.
+def coder_bars(p: "Project", coder: str | Iterable[str] | None = None, normalize: bool = False,
+               color_by: str = "auto") -> "alt.Chart":
+    """Each coder's codings as one bar, split into the codes they used; ``normalize=True`` shows shares.
+
+    Only codes someone used are drawn and listed. *color_by*: ``"code"`` (each code its codebook
+    colour), ``"group"`` (each code in the colour of its top-level code, one segment per code,
+    the code named in the tooltip) or ``"auto"``: groups when more than eight codes are used,
+    too many colours to tell apart.
 
     >>> chart = wb.charts.coder_bars(p, normalize=True)
+    >>> chart.to_dict()["encoding"]["color"]["legend"]["title"]
+    'Code group'
     """
     alt = load_altair()
     data = analysis.frequencies(p, by="coder", coder=coder)
-    codes = code_order(p, data["code"])
+    data = data[data["codings"] > 0]
+    if not len(data):
+        raise ChartError("There are no codings to show yet.")
+    codes = present_codes(code_order(p, data["code"]), data["code"])
+    groups = code_groups(p, codes)
     rank = {c: i for i, c in enumerate(codes)}
-    data = data.assign(order=data["code"].map(rank))
     totals = data.groupby("coder")["codings"].transform("sum")
-    data = data.assign(share=data["codings"] / totals)
+    data = data.assign(order=data["code"].map(rank), group=data["code"].map(groups), share=data["codings"] / totals)
     what = "share of each coder's codings" if normalize else "codings per coder"
-    chart = alt.Chart(check_rows(data, "coder_bars"), title=f"Who used which codes: {what}").mark_bar()
+    title = f"Who used which codes: {what}"
+    if color_by_groups(codes, groups, color_by):
+        names = list(dict.fromkeys(groups[c] for c in codes))
+        palette = group_palette(p)
+        color = alt.Color("group:N", scale=alt.Scale(domain=names, range=colors(palette, names)), sort=names,
+                          legend=code_legend("Code group"))
+        title = alt.Title(title, subtitle="colour: code group; each segment is one code (hover for its name)")
+    else:
+        color = alt.Color("code:N", scale=code_scale(p.codebook.color_map(), codes), sort=codes, legend=code_legend())
+    chart = alt.Chart(check_rows(data, "coder_bars"), title=title).mark_bar(stroke="white", strokeWidth=1)
     return chart.encode(
         y=alt.Y("coder:N", title="Coder", sort="ascending"),
         x=alt.X("codings:Q", stack="normalize" if normalize else "zero",
                 title="Share of codings" if normalize else "Codings",
                 axis=alt.Axis(format="%") if normalize else alt.Axis()),
-        color=alt.Color("code:N", scale=code_scale(p.codebook.color_map(), codes), sort=codes, legend=code_legend()),
+        color=color,
         order=alt.Order("order:Q"),
-        tooltip=["coder:N", "code:N", "codings:Q", alt.Tooltip("share:Q", format=".1%", title="share of coder's"),
-                 "narratives:Q"],
-    ).properties(width=500, height=alt.Step(22))
+        tooltip=["coder:N", "code:N", alt.Tooltip("group:N", title="group"), "codings:Q",
+                 alt.Tooltip("share:Q", format=".1%", title="share of coder's"), "narratives:Q"],
+    ).properties(width=500, height=alt.Step(28))

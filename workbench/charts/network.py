@@ -11,6 +11,7 @@ import pandas as pd
 from .. import analysis
 from ..query import code_order
 from ._base import ChartError, check_rows, code_axis, code_scale, load_altair, max_rows
+from ._placement import place_labels, spread_circles
 
 if TYPE_CHECKING:  # pragma: no cover
     import altair as alt
@@ -18,6 +19,9 @@ if TYPE_CHECKING:  # pragma: no cover
     from ..project import Project
 
 __all__ = ["code_network", "cooccurrence_heatmap"]
+
+_WIDTH, _HEIGHT, _MARGIN, _FONT = 560, 460, 36, 11
+_MIN_AREA, _MAX_AREA = 60, 1400  # circle areas (px^2) of the smallest and largest code
 
 
 def _cooc_title(within: int, pool: bool) -> str:
@@ -91,46 +95,51 @@ def code_network(p: "Project", within: int = 0, coder: str | Iterable[str] | Non
     graph.add_nodes_from(nodes["code"])
     for a, b, w in zip(edges["code_a"], edges["code_b"], edges[measure]):
         graph.add_edge(a, b, weight=float(w) / top if top else 1.0)
-    layout = _layout(graph, seed)
-    nodes = nodes.assign(x=nodes["code"].map(lambda c: float(layout[c][0])),
-                         y=nodes["code"].map(lambda c: float(layout[c][1])))
-    edges = edges.assign(x=edges["code_a"].map(lambda c: float(layout[c][0])),
-                         y=edges["code_a"].map(lambda c: float(layout[c][1])),
-                         x2=edges["code_b"].map(lambda c: float(layout[c][0])),
-                         y2=edges["code_b"].map(lambda c: float(layout[c][1])))
-    codes = code_order(p, nodes["code"])
-    codes = [c for c in codes if c in set(nodes["code"])]
-    bare = dict(axis=None)
-    pad = 0.15
-    xs = alt.Scale(domain=[float(nodes["x"].min()) - pad, float(nodes["x"].max()) + pad], nice=False)
-    ys = alt.Scale(domain=[float(nodes["y"].min()) - pad, float(nodes["y"].max()) + 2 * pad], nice=False)
+    codes = [c for c in code_order(p, nodes["code"]) if c in set(nodes["code"])]
+    nodes, edges = _positions(nodes, edges, _layout(graph, seed))
+    px = dict(axis=None)
+    xs = alt.Scale(domain=[0, _WIDTH], nice=False, zero=False)
+    ys = alt.Scale(domain=[0, _HEIGHT], nice=False, zero=False, reverse=True)  # pixels, y down
     lines = alt.Chart(check_rows(edges, "code_network")).mark_rule(color="#8c8c8c", opacity=0.6).encode(
-        x=alt.X("x:Q", scale=xs, **bare), y=alt.Y("y:Q", scale=ys, **bare), x2="x2:Q", y2="y2:Q",
+        x=alt.X("x:Q", scale=xs, **px), y=alt.Y("y:Q", scale=ys, **px), x2="x2:Q", y2="y2:Q",
         strokeWidth=alt.StrokeWidth(f"{measure}:Q", scale=alt.Scale(range=[0.5, 7]),
                                     legend=alt.Legend(title="Tie (pairs)" if measure == "count" else "Tie (Jaccard)")),
         tooltip=[alt.Tooltip("code_a:N", title="code"), alt.Tooltip("code_b:N", title="with"),
                  alt.Tooltip("count:Q", title="pairs of codings"), alt.Tooltip("jaccard:Q", format=".2f")],
     )
     dots = alt.Chart(nodes).mark_circle(opacity=0.95, stroke="white", strokeWidth=1).encode(
-        x=alt.X("x:Q", scale=xs, **bare), y=alt.Y("y:Q", scale=ys, **bare),
-        size=alt.Size("codings:Q", scale=alt.Scale(domain=[0, int(nodes["codings"].max())], range=[60, 1400]),
-                      legend=alt.Legend(title="Codings")),
+        x=alt.X("x:Q", scale=xs, **px), y=alt.Y("y:Q", scale=ys, **px),
+        size=alt.Size("codings:Q", legend=alt.Legend(title="Codings"),
+                      scale=alt.Scale(domain=[0, int(nodes["codings"].max())], range=[_MIN_AREA, _MAX_AREA])),
         color=alt.Color("code:N", scale=code_scale(p.codebook.color_map(), codes), legend=None),
         tooltip=["code:N", "codings:Q", "narratives:Q", "coders:Q"],
     )
-    # Labels sit just above each circle: circle area is 60 + 1340 * codings / max px^2 (the size scale).
-    height = 460
-    span = float(ys.domain[1] - ys.domain[0])
-    radius = np.sqrt((60 + 1340 * nodes["codings"] / nodes["codings"].max()) / math.pi)
-    nodes = nodes.assign(label_y=nodes["y"] + (radius + 9) * span / height)
-    text = dict(x=alt.X("x:Q", scale=xs, **bare), y=alt.Y("label_y:Q", scale=ys, **bare), text="code:N")
-    halo = alt.Chart(nodes).mark_text(fontSize=11, fontWeight="bold", stroke="white", strokeWidth=3,
-                                      strokeOpacity=0.9).encode(**text)
-    labels = alt.Chart(nodes).mark_text(fontSize=11, fontWeight="bold").encode(
+    text = dict(x=alt.X("label_x:Q", scale=xs, **px), y=alt.Y("label_y:Q", scale=ys, **px), text="code:N")
+    halo = alt.Chart(nodes).mark_text(fontSize=_FONT, fontWeight="bold", stroke="white", strokeWidth=3,
+                                      strokeOpacity=0.9, align="center", baseline="middle").encode(**text)
+    labels = alt.Chart(nodes).mark_text(fontSize=_FONT, fontWeight="bold", align="center", baseline="middle").encode(
         **text, color=alt.Color("code:N", scale=code_scale(p.codebook.color_map(), codes), legend=None))
     title = alt.Title(f"Web of codes: codes that {_cooc_title(within, pool)}",
                       subtitle=f"{len(edges)} strongest ties by {measure}; circle size = codings")
-    return alt.layer(lines, dots, halo, labels, title=title).properties(width=560, height=height)
+    return alt.layer(lines, dots, halo, labels, title=title).properties(
+        width=_WIDTH, height=_HEIGHT, view=alt.ViewBackground(stroke=None))
+
+
+def _positions(nodes: pd.DataFrame, edges: pd.DataFrame, layout: dict) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Nodes and ties in pixels (y down): the layout fitted to the plot, circles apart, labels beside them."""
+    raw = np.array([layout[c] for c in nodes["code"]], dtype=float).reshape(-1, 2)
+    radii = np.sqrt((_MIN_AREA + (_MAX_AREA - _MIN_AREA) * nodes["codings"].to_numpy() / nodes["codings"].max())
+                    / math.pi)
+    inner = np.array([_WIDTH, _HEIGHT]) - 2 * _MARGIN
+    low, span = raw.min(axis=0), np.ptp(raw, axis=0)
+    fitted = np.where(span > 0, (raw - low) / np.where(span > 0, span, 1), 0.5) * inner + _MARGIN
+    xs, ys = spread_circles(fitted[:, 0], _HEIGHT - fitted[:, 1], radii, _WIDTH, _HEIGHT)
+    centres = place_labels(xs, ys, radii, list(nodes["code"]), _WIDTH, _HEIGHT, _FONT)
+    nodes = nodes.assign(x=xs, y=ys, label_x=[c[0] for c in centres], label_y=[c[1] for c in centres])
+    where = nodes.set_index("code")
+    edges = edges.assign(x=edges["code_a"].map(where["x"]), y=edges["code_a"].map(where["y"]),
+                         x2=edges["code_b"].map(where["x"]), y2=edges["code_b"].map(where["y"]))
+    return nodes, edges
 
 
 def _layout(graph, seed: int) -> dict:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable
 
 from ._base import ChartError, load_altair
+from ._display import RENDERER, in_kernel
 
 if TYPE_CHECKING:  # pragma: no cover
     import altair as alt
@@ -16,31 +17,35 @@ __all__ = ["save", "use_offline_renderer"]
 
 
 def use_offline_renderer(kind: str = "auto") -> str:
-    """Make altair charts display without internet access; returns the renderer chosen.
+    """Choose how charts display; returns the renderer chosen. Every choice works without internet.
 
-    altair's default renderer fetches Vega from a CDN, which fails offline. ``"auto"`` picks the
-    interactive ``"jupyter"`` renderer (tooltips work; Vega comes bundled through vl-convert)
-    inside a running Jupyter kernel, and static ``"svg"`` elsewhere (nbconvert, scripts). Ask
-    for ``"jupyter"``, ``"svg"``, ``"png"`` or ``"html"`` (self-contained page, ~1 MB per chart)
-    explicitly if you prefer.
+    Not needed for charts to show: in a notebook the workbench draws them offline by default
+    (``"workbench"``). Call it to choose another way:
 
-    In a notebook, ``wb.charts.use_offline_renderer()`` picks ``"jupyter"``; here, a script, it is:
+    - ``"auto"``: ``"workbench"`` inside a running Jupyter kernel, static ``"svg"`` elsewhere.
+    - ``"workbench"``: interactive (tooltips) SVG charts with Vega bundled in; every chart keeps
+      its own legend however many share a page, and screen readers can read the marks.
+    - ``"jupyter"``: altair's own widget with Vega bundled in (for charts whose selections you
+      read back in Python, ``chart.selections``). Several of its charts on one page share
+      gradient ids, so a legend may show another chart's colours.
+    - ``"svg"``, ``"png"``: static pictures; ``"html"``: a self-contained page (~1 MB per chart).
+
+    In a notebook ``wb.charts.use_offline_renderer()`` picks ``"workbench"``; here, a script, it is:
 
     >>> wb.charts.use_offline_renderer()
     'svg'
     """
     alt = load_altair()
-    choices = ("auto", "jupyter", "svg", "png", "html")
+    choices = ("auto", RENDERER, "jupyter", "svg", "png", "html")
     if kind not in choices:
         raise ChartError(f"kind must be one of {', '.join(map(repr, choices))}, not {kind!r}.")
     if kind == "auto":
-        kind = "jupyter" if _in_kernel() else "svg"
-    if kind == "jupyter":
-        try:
-            alt.JupyterChart.enable_offline(offline=True)  # bundles Vega now, so a failure shows here
-        except Exception as exc:  # noqa: BLE001 - anywidget or vl-convert missing or broken
-            raise ChartError(f"The interactive offline renderer is not available ({exc}); "
-                             "use wb.charts.use_offline_renderer('svg').") from None
+        kind = RENDERER if in_kernel() else "svg"
+    if kind == RENDERER:
+        _check_bundle(_bundle_workbench)
+        alt.renderers.enable(RENDERER)
+    elif kind == "jupyter":
+        _check_bundle(lambda: alt.JupyterChart.enable_offline(offline=True))
         alt.renderers.enable("jupyter", offline=True)
     elif kind == "html":
         alt.renderers.enable("html", template="inline")
@@ -49,13 +54,19 @@ def use_offline_renderer(kind: str = "auto") -> str:
     return kind
 
 
-def _in_kernel() -> bool:
+def _bundle_workbench() -> None:
+    from ._widget import front_end  # anywidget is imported only when charts are shown as widgets
+
+    front_end()
+
+
+def _check_bundle(build: Callable[[], object]) -> None:
+    """Bundle Vega now, so that a missing or broken vl-convert or anywidget shows here, not on every chart."""
     try:
-        from IPython import get_ipython
-    except ImportError:
-        return False
-    shell = get_ipython()
-    return shell is not None and getattr(shell, "kernel", None) is not None
+        build()
+    except Exception as exc:  # noqa: BLE001 - anywidget or vl-convert missing or broken
+        raise ChartError(f"The interactive offline renderer is not available ({exc}); "
+                         "use wb.charts.use_offline_renderer('svg').") from None
 
 
 def save(chart: "alt.TopLevelMixin", path: str | os.PathLike, scale: float = 2.0) -> Path:

@@ -12,10 +12,12 @@ from ._base import (
     INACTIVE_COLOR,
     ChartError,
     check_rows,
-    code_legend,
-    code_scale,
+    code_axis,
+    code_groups,
     load_altair,
     max_rows,
+    period_labels,
+    present_codes,
     short,
     time_axis,
 )
@@ -106,8 +108,11 @@ def memo_timeline(p: "Project", coder: str | Iterable[str] | None = None, kind: 
     ).properties(width=620, height=alt.Step(30))
 
 
-def code_use(p: "Project", coder: str | Iterable[str] | None = None, freq: str = "auto") -> "alt.Chart":
-    """How each coder's use of codes changed: share of their codings per period, one panel per coder.
+def code_use(p: "Project", coder: str | Iterable[str] | None = None, freq: str = "auto") -> "alt.FacetChart":
+    """How each coder's use of codes changed: a grid per coder, codes (rows, in codebook order, so codes
+    of one group sit together) by period (columns), shaded by the code's share of that coder's codings.
+
+    Only codes someone used are shown; periods are labelled in one format ("9 Mar", "Mar 2026").
 
     >>> chart = wb.charts.code_use(p, coder="ana", freq="W")
     """
@@ -116,18 +121,23 @@ def code_use(p: "Project", coder: str | Iterable[str] | None = None, freq: str =
     for coarser in ("W", "M", "Q", "Y"):
         if len(data) <= max_rows():
             break
-        data = analysis.code_use_over_time(p, coder=coder, freq=coarser)
+        data, freq = analysis.code_use_over_time(p, coder=coder, freq=coarser), coarser
     if not len(data):
         raise ChartError("There are no codings to show yet.")
-    codes = [c for c in code_order(p, data["code"]) if c in set(data["code"])]
-    rank = {c: i for i, c in enumerate(codes)}
-    data = check_rows(data.assign(order=data["code"].map(rank)), "code_use")
-    chart = alt.Chart(data).mark_area(opacity=0.9).encode(
-        x=alt.X("period:T", title="Period"),
-        y=alt.Y("codings:Q", stack="normalize", title="Share of codings", axis=alt.Axis(format="%")),
-        color=alt.Color("code:N", scale=code_scale(p.codebook.color_map(), codes), sort=codes, legend=code_legend()),
-        order=alt.Order("order:Q"),
-        tooltip=[alt.Tooltip("period:T", format="%Y-%m-%d"), "coder:N", "code:N", "codings:Q",
-                 alt.Tooltip("share:Q", format=".1%")],
-    ).properties(width=560, height=120)
-    return chart.facet(row=alt.Row("coder:N", title=None), title="How coders' use of codes changed over time")
+    codes = present_codes(code_order(p, data["code"]), data["code"])
+    labels, period_title = period_labels(data["period"], freq)
+    order = list(dict.fromkeys(labels[data["period"].sort_values(kind="stable").index]))
+    data = check_rows(data.assign(when=labels, group=data["code"].map(code_groups(p, codes))), "code_use")
+    chart = alt.Chart(data).mark_rect(stroke="white", strokeWidth=0.5).encode(
+        x=alt.X("when:O", sort=order, title=period_title, axis=alt.Axis(labelAngle=0, labelOverlap=True)),
+        y=alt.Y("code:N", sort=codes, axis=code_axis(p.codebook.color_map(), codes, title=None)),
+        color=alt.Color("share:Q", scale=alt.Scale(scheme="blues", domainMin=0),
+                        legend=alt.Legend(title="Share of codings", format="%")),
+        tooltip=[alt.Tooltip("when:O", title=period_title.lower()), "coder:N", "code:N",
+                 alt.Tooltip("group:N", title="group"), "codings:Q",
+                 alt.Tooltip("share:Q", format=".1%", title="share of coder's")],
+    ).properties(width=alt.Step(max(18, 60 - 4 * len(order)) if len(order) < 12 else 18), height=alt.Step(14))
+    header = alt.Header(labelAngle=0, labelAlign="left", labelFontWeight="bold", labelFontSize=12)
+    title = alt.Title("How coders' use of codes changed over time",
+                      subtitle="darker: a larger share of that coder's codings in that period")
+    return chart.facet(row=alt.Row("coder:N", title=None, header=header), title=title)

@@ -26,13 +26,27 @@ def panel_html(workshop: Any) -> str:
     places = int(differences["stretches"].sum()) if len(differences) else 0
     top = "".join(f"<li>{html.escape(str(r.title))}: <b>{html.escape(str(r.code))}</b> "
                   f"({r.stretches} place{'s' if r.stretches != 1 else ''})</li>"
-                  for r in differences.head(5).itertuples())
+                  for r in most_places(differences).itertuples())
     return (
         f"<div style='font-family:system-ui,sans-serif'><b>{html.escape(workshop.name)}</b> "
         f"&middot; code <code>{html.escape(workshop.code)}</code> &middot; {len(progress)} people"
         "<table style='margin:6px 0'><tr><th align=left>who</th><th>codings</th><th>stories</th>"
         f"<th>memos</th></tr>{rows or '<tr><td colspan=4>nobody yet</td></tr>'}</table>"
-        f"Places where readings differ: <b>{places}</b>{f'<ul>{top}</ul>' if top else ''}</div>")
+        f"Places where readings differ: <b>{places}</b>"
+        f"{f'<br><small>most places first</small><ul>{top}</ul>' if top else ''}</div>")
+
+
+def most_places(differences: Any, count: int = 5) -> Any:
+    """The *count* story-and-code rows with the most places where readings differ, largest first.
+
+    Ties go by story title, then code name, so the list reads the same on every redraw.
+    """
+    if not len(differences):
+        return differences
+    keys = differences.assign(_title=differences["title"].astype(str).str.casefold(),
+                              _code=differences["code"].astype(str).str.casefold())
+    keys = keys.sort_values(["stretches", "_title", "_code"], ascending=[False, True, True], kind="stable")
+    return differences.loc[keys.index[:count]]
 
 
 class WorkshopMonitor(ipywidgets.HTML):
