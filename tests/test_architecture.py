@@ -104,3 +104,18 @@ def test_public_functions_have_type_hints():
             if missing:
                 problems.append(f"{path.relative_to(PACKAGE)}: {name} lacks hints for {missing}")
     assert problems == []
+
+
+@pytest.mark.parametrize("type_checking", [True, False], ids=["with type-checking imports", "at run time"])
+def test_no_import_circles(type_checking: bool):
+    """Layers are import-linter's; this finds circles inside a layer too (a package's modules among themselves)."""
+    grimp = pytest.importorskip("grimp")
+    import networkx as nx
+
+    graph = grimp.build_graph("workbench", exclude_type_checking_imports=not type_checking, cache_dir=None)
+    edges = nx.DiGraph()
+    for module in graph.modules:
+        for imported in graph.find_modules_directly_imported_by(module):
+            edges.add_edge(module, imported)
+    circles = [sorted(c) for c in nx.strongly_connected_components(edges) if len(c) > 1]
+    assert circles == []

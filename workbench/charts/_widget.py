@@ -13,8 +13,6 @@ from typing import Any
 import anywidget
 import traitlets
 
-from ._base import load_altair
-
 _SOURCE = Path(__file__).with_name("offline_chart.js")
 
 
@@ -39,9 +37,10 @@ def vega_lite_version() -> str | None:
     >>> vega_lite_version()
     '6.4'
     """
+    import altair  # loaded already: a chart is shown only after altair built it
     import vl_convert
 
-    major_minor = ".".join(load_altair().SCHEMA_VERSION.lstrip("v").split(".")[:2])
+    major_minor = ".".join(altair.SCHEMA_VERSION.lstrip("v").split(".")[:2])
     return major_minor if major_minor in vl_convert.get_vegalite_versions() else None
 
 
