@@ -65,7 +65,7 @@ def _random_codings(rng: random.Random, count: int, prefix: str) -> pd.DataFrame
 @pytest.mark.parametrize("seed", range(20))
 @pytest.mark.parametrize("splice, rebuild", [(0, 0), (0, 64), (1000, 0)])
 def test_merging_new_codings_keeps_reading_order(seed, splice, rebuild, monkeypatch):
-    from workbench.store import fold
+    from workbench.store import merge as fold
 
     monkeypatch.setattr(fold, "_SPLICE_ROWS", splice)  # splice rows, rebuild narratives, or one take
     monkeypatch.setattr(fold, "_REBUILD_NARRATIVES", rebuild)
