@@ -81,20 +81,23 @@ def _positions(base: Any, new: Any, names: list[str], bounds: np.ndarray) -> np.
     return positions
 
 
-def _sliceable(table: Any) -> Any:
-    """*table* as one record batch when it is one chunk (slicing a batch is cheaper), else itself."""
-    batches = table.to_batches()
-    return batches[0] if len(batches) == 1 else table
+class _Rows:
+    """Slices of a table's rows as record batches: a slice of a table of many chunks finds its chunk by bisection."""
 
+    def __init__(self, table: Any) -> None:
+        self.batches = [batch for batch in table.to_batches() if batch.num_rows]
+        self.starts = np.cumsum([0, *(batch.num_rows for batch in self.batches)]).tolist()
 
-def _joined(pieces: list, schema: Any) -> Any:
-    """Record batches and tables, in order, as one table (their buffers shared, not copied)."""
-    import pyarrow as pa
-
-    if all(isinstance(piece, pa.RecordBatch) for piece in pieces):
-        return pa.Table.from_batches(pieces, schema=schema)
-    return pa.concat_tables([pa.Table.from_batches([p], schema=schema) if isinstance(p, pa.RecordBatch) else p
-                             for p in pieces])
+    def slice(self, offset: int, length: int) -> list:
+        """Rows ``[offset, offset + length)`` as record batches sharing the table's buffers."""
+        pieces, stop = [], offset + length
+        i = bisect.bisect_right(self.starts, offset) - 1
+        while offset < stop:
+            batch, first = self.batches[i], self.starts[i]
+            taken = min(stop, first + batch.num_rows) - offset
+            pieces.append(batch if taken == batch.num_rows else batch.slice(offset - first, taken))
+            offset, i = offset + taken, i + 1
+        return pieces
 
 
 def _spliced(base: Any, new: Any, names: list[str], bounds: np.ndarray) -> Any:
@@ -103,6 +106,8 @@ def _spliced(base: Any, new: Any, names: list[str], bounds: np.ndarray) -> Any:
     New rows going to the same place are one slice; past ``_MAX_CHUNKS`` slices the table is
     joined into one chunk.
     """
+    import pyarrow as pa
+
     positions = _positions(base, new, names, bounds)
     if positions is None:
         return _placed(base, new, names, bounds)
@@ -112,16 +117,15 @@ def _spliced(base: Any, new: Any, names: list[str], bounds: np.ndarray) -> Any:
     at = positions[order]
     firsts = np.flatnonzero(np.diff(at, prepend=-1))
     stops = np.append(firsts[1:], len(at))
-    source, extra = _sliceable(base), _sliceable(new)
+    source, extra = _Rows(base), _Rows(new)
     pieces, done = [], 0
     for first, stop, place in zip(firsts.tolist(), stops.tolist(), at[firsts].tolist()):
         if place > done:
-            pieces.append(source.slice(done, place - done))
-        pieces.append(extra.slice(first, stop - first))
+            pieces += source.slice(done, place - done)
+        pieces += extra.slice(first, stop - first)
         done = place
-    if done < base.num_rows:
-        pieces.append(source.slice(done))
-    joined = _joined(pieces, base.schema)
+    pieces += source.slice(done, base.num_rows - done)
+    joined = pa.Table.from_batches(pieces, schema=base.schema)
     return joined.combine_chunks() if joined["coding_id"].num_chunks > _MAX_CHUNKS else joined
 
 
