@@ -128,3 +128,16 @@ def test_marks_see_a_rewritten_log(tmp_path):
     mark = logs.log_mark(log, 8)
     logs.atomic_write(log, '{"b":2}\n')
     assert not logs.mark_holds(log, mark)
+
+
+def test_a_big_read_is_mapped_and_reads_the_same(tmp_path, monkeypatch):
+    path = tmp_path / "log.jsonl"
+    logs.append_lines(path, "".join(f'{{"a":{i}}}\n' for i in range(100)))
+    with open(path, "ab") as handle:
+        handle.write(b'{"torn":')  # an unfinished last line stays for later
+    copied = logs.LogReader(path).read_new_bytes()[0]
+    monkeypatch.setattr(logs, "_MAP_BYTES", 1)
+    reader = logs.LogReader(path)
+    mapped, _ = reader.read_new_bytes()  # (a torn line this fresh is a write in flight: no warning)
+    assert isinstance(mapped, memoryview) and bytes(mapped) == bytes(copied) and reader.offset == len(copied)
+    assert logs.parse_lines(mapped, path) == logs.parse_lines(copied, path)
