@@ -141,3 +141,22 @@ def test_a_big_read_is_mapped_and_reads_the_same(tmp_path, monkeypatch):
     mapped, _ = reader.read_new_bytes()  # (a torn line this fresh is a write in flight: no warning)
     assert isinstance(mapped, memoryview) and bytes(mapped) == bytes(copied) and reader.offset == len(copied)
     assert logs.parse_lines(mapped, path) == logs.parse_lines(copied, path)
+
+
+def test_successive_splices_reuse_the_last_one_and_keep_reading_order():
+    rng = random.Random(3)
+    state, everything = CodingState(), []
+    for round_ in range(6):
+        events = []
+        for i in range(rng.randrange(1, 40)):
+            start = rng.randrange(0, 20)
+            events.append(ev.coding_event(event="coded", id=f"r{round_}-{i}", at="2026-01-01T00:00:00Z",
+                                          narrative=rng.choice("abcd"), start=start, end=start + rng.randrange(1, 3),
+                                          code="x", code_id="x", text="t"))
+        coder = rng.choice(["ana", "ben"])
+        state.add(coder, events)
+        everything += [{"narrative_id": e["narrative"], "start": e["start"], "end": e["end"], "coder": coder}
+                       for e in events]
+        frame = state.frame(dict, lambda nids: set())
+        keys = ["narrative_id", "start", "end", "coder"]
+        assert frame[keys].values.tolist() == in_reading_order(pd.DataFrame(everything))[keys].values.tolist()

@@ -283,6 +283,7 @@ class CodingState:
         self._pending: list[tuple[str, Any]] = []
         self._table: Any = None  # the folded codings (Arrow, reading order), None before the first fold
         self._frame: pd.DataFrame | None = None  # the same as pandas, made when first asked for
+        self._known: list = []  # the last splice's table and record batches, for the next splice
         self._saved_names: dict | None = None  # the code names a snapshot was folded with
         self.names_stale = False
         self.folded_events = 0  # events the last fold took in: the caller may snapshot a big one
@@ -323,7 +324,9 @@ class CodingState:
                 base = self._table
                 if gone:
                     base = base.filter(pc.invert(pc.is_in(base["coding_id"], value_set=pa.array(list(gone)))))
-                self._table = merged(with_notes(base, notes), new.cast(folded_schema()))
+                self._table = merged(with_notes(base, notes), new.cast(folded_schema()), self._known)
+        if self._known and self._known[0] is not self._table:
+            self._known.clear()  # what the last splice left is no longer the table
         if self.names_stale:
             table = self._table
             code = _current_names(table["_code_id"], table["code"], names())

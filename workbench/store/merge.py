@@ -84,8 +84,8 @@ def _positions(base: Any, new: Any, names: list[str], bounds: np.ndarray) -> np.
 class _Rows:
     """Slices of a table's rows as record batches: a slice of a table of many chunks finds its chunk by bisection."""
 
-    def __init__(self, table: Any) -> None:
-        self.batches = [batch for batch in table.to_batches() if batch.num_rows]
+    def __init__(self, table: Any, batches: list | None = None) -> None:
+        self.batches = [batch for batch in (table.to_batches() if batches is None else batches) if batch.num_rows]
         self.starts = np.cumsum([0, *(batch.num_rows for batch in self.batches)]).tolist()
 
     def slice(self, offset: int, length: int) -> list:
@@ -100,11 +100,11 @@ class _Rows:
         return pieces
 
 
-def _spliced(base: Any, new: Any, names: list[str], bounds: np.ndarray) -> Any:
+def _spliced(base: Any, new: Any, names: list[str], bounds: np.ndarray, known: list) -> Any:
     """*base* with the *new* rows put in their places between slices of *base*: nothing is copied.
 
     New rows going to the same place are one slice; past ``_MAX_CHUNKS`` slices the table is
-    joined into one chunk.
+    joined into one chunk. *known* is ``[table, its record batches]`` of the last splice.
     """
     import pyarrow as pa
 
@@ -117,7 +117,7 @@ def _spliced(base: Any, new: Any, names: list[str], bounds: np.ndarray) -> Any:
     at = positions[order]
     firsts = np.flatnonzero(np.diff(at, prepend=-1))
     stops = np.append(firsts[1:], len(at))
-    source, extra = _Rows(base), _Rows(new)
+    source, extra = _Rows(base, known[1] if known and known[0] is base else None), _Rows(new)
     pieces, done = [], 0
     for first, stop, place in zip(firsts.tolist(), stops.tolist(), at[firsts].tolist()):
         if place > done:
@@ -126,7 +126,10 @@ def _spliced(base: Any, new: Any, names: list[str], bounds: np.ndarray) -> Any:
         done = place
     pieces += source.slice(done, base.num_rows - done)
     joined = pa.Table.from_batches(pieces, schema=base.schema)
-    return joined.combine_chunks() if joined["coding_id"].num_chunks > _MAX_CHUNKS else joined
+    if len(pieces) > _MAX_CHUNKS:
+        return joined.combine_chunks()
+    known[:] = [joined, pieces]  # the next splice slices these batches again instead of re-cutting the table
+    return joined
 
 
 def _placed(base: Any, new: Any, names: list[str], bounds: np.ndarray) -> Any:
@@ -149,13 +152,14 @@ def _placed(base: Any, new: Any, names: list[str], bounds: np.ndarray) -> Any:
     return both.take(taken)
 
 
-def merged(base: Any, new: Any) -> Any:
+def merged(base: Any, new: Any, known: list | None = None) -> Any:
     """*base* and *new* (folded codings, each in reading order) as one Arrow table in reading order.
 
     A few new codings are spliced in between slices of *base*. More rebuild only the narratives
     they touch (each a small table), keeping the stretches of *base* between them as they are,
     without a copy, so a write costs what it touches; new codings in very many narratives at once
-    are placed with one take.
+    are placed with one take. *known* (kept by the caller between merges) lets a splice reuse the
+    record batches of the splice before.
     """
     import pyarrow as pa
 
@@ -165,7 +169,7 @@ def merged(base: Any, new: Any) -> Any:
         return new
     names, bounds = _narrative_runs(base["narrative_id"])
     if new.num_rows <= _SPLICE_ROWS:
-        return _spliced(base, new, names, bounds)
+        return _spliced(base, new, names, bounds, known if known is not None else [])
     new_names, new_bounds = _narrative_runs(new["narrative_id"])
     if len(new_names) > _REBUILD_NARRATIVES:
         return _placed(base, new, names, bounds)
