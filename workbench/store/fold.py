@@ -13,19 +13,17 @@ table as a plain pandas frame, converted once per change.
 
 from __future__ import annotations
 
-import bisect
 from typing import Any, Callable, Iterable
 
 import numpy as np
 import pandas as pd
 
+from .merge import merged
+
 #: The columns of ``p.codings()``; the fold keeps one more, ``_code_id``, for renames.
 CODING_COLUMNS = ["coding_id", "narrative_id", "start", "end", "code", "coder", "created_at", "note", "text"]
 WithdrawnAmong = Callable[[Iterable[Any]], set]
 Names = Callable[[], dict]
-_SPLICE_ROWS = 200  # this few new codings are spliced in between slices of what was folded
-_REBUILD_NARRATIVES = 2048  # new codings in more narratives than this are placed with one take
-_MAX_CHUNKS = 4096  # merges leave a chunk per rebuilt narrative; past this many they are joined into one
 
 
 def renamed(code_ids: pd.Series, applied: pd.Series, names: dict[str, str]) -> pd.Series:
@@ -57,11 +55,6 @@ def in_reading_order(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.take(order).reset_index(drop=True)
 
 
-def _sorted_codes(column: Any) -> np.ndarray:
-    """Integer codes of a string column that sort as the strings do (hashing, then sorting the few distinct)."""
-    return _ranks(_dictionary(column))
-
-
 def _timestamps(at: Any) -> Any:
     import pyarrow as pa
     import pyarrow.compute as pc
@@ -80,7 +73,7 @@ def _current_names(code_ids: Any, applied: Any, names: dict[str, str]) -> Any:
     if isinstance(code_ids, pa.ChunkedArray):
         code_ids = code_ids.combine_chunks()
     encoded = pc.dictionary_encode(code_ids)
-    current = pa.array([names.get(c) for c in encoded.dictionary.to_pylist()], pa.string())
+    current = pa.array([names.get(c) for c in encoded.dictionary.to_pylist()], pa.large_string())
     return pc.coalesce(current.take(encoded.indices), applied)
 
 
@@ -173,7 +166,8 @@ def pa_array(values: list) -> Any:
 def _folded_table(columns: dict) -> Any:
     import pyarrow as pa
 
-    return pa.table(columns, schema=folded_schema())
+    schema = folded_schema()
+    return pa.Table.from_arrays([pa.array(columns[f.name]).cast(f.type) for f in schema], schema=schema)
 
 
 def _combined(column: Any) -> Any:
@@ -208,134 +202,23 @@ def with_notes(table: Any, notes: dict) -> Any:
 
     if not notes or not table.num_rows:
         return table
-    hit = np.flatnonzero(pc.is_in(table["coding_id"], value_set=pa.array(list(notes), pa.string()))
+    hit = np.flatnonzero(pc.is_in(table["coding_id"], value_set=pa.array(list(notes), pa.large_string()))
                          .to_numpy(zero_copy_only=False))
     if not len(hit):
         return table
     column = table["note"].to_numpy(zero_copy_only=False).astype(object)
     column[hit] = [notes[c] for c in table["coding_id"].take(hit).to_pylist()]
-    return table.set_column(table.schema.get_field_index("note"), "note", pa.array(column, pa.string()))
+    return table.set_column(table.schema.get_field_index("note"), "note", pa.array(column, pa.large_string()))
 
 
 def folded_schema() -> Any:
     """The Arrow schema of folded codings: the columns of ``p.codings()`` plus ``_code_id``."""
     import pyarrow as pa
 
-    text = pa.string()
+    text = pa.large_string()  # what a pandas ``str`` column holds: no cast when the frame is made
     return pa.schema([("coding_id", text), ("narrative_id", text), ("start", pa.int64()), ("end", pa.int64()),
                       ("code", text), ("coder", text), ("created_at", pa.timestamp("us", tz="UTC")), ("note", text),
                       ("text", text), ("_code_id", text)])
-
-
-def _narrative_runs(column: Any) -> tuple[list[str], np.ndarray]:
-    """The narratives of a column in reading order, and the bounds of each one's run of rows."""
-    import pyarrow.compute as pc
-
-    if len(column) < 2:
-        return column.to_pylist(), np.arange(len(column) + 1)
-    change = pc.not_equal(column.slice(1), column.slice(0, len(column) - 1)).to_numpy(zero_copy_only=False)
-    starts = np.concatenate([[0], np.flatnonzero(change) + 1])
-    return column.take(starts).to_pylist(), np.append(starts, len(column))
-
-
-def _in_passage_order(part: Any) -> Any:
-    """One narrative's codings (earlier ones first) ordered by start, end, coder; ties keep their order."""
-    return part.take(np.lexsort((_sorted_codes(part["coder"]), part["end"].to_numpy(), part["start"].to_numpy())))
-
-
-def _positions(base: Any, new: Any, names: list[str], bounds: np.ndarray) -> np.ndarray | None:
-    """Where each row of *new* goes in *base* (both in reading order), as positions in *base*.
-
-    One integer key per row (narrative run, start, end, coder) found by binary search; a row equal
-    to earlier ones goes after them. ``None`` when the key would not fit in 64 bits (then sort).
-    """
-    import pyarrow as pa
-
-    b_start, b_end = base["start"].to_numpy(), base["end"].to_numpy()
-    n_start, n_end = new["start"].to_numpy(), new["end"].to_numpy()
-    coders = _sorted_codes(pa.chunked_array([*base["coder"].chunks, *new["coder"].chunks]))
-    width = int(max(b_end.max(initial=0), n_end.max(initial=0))) + 1
-    people = int(coders.max(initial=0)) + 1
-    if (2 * len(names) + 2) * width * width * people >= 2 ** 62:
-        return None
-    b_rank = np.repeat(np.arange(len(names), dtype=np.int64) * 2 + 1, np.diff(bounds))
-    wanted = np.array(new["narrative_id"].to_pylist(), dtype=object)
-    slot = np.searchsorted(np.array(names, dtype=object), wanted)
-    found = np.array([s < len(names) and names[s] == w for s, w in zip(slot, wanted)], dtype=bool)
-    key_b = ((b_rank * width + b_start) * width + b_end) * people + coders[:base.num_rows]
-    key_n = (((slot * 2 + found) * width + n_start) * width + n_end) * people + coders[base.num_rows:]
-    return np.searchsorted(key_b, key_n, side="right")
-
-
-def _spliced(base: Any, new: Any, names: list[str], bounds: np.ndarray) -> Any:
-    """*base* with each of a few *new* rows put in its place between slices of *base*: nothing is copied."""
-    import pyarrow as pa
-
-    positions = _positions(base, new, names, bounds)
-    if positions is None:
-        return _placed(base, new, names, bounds)
-    order = np.argsort(positions, kind="stable")
-    pieces, done = [], 0
-    for at, row in zip(positions[order].tolist(), order.tolist()):
-        pieces += [base.slice(done, at - done), new.slice(row, 1)]
-        done = at
-    joined = pa.concat_tables([*pieces, base.slice(done)])
-    return joined.combine_chunks() if joined["coding_id"].num_chunks > _MAX_CHUNKS else joined
-
-
-def _placed(base: Any, new: Any, names: list[str], bounds: np.ndarray) -> Any:
-    """*base* and *new* merged with one take (when new codings touch many narratives)."""
-    import pyarrow as pa
-
-    both = pa.concat_tables([base, new]).combine_chunks()  # one chunk: a take over chunks is slow
-    positions = _positions(base, new, names, bounds)
-    if positions is None:
-        keys = [_sorted_codes(both["coder"]), both["end"].to_numpy(), both["start"].to_numpy(),
-                _sorted_codes(both["narrative_id"])]
-        return both.take(np.lexsort(keys))
-    order = np.argsort(positions, kind="stable")
-    slots = positions[order] + np.arange(len(order))
-    taken = np.empty(both.num_rows, dtype=np.int64)
-    is_new = np.zeros(both.num_rows, dtype=bool)
-    is_new[slots] = True
-    taken[slots] = base.num_rows + order
-    taken[~is_new] = np.arange(base.num_rows)
-    return both.take(taken)
-
-
-def merged(base: Any, new: Any) -> Any:
-    """*base* and *new* (folded codings, each in reading order) as one Arrow table in reading order.
-
-    A few new codings are spliced in between slices of *base*. More rebuild only the narratives
-    they touch (each a small table), keeping the stretches of *base* between them as they are,
-    without a copy, so a write costs what it touches; new codings in very many narratives at once
-    are placed with one take.
-    """
-    import pyarrow as pa
-
-    if not new.num_rows:
-        return base
-    if not base.num_rows:
-        return new
-    names, bounds = _narrative_runs(base["narrative_id"])
-    if new.num_rows <= _SPLICE_ROWS:
-        return _spliced(base, new, names, bounds)
-    new_names, new_bounds = _narrative_runs(new["narrative_id"])
-    if len(new_names) > _REBUILD_NARRATIVES:
-        return _placed(base, new, names, bounds)
-    pieces, done = [], 0
-    for i, nid in enumerate(new_names):
-        slot = bisect.bisect_left(names, nid)
-        lo = int(bounds[slot])
-        hi = int(bounds[slot + 1]) if slot < len(names) and names[slot] == nid else lo
-        if lo > done:
-            pieces.append(base.slice(done, lo - done))
-        added = new.slice(int(new_bounds[i]), int(new_bounds[i + 1] - new_bounds[i]))
-        pieces.append(_in_passage_order(pa.concat_tables([base.slice(lo, hi - lo), added]).combine_chunks()))
-        done = hi
-    pieces.append(base.slice(done))
-    joined = pa.concat_tables(pieces)
-    return joined.combine_chunks() if joined["coding_id"].num_chunks > _MAX_CHUNKS else joined
 
 
 def to_frame(table: Any) -> pd.DataFrame:
@@ -345,9 +228,20 @@ def to_frame(table: Any) -> pd.DataFrame:
     True
     """
     frame = table.drop_columns(["_code_id", "note"]).to_pandas()
-    notes = pd.Series(table["note"].to_numpy(zero_copy_only=False).astype(object), dtype=object, copy=False)
+    notes = pd.Series(_objects(table["note"]), dtype=object, copy=False)
     frame.insert(CODING_COLUMNS.index("note"), "note", notes)  # text or None, as users compare it
     return frame
+
+
+def _objects(column: Any) -> np.ndarray:
+    """A string column as an object array, ``None`` where empty (most notes are: only the rest are converted)."""
+    import pyarrow.compute as pc
+
+    values = np.full(len(column), None, dtype=object)
+    if column.null_count < len(column):
+        valid = pc.is_valid(column).to_numpy(zero_copy_only=False)
+        values[valid] = column.filter(valid).to_pylist()
+    return values
 
 
 def events_table(pending: list[tuple[str, Any]]) -> Any:
@@ -389,6 +283,7 @@ class CodingState:
         self._pending: list[tuple[str, Any]] = []
         self._table: Any = None  # the folded codings (Arrow, reading order), None before the first fold
         self._frame: pd.DataFrame | None = None  # the same as pandas, made when first asked for
+        self._known: list = []  # the last splice's table and record batches, for the next splice
         self._saved_names: dict | None = None  # the code names a snapshot was folded with
         self.names_stale = False
         self.folded_events = 0  # events the last fold took in: the caller may snapshot a big one
@@ -429,7 +324,9 @@ class CodingState:
                 base = self._table
                 if gone:
                     base = base.filter(pc.invert(pc.is_in(base["coding_id"], value_set=pa.array(list(gone)))))
-                self._table = merged(with_notes(base, notes), new.cast(folded_schema()))
+                self._table = merged(with_notes(base, notes), new.cast(folded_schema()), self._known)
+        if self._known and self._known[0] is not self._table:
+            self._known.clear()  # what the last splice left is no longer the table
         if self.names_stale:
             table = self._table
             code = _current_names(table["_code_id"], table["code"], names())
@@ -451,6 +348,6 @@ class CodingState:
 
         if self._table is None or not coding_ids:
             return {}
-        hit = np.flatnonzero(pc.is_in(self._table["coding_id"], value_set=pa.array(coding_ids, pa.string()))
+        hit = np.flatnonzero(pc.is_in(self._table["coding_id"], value_set=pa.array(coding_ids, pa.large_string()))
                              .to_numpy(zero_copy_only=False))
         return dict(zip(self._table["coding_id"].take(hit).to_pylist(), self._table["coder"].take(hit).to_pylist()))

@@ -17,8 +17,8 @@ between a coder's name and their file's name.
 
 from __future__ import annotations
 
-import io
 import json
+import mmap
 import os
 import threading
 import time
@@ -31,6 +31,7 @@ from urllib.parse import quote, unquote
 import filelock
 
 _TAIL = 64  # bytes before a snapshot's offset that must still be there
+_MAP_BYTES = 1 << 24  # new bytes of a log past this many are mapped, not read into memory
 
 
 class TornLineWarning(UserWarning):
@@ -125,8 +126,8 @@ class LogReader:
         """Forget what was read: the next read starts at the beginning."""
         self.offset, self.inode, self.warned_torn_at = 0, None, -1
 
-    def read_new_bytes(self) -> tuple[bytes, bool]:
-        """New complete lines as bytes, and whether the file was replaced (then read from scratch)."""
+    def read_new_bytes(self) -> tuple[bytes | memoryview, bool]:
+        """New complete lines (bytes; a view of the mapped file when many), and whether the file was replaced."""
         try:
             stat = self.path.stat()
         except FileNotFoundError:
@@ -140,10 +141,7 @@ class LogReader:
         self.inode = stat.st_ino
         if stat.st_size == self.offset:
             return b"", replaced
-        with open(self.path, "rb") as handle:
-            handle.seek(self.offset)
-            data = handle.read(stat.st_size - self.offset)
-        end = data.rfind(b"\n") + 1
+        data, end = _read_from(self.path, self.offset, stat.st_size)
         if end < len(data) and self.offset + end != self.warned_torn_at:
             # An unterminated tail: a writer is mid-append or crashed. Leave it for later.
             self.warned_torn_at = self.offset + end
@@ -158,6 +156,22 @@ class LogReader:
         return data[:end], replaced
 
 
+def _read_from(path: Path, offset: int, size: int) -> tuple[Any, int]:
+    """Bytes ``[offset, size)`` of *path* and the length of their whole lines.
+
+    A big read is mapped (a memoryview of an ``mmap``), not copied: a first read of a large log
+    is parsed where it lies.
+    """
+    with open(path, "rb") as handle:
+        if size - offset < _MAP_BYTES:
+            handle.seek(offset)
+            data = handle.read(size - offset)
+            return data, data.rfind(b"\n") + 1
+        mapped = mmap.mmap(handle.fileno(), size, access=mmap.ACCESS_READ)
+    last = mapped.rfind(b"\n", offset)
+    return memoryview(mapped)[offset:], (last + 1 - offset if last >= 0 else 0)
+
+
 def parse_lines(data: bytes, source: Path) -> list[dict]:
     """Parse JSON lines, skipping (with a warning) lines that are not whole JSON objects.
 
@@ -165,7 +179,7 @@ def parse_lines(data: bytes, source: Path) -> list[dict]:
     [{'a': 1}, {'b': 2}]
     """
     records = []
-    for number, line in enumerate(data.splitlines(), 1):
+    for number, line in enumerate(bytes(data).splitlines(), 1):
         if not line.strip():
             continue
         try:
@@ -194,11 +208,12 @@ def parse_lines_fast(data: bytes, source: Path, schema: Any) -> Any:
     >>> parse_lines_fast(b'{"a":1}\\n', Path("x"), pa.schema([("a", pa.int64())])).num_rows
     1
     """
+    import pyarrow as pa
     import pyarrow.json as pajson
 
     try:
         return pajson.read_json(
-            io.BytesIO(data),
+            pa.BufferReader(pa.py_buffer(data)),  # parsed where it lies (a mapped log is not copied)
             read_options=pajson.ReadOptions(block_size=1 << 24),
             parse_options=pajson.ParseOptions(explicit_schema=schema, unexpected_field_behavior="ignore"),
         )
