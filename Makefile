@@ -29,7 +29,8 @@ $(VENV)/.test-installed: pyproject.toml | $(BIN)/python
 	touch $@ $(VENV)/.lab-installed
 
 # .lab/jupyter_lab_config.py says how (the browser test starts Lab from it too): the URL printed opens
-# notebooks/01_start_here.ipynb, the file browser shows notebooks/ and docs/, no news or update dialogs
+# notebooks/01_start_here.ipynb, the file browser shows the notebooks and docs/ (notebooks/docs links to it),
+# no news or update dialogs
 lab: $(VENV)/.lab-installed
 	$(BIN)/jupyter lab --config=.lab/jupyter_lab_config.py --port=$(PORT) $(ROOT_OK)
 

@@ -23,8 +23,8 @@ REPO = Path(__file__).resolve().parents[2]
 NOTEBOOKS = REPO / "notebooks"
 SANITIZE = Path(__file__).resolve().parent / "sanitize.cfg"
 NBVAL_OPTIONS = ["--nbval", "--nbval-current-env", f"--nbval-sanitize-with={SANITIZE}", "--nbval-cell-timeout=300"]
-# what is never copied: the participants' pages (someone's work), Lab's checkpoints, caches
-SKIP = shutil.ignore_patterns("participants-*", ".ipynb_checkpoints", "__pycache__", "*.pyc")
+# what is never copied: the participants' pages (someone's work), Lab's checkpoints, caches, the docs link
+SKIP = shutil.ignore_patterns("participants-*", ".ipynb_checkpoints", "__pycache__", "*.pyc", "docs")
 
 
 def clean_copy(target: Path) -> Path:

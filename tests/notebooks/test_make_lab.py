@@ -1,6 +1,8 @@
 """``make lab`` as a newcomer meets it: the URL the log prints opens notebook 01, with no news dialog,
 and the file browser shows the notebooks and the docs (not the test plumbing).
 
+The docs are in the file browser through ``notebooks/docs``, a link to the repository's ``docs/``.
+
 Lab is started from the same file as ``make lab`` (``.lab/jupyter_lab_config.py``), with throw-away
 Jupyter settings (so no answer to the news question is remembered from before), and driven by
 Debian's Chromium. Skipped without it unless ``WORKBENCH_REQUIRE_BROWSER=1``.
@@ -29,7 +31,8 @@ CONFIG = REPO / ".lab" / "jupyter_lab_config.py"
 URL = re.compile(r"http://127\.0\.0\.1:\d+/\S*\?token=[0-9a-f]+")
 
 
-def test_make_lab_uses_the_shared_config() -> None:
+def test_make_lab_uses_the_shared_config_and_the_docs_are_beside_the_notebooks() -> None:
+    assert (REPO / "notebooks" / "docs" / "care.md").is_file()  # notebook 01 sends the reader there
     makefile = (REPO / "Makefile").read_text(encoding="utf-8")
     assert "jupyter lab --config=.lab/jupyter_lab_config.py" in makefile
     assert not (REPO / "notebooks" / "conftest.py").exists() and not (REPO / "notebooks" / "sanitize.cfg").exists()
@@ -70,7 +73,7 @@ def make_lab(tmp_path_factory: pytest.TempPathFactory):
 
 
 def test_the_printed_url_opens_notebook_01_without_a_dialog_beside_notebooks_and_docs(make_lab: str) -> None:
-    assert "/lab/tree/notebooks/01_start_here.ipynb?token=" in make_lab
+    assert "/lab/tree/01_start_here.ipynb?token=" in make_lab
 
     def body() -> dict:
         from playwright.sync_api import sync_playwright
@@ -102,4 +105,5 @@ def test_the_printed_url_opens_notebook_01_without_a_dialog_beside_notebooks_and
     assert "01_start_here.ipynb" in seen["current"], seen["current"]
     assert "Launcher" not in seen["current"]
     assert "Jupyter news" not in seen["text"] and "get notified" not in seen["text"]
-    assert {"notebooks", "docs"} <= set(seen["listing"]), seen["listing"]
+    assert {"01_start_here.ipynb", "workshop", "docs"} <= set(seen["listing"]), seen["listing"]
+    assert not {"conftest.py", "sanitize.cfg"} & set(seen["listing"]), seen["listing"]

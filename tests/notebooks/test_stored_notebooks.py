@@ -69,7 +69,8 @@ def test_no_test_plumbing_beside_the_lessons() -> None:
     files = subprocess.run(["git", "ls-files", "notebooks"], cwd=REPO, capture_output=True, text=True).stdout.split()
     if not files:
         pytest.skip("not a git checkout")
-    assert all(name.endswith(".ipynb") for name in files), files
+    assert all(name.endswith(".ipynb") or name == "notebooks/docs" for name in files), files
+    assert (NOTEBOOKS / "docs").is_symlink(), "notebooks/docs links to the repository's docs/"
 
 
 def _nbval(*args: str, cwd: Path) -> subprocess.CompletedProcess:
