@@ -7,6 +7,7 @@ changed number in a stored output fails nbval with the project's sanitize file.
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
@@ -76,7 +77,14 @@ def test_no_test_plumbing_beside_the_lessons() -> None:
 def _nbval(*args: str, cwd: Path) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "pytest", "--nbval", "--nbval-current-env",
                            "--nbval-cell-timeout=300", "-p", "no:cacheprovider", "-q", *args],
-                          cwd=cwd, capture_output=True, text=True, timeout=600)
+                          cwd=cwd, capture_output=True, text=True, timeout=600, env=_this_checkout())
+
+
+def _this_checkout() -> dict[str, str]:
+    """The environment with this checkout's workbench first (the kernel imports it from the notebook's folder)."""
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH", "")]))
+    return env
 
 
 @pytest.mark.slow
