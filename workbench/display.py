@@ -53,8 +53,12 @@ class Table:
     Make one with :func:`table`. ``rows`` holds the cells as text; ``header`` the column names
     (``None`` for a record's two columns of fields and values).
 
-    >>> Table(["name", "count"], [["tea", "3"]], [False, True]).rows
-    [['tea', '3']]
+    >>> shown = Table(["name", "count"], [["tea", "3"]], [False, True])
+    >>> shown
+    name  count
+    tea       3
+    >>> "text-align:left" in shown._repr_html_() and "dtype" not in repr(shown)
+    True
     """
 
     def __init__(self, header: list[str] | None, rows: list[list[str]], numeric: list[bool], caption: str = "") -> None:
@@ -99,6 +103,10 @@ def table(data: pd.DataFrame | pd.Series, index: bool | None = None) -> Table:
     Table
         Shown as an HTML table in a notebook, as aligned text in a console.
 
+    >>> table(pd.DataFrame({"code": ["tea", "kettle"], "parent": [None, "tea"], "share": [0.25, np.nan]}))
+    code    parent  share
+    tea              0.25
+    kettle  tea
     >>> book = p.codebook.to_frame().set_index("name")
     >>> table(book.loc["reciprocity", ["parent", "description"]])
     reciprocity
