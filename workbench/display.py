@@ -24,7 +24,7 @@ __all__ = ["Table", "table"]
 
 _STYLE = ("border-collapse:collapse;margin:0.4em 0;font-size:0.95em;max-width:60em")
 _CELL = "padding:0.25em 0.8em 0.25em 0;vertical-align:top;border-bottom:1px solid #ddd;"
-_TEXT = _CELL + "text-align:left;white-space:pre-wrap;overflow-wrap:anywhere;"
+_TEXT = _CELL + "text-align:left;white-space:pre-wrap;overflow-wrap:break-word;"
 _NUMBER = _CELL + "text-align:right;white-space:nowrap;"
 _HEAD = "padding:0.25em 0.8em 0.25em 0;text-align:left;vertical-align:bottom;border-bottom:2px solid #999;"
 
