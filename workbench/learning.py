@@ -91,6 +91,13 @@ def learner_project(name: str = "peer-stories", *, fresh: bool = False,
     Your project: .../learning/practice (your copy from before, with your work in it; to start afresh: fresh=True)
     >>> p = learner_project("practice", home="learning", fresh=True)
     Your project: .../learning/practice (a fresh copy of the sample; with fresh=True every run starts again)
+    >>> (Path("learning") / "notes").mkdir()
+    >>> (Path("learning") / "notes" / "todo.txt").write_text("mine")
+    4
+    >>> learner_project("notes", home="learning", fresh=True)
+    Traceback (most recent call last):
+    ...
+    workbench.learning.LearnerFolderError: .../learning/notes holds files that are not a workbench project; ...
     """
     if not name or Path(name).name != name:
         raise LearnerFolderError(f"Give a plain folder name, e.g. 'peer-stories', not {name!r}.")
