@@ -28,9 +28,11 @@ $(VENV)/.test-installed: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e ".[test,lab]"
 	touch $@ $(VENV)/.lab-installed
 
+# .lab/jupyter_lab_config.py says how (the browser test starts Lab from it too): the URL printed opens
+# notebooks/01_start_here.ipynb, the file browser shows the notebooks and docs/ (notebooks/docs links to it),
+# no news or update dialogs
 lab: $(VENV)/.lab-installed
-	cd notebooks && ../$(BIN)/jupyter lab 01_start_here.ipynb --port=$(PORT) $(ROOT_OK) \
-		--LabApp.news_url=None --LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate
+	$(BIN)/jupyter lab --config=.lab/jupyter_lab_config.py --port=$(PORT) $(ROOT_OK)
 
 $(VENV)/.docs-installed: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e ".[docs]"
@@ -42,10 +44,12 @@ lint: $(VENV)/.test-installed
 
 # The docstring examples run apart from the tests: --doctest-modules would import every .py under
 # tests/ too, and some of those are scripts the tests start in their own processes.
+# The notebooks run from a clean copy in a throw-away folder (tests/notebooks/check_notebooks.py), with their
+# learner projects and practice workshops there too: never a learner's folder, a live workshop or a participant's page.
 test: lint
 	$(BIN)/python -m pytest workbench --doctest-modules -p no:cacheprovider
-	$(BIN)/python -m pytest tests notebooks --nbval --nbval-current-env \
-		--nbval-sanitize-with=notebooks/sanitize.cfg --nbval-cell-timeout=300 -p no:cacheprovider
+	$(BIN)/python -m pytest tests -p no:cacheprovider
+	$(BIN)/python tests/notebooks/check_notebooks.py
 
 # Every public module, however deep: a package's __all__ alone would leave out those it does not re-export.
 API_MODULES = $(shell $(BIN)/python -c 'import pkgutil, workbench; print(" ".join(m.name for m in \

@@ -7,7 +7,9 @@ changed number in a stored output fails nbval with the project's sanitize file.
 
 from __future__ import annotations
 
+import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -17,6 +19,7 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[2]
 NOTEBOOKS = REPO / "notebooks"
+SANITIZE = Path(__file__).resolve().parent / "sanitize.cfg"
 ALL = sorted(NOTEBOOKS.rglob("*.ipynb"))
 ALL = [p for p in ALL if ".ipynb_checkpoints" not in p.parts]
 EXPECTED = ["01_start_here", "02_code_a_story", "03_a_living_codebook", "04_reflexive_memos",
@@ -53,17 +56,35 @@ def test_stored_outputs_are_complete_clean_and_light(path: Path) -> None:
 
 
 @pytest.mark.parametrize("path", [p for p in ALL if "workshop" not in p.parts], ids=_id)
-def test_each_notebook_works_on_a_fresh_copy_of_the_sample(path: Path) -> None:
+def test_each_notebook_works_on_its_own_named_copy_of_the_sample(path: Path) -> None:
     source = "\n".join(c.source for c in nbformat.read(path, as_version=4).cells if c.cell_type == "code")
-    assert re.search(r"wb\.sample_project\(copy_to=tempfile\.mkdtemp\(\)", source) or \
-        re.search(r"wb\.sample_project\(copy_to=work /", source)
-    assert "sample_data" not in source and "open_project(" not in source
+    folder = path.stem.replace("_", "-")  # 02_code_a_story -> ~/narrative-workbench/02-code-a-story
+    assert re.search(rf'learner_project\("{folder}"(, fresh=True)?\)', source)
+    assert "sample_data" not in source and "open_project(" not in source and "mkdtemp() +" not in source
+    text = "".join(o.get("text", "") for c in nbformat.read(path, as_version=4).cells for o in c.get("outputs", []))
+    assert f"Your project: ~/narrative-workbench/{folder} (" in text, "the notebook says where the work lives"
+
+
+def test_no_test_plumbing_beside_the_lessons() -> None:
+    """What a learner sees in notebooks/: the lessons and the workshop pair, nothing for pytest."""
+    files = subprocess.run(["git", "ls-files", "notebooks"], cwd=REPO, capture_output=True, text=True).stdout.split()
+    if not files:
+        pytest.skip("not a git checkout")
+    assert all(name.endswith(".ipynb") or name == "notebooks/docs" for name in files), files
+    assert (NOTEBOOKS / "docs").is_symlink(), "notebooks/docs links to the repository's docs/"
 
 
 def _nbval(*args: str, cwd: Path) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "pytest", "--nbval", "--nbval-current-env",
                            "--nbval-cell-timeout=300", "-p", "no:cacheprovider", "-q", *args],
-                          cwd=cwd, capture_output=True, text=True, timeout=600)
+                          cwd=cwd, capture_output=True, text=True, timeout=600, env=_this_checkout())
+
+
+def _this_checkout() -> dict[str, str]:
+    """The environment with this checkout's workbench first (the kernel imports it from the notebook's folder)."""
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH", "")]))
+    return env
 
 
 @pytest.mark.slow
@@ -77,13 +98,42 @@ def test_a_changed_number_fails_the_check(tmp_path: Path) -> None:
     target = tmp_path / "changed.ipynb"
     nbformat.write(nb, target)
     (tmp_path / "pytest.ini").write_text("[pytest]\n", encoding="utf-8")
-    result = _nbval(str(target), f"--nbval-sanitize-with={NOTEBOOKS / 'sanitize.cfg'}", cwd=tmp_path)
+    result = _nbval(str(target), f"--nbval-sanitize-with={SANITIZE}", cwd=tmp_path)
     assert result.returncode == 1, result.stdout[-3000:]
     assert "1 failed" in result.stdout and "frequencies(p, by=None)" in result.stdout
 
 
 @pytest.mark.slow
-def test_the_sanitize_file_is_found_from_the_notebooks_folder_too() -> None:
-    result = _nbval("01_start_here.ipynb", "--nbval-sanitize-with=notebooks/sanitize.cfg", cwd=NOTEBOOKS)
-    assert result.returncode == 0, result.stdout[-3000:]
-    assert "passed" in result.stdout and "failed" not in result.stdout
+def test_a_participant_saving_their_page_leaves_the_repository_clean_and_the_check_green(tmp_path: Path) -> None:
+    """A page made for a participant, filled in and saved with other outputs, is not the repository's notebook:
+    ``git status`` stays clean, and the notebook check runs from a clean copy that does not include it."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from check_notebooks import clean_copy
+
+    from workbench.learning import personal_pages
+
+    before = _git_status()
+    folder = NOTEBOOKS / "workshop" / f"participants-test-{tmp_path.name[-8:]}"
+    try:
+        page = personal_pages(NOTEBOOKS / "workshop" / "participant.ipynb", ["Sam"], folder,
+                              {"CODE": "kettle-garden-42"})[0]
+        nb = nbformat.read(page, as_version=4)
+        assert "CODE = 'kettle-garden-42'" in nb.cells[2].source
+        nb.cells[2].source = nb.cells[2].source.replace('NAME = ""', 'NAME = "Sam"')
+        nb.cells[2].outputs = [nbformat.v4.new_output("stream", text="something else entirely\n")]
+        nb.cells[2].execution_count = 1
+        nbformat.write(nb, page)  # the participant saves
+        assert _git_status() == before, "a participant's page is not part of the repository"
+        copy = clean_copy(tmp_path)
+        assert not list(copy.rglob("participants-*")), "the check never runs a participant's page"
+        run = subprocess.run([sys.executable, str(Path(__file__).resolve().parent / "check_notebooks.py"),
+                              "workshop/participant.ipynb", "--", "-q"], cwd=REPO, capture_output=True, text=True,
+                             timeout=600)
+        assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-2000:]
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _git_status() -> str:
+    return subprocess.run(["git", "status", "--porcelain", "--untracked-files=all"], cwd=REPO,
+                          capture_output=True, text=True).stdout

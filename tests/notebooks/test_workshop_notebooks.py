@@ -8,6 +8,7 @@ the participants' quotes and memos replace the cells tagged ``my-quotes`` and ``
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -93,9 +94,15 @@ def test_three_participants_then_the_facilitator(tmp_path: Path) -> None:
     facilitator = {"ROOT": str(root), "CODE": "test-workshop", "NAME": "Test workshop",
                    "STORIES": ["two-chairs", "tuesday-caller"], "FACILITATOR": "Rosa"}
 
-    # 1. The facilitator starts the workshop (nobody has joined: every cell must still run).
+    # 1. The facilitator starts the workshop (nobody has joined: every cell must still run), and makes each
+    #    participant a page of their own beside the facilitator's notebook, with the code and folder filled in.
+    shutil.copy(NOTEBOOKS / "participant.ipynb", tmp_path / "participant.ipynb")
     first = tmp_path / "facilitator-start.ipynb"
     nb = _finish(_start(_prepare("facilitator.ipynb", first, facilitator)), first)
+    pages = sorted((tmp_path / "participants-test-workshop").glob("*.ipynb"))
+    assert [page.name for page in pages] == [f"participant-{n}.ipynb" for n in range(1, 9)]
+    parameters = nbformat.read(pages[0], as_version=4).cells[2].source
+    assert "CODE = 'test-workshop'" in parameters and f"ROOT = {str(root)!r}" in parameters
     text = _all_text(nb)
     assert "Session code: test-workshop" in text and str(root.resolve()) in text
     assert "No differences yet" in text and "Practice run" not in text

@@ -36,9 +36,10 @@ overwrites anyone else's work, and the facilitator sees it all as it happens.
 from __future__ import annotations
 
 from ._folder import GENERATED_CODE, ROOT_VARIABLE, WorkshopError
+from ._practice import practice_root
 from ._quote import code_quote
 from ._start import join_workshop, open_workshop, start_workshop
 from ._workshop import Workshop
 
 __all__ = ["Workshop", "WorkshopError", "start_workshop", "open_workshop", "join_workshop", "code_quote",
-           "ROOT_VARIABLE", "GENERATED_CODE"]
+           "practice_root", "ROOT_VARIABLE", "GENERATED_CODE"]
