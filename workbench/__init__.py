@@ -22,12 +22,14 @@ from .errors import WorkbenchError
 from .project import Project, create_project, open_project, sample_project
 
 _LAZY_MODULES = {"analysis", "agreement", "charts", "exchange", "widgets", "care", "workshop", "query", "names",
-                 "consent", "store"}
+                 "consent", "store", "display", "learning"}
 _LAZY_NAMES = {
     "coding_widget": "workbench.widgets",
     "disagreement_explorer": "workbench.widgets",
     "import_qdpx": "workbench.exchange",
     "find_identifiers": "workbench.care",
+    "table": "workbench.display",
+    "learner_project": "workbench.learning",
 }
 
 
@@ -40,5 +42,5 @@ def __getattr__(name: str) -> Any:
 
 
 __all__ = ["Project", "WorkbenchError", "create_project", "open_project", "sample_project",
-           "coding_widget", "disagreement_explorer", "import_qdpx", "find_identifiers",
+           "coding_widget", "disagreement_explorer", "import_qdpx", "find_identifiers", "table", "learner_project",
            "analysis", "agreement", "charts", "exchange", "widgets", "care", "workshop", "__version__"]
