@@ -55,7 +55,7 @@ class CodingView extends WidgetView {
   // ------------------------------------------------------------------ wiring
   listen() {
     this.watch(["coder", "project_name", "narratives", "narrative", "doc", "codings", "hidden", "codebook",
-      "coders", "view", "memos", "prompts"]);
+      "coders", "view", "memos", "prompts", "locked"]);
 
     const onSelection = () => this.readSelection();
     document.addEventListener("selectionchange", onSelection);
@@ -83,7 +83,7 @@ class CodingView extends WidgetView {
 
   draw(d) {
     if (d.has("project_name") || d.has("coder")) this.renderHeader();
-    if (d.has("coders") || d.has("view")) this.renderViewSelect();
+    if (d.has("coders") || d.has("view") || d.has("locked")) this.renderViewSelect();
     if (d.has("narratives") || d.has("narrative")) this.renderNarratives();
     let full = false;
     if (d.has("doc")) full = this.renderDoc() || full;
@@ -92,7 +92,7 @@ class CodingView extends WidgetView {
       full = true;
     }
     if (d.has("view")) full = true;
-    if (d.has("codings") || d.has("hidden") || d.has("view") || d.has("doc")) this.renderViewNote();
+    if (d.has("codings") || d.has("hidden") || d.has("view") || d.has("doc") || d.has("locked")) this.renderViewNote();
     if (full) {
       this.shown = new Map((this.model.get("codings") || []).map((c) => [c.id, c]));
       this.layoutAll();
@@ -281,7 +281,11 @@ class CodingView extends WidgetView {
       if (coder !== me && !["mine", "all", "blind"].includes(coder)) options.push([coder, `Only ${coder}`]);
     }
     if (!options.some(([value]) => value === view)) options.push([view, `Only ${view}`]);
-    clear(this.viewSel).append(...options.map(([value, label]) => h("option", { value, text: label })));
+    // a workshop's blind round: only the facilitator opens the others' codings (the kernel enforces it too)
+    const locked = Boolean(this.model.get("locked"));
+    const closed = (value) => locked && value !== "blind";
+    clear(this.viewSel).append(...options.map(([value, label]) => h("option", { value, disabled: closed(value) || null,
+      text: closed(value) ? `${label} (after the facilitator's reveal)` : label })));
     this.viewSel.value = view;
     this.root.classList.toggle("wb-view-others", !["mine", "blind"].includes(view));
   }
@@ -327,8 +331,10 @@ class CodingView extends WidgetView {
   renderViewNote() {
     const view = this.model.get("view") || "mine";
     const hidden = this.model.get("hidden") || 0;
-    let note = VIEW_NOTES[view] || "";
-    if (view === "mine") {
+    let note = this.model.get("locked") || VIEW_NOTES[view] || "";
+    if (this.model.get("locked")) {
+      // the blind round's message says it all
+    } else if (view === "mine") {
       note = hidden
         ? `${hidden} coding${hidden === 1 ? "" : "s"} by other coders on this narrative ${hidden === 1 ? "is" : "are"} not shown: choose “All coders” to see them.`
         : "";
