@@ -136,6 +136,9 @@ class CodingView extends WidgetView {
     this.root = h("div", { class: "wb-widget wb-coding", "data-wb": "coding-widget" });
     this.cleanups.push(guardShortcuts(this.root));
 
+    // the keyboard's way past the header and the story list: the first stop, shown when focused
+    this.skipEl = h("button", { type: "button", class: "wb-skip", "data-wb": "skip-to-text", text: "Skip to the story text",
+      onclick: () => this.focusText() });
     this.projectEl = h("span", { class: "wb-project" });
     this.coderEl = h("span", { class: "wb-coder" });
     this.viewSel = h("select", { "data-wb": "view", "aria-label": "Whose codings to show",
@@ -158,7 +161,7 @@ class CodingView extends WidgetView {
     this.consentEl = h("p", { class: "wb-consent", hidden: true });
     this.viewNote = h("p", { class: "wb-viewnote", "data-wb": "view-note" });
     this.textEl = h("div", {
-      class: "wb-text", "data-wb": "text", contenteditable: "true", spellcheck: "false", translate: "no",
+      class: "wb-text", "data-wb": "text", contenteditable: "true", tabindex: "0", spellcheck: "false", translate: "no",
       autocorrect: "off", autocapitalize: "off", role: "textbox", "aria-readonly": "true", "aria-multiline": "true",
       "aria-label": "Narrative text. Select a passage, then press a code's number, click a code, or type to filter the codes and press Enter.",
     });
@@ -186,7 +189,7 @@ class CodingView extends WidgetView {
     const memos = this.buildMemos();
     const side = h("aside", { class: "wb-side" }, codes, this.detailsEl, memos);
 
-    this.root.append(head, this.errorEl, h("div", { class: "wb-main" }, nav, reader, side));
+    this.root.append(this.skipEl, head, this.errorEl, h("div", { class: "wb-main" }, nav, reader, side));
     this.el.append(this.root);
 
     this.root.addEventListener("keydown", (e) => this.onKeydown(e));
@@ -256,7 +259,8 @@ class CodingView extends WidgetView {
     this.memoInput = h("textarea", { "data-wb": "memo-input", rows: "4", "aria-label": "Memo text",
       placeholder: "What are you noticing, and what do you bring to it?" });
     saveOnCtrlEnter(this.memoInput, () => this.saveMemo());
-    this.memoList = h("ul", { class: "wb-memos", "data-wb": "memo-list" });
+    // tabindex: a list that scrolls must be reachable by the keyboard too
+    this.memoList = h("ul", { class: "wb-memos", "data-wb": "memo-list", tabindex: "0", "aria-label": "Memos on this narrative" });
     return h("section", { class: "wb-panel wb-form wb-memo-panel", "data-wb": "memo-panel", "aria-label": "Memos" },
       h("h3", { class: "wb-h", text: "Memos" }), prompt,
       h("label", {}, h("span", { text: "Kind" }), this.memoKind),
@@ -560,11 +564,18 @@ class CodingView extends WidgetView {
     const geos = [...this.shown.values()].map((c) => this.geometry(c, origin));
     geos.sort((a, b) => a.c.start - b.c.start || b.c.end - a.c.end);
     const laneEnds = [];
+    const sameLane = new Map(); // one passage, one code, several coders: one underline, not a stack
     for (const g of geos) {
+      const key = sameSpan(g.c);
+      if (sameLane.has(key)) {
+        g.lane = sameLane.get(key);
+        continue;
+      }
       let lane = laneEnds.findIndex((end) => end <= g.c.start);
       if (lane < 0) lane = laneEnds.length;
       laneEnds[lane] = g.c.end;
       g.lane = lane;
+      sameLane.set(key, lane);
     }
     geos.sort((a, b) => a.top - b.top || a.c.start - b.c.start);
     const stripeEnds = [];
@@ -623,11 +634,12 @@ class CodingView extends WidgetView {
     for (const g of fresh) {
       const lanes = new Set();
       const stripes = new Set();
+      const twin = [...this.geo.values()].find((other) => sameSpan(other.c) === sameSpan(g.c));
       for (const other of this.geo.values()) {
         if (other.c.start < g.c.end && g.c.start < other.c.end) lanes.add(other.lane);
         if (other.top < g.bottom && g.top < other.bottom) stripes.add(other.stripe);
       }
-      g.lane = freeLane(lanes);
+      g.lane = twin ? twin.lane : freeLane(lanes);
       g.stripe = freeLane(stripes);
       g.y = this.freeLabelSlot(g.top);
       this.labels.push({ y: g.y, id: g.c.id });
@@ -661,7 +673,6 @@ class CodingView extends WidgetView {
     const c = g.c;
     const color = this.colorOf(c.code);
     const others = !["mine", "blind"].includes(this.model.get("view") || "mine");
-    const label = others ? `${c.code} · ${c.coder}` : c.code;
     const x = m.labelX;
     const node = h("div", {
       class: `wb-hl ${c.mine ? "wb-mine" : "wb-other"}`, "data-wb": "highlight", "data-coding-id": c.id,
@@ -674,7 +685,12 @@ class CodingView extends WidgetView {
     const stripeX = m.marginX + Math.min(g.stripe, STRIPE_LANES - 1) * STRIPE_STEP;
     node.append(h("span", { class: "wb-hl-stripe", style: {
       left: `${stripeX - x}px`, top: `${g.top - g.y}px`, height: `${Math.max(4, g.bottom - g.top)}px` } }));
-    node.append(h("span", { class: "wb-hl-text", text: label }));
+    // with others shown, the coder's name comes first and never gets cut: it is the point of that view
+    node.append(others
+      ? h("span", { class: "wb-hl-text wb-hl-who", "data-wb": "highlight-label" },
+        h("b", { class: "wb-hl-coder", "data-wb": "highlight-coder", text: c.coder }),
+        h("span", { class: "wb-hl-code", text: c.code }))
+      : h("span", { class: "wb-hl-text", "data-wb": "highlight-label", text: c.code }));
     const lane = Math.min(g.lane, UNDERLINE_LANES - 1);
     for (const line of g.lines) {
       node.append(h("span", { class: "wb-hl-line", style: {
@@ -1051,6 +1067,11 @@ class CodingView extends WidgetView {
       if (first) first.focus();
     }
   }
+}
+
+/** Codings of one passage with one code share an underline lane. */
+function sameSpan(c) {
+  return `${c.start}:${c.end}:${c.code}`;
 }
 
 function render({ model, el }) {
