@@ -6,6 +6,7 @@ Issue 18, items 3, 6, 7, 10 and 11, checked in Chromium in a real JupyterLab.
 from __future__ import annotations
 
 import os
+import secrets
 import shutil
 import subprocess
 import time
@@ -25,8 +26,8 @@ WIDGET = '[data-wb="coding-widget"]'
 
 
 @pytest.fixture
-def sample(lab, request) -> Path:
-    path = lab.root / f"sample-{request.node.name[:40]}"
+def sample(lab) -> Path:
+    path = lab.root / f"sample-{secrets.token_hex(4)}"
     wb.sample_project(copy_to=path)
     return path
 
