@@ -688,7 +688,7 @@ class CodingView extends WidgetView {
     // with others shown, the coder's name comes first and never gets cut: it is the point of that view
     node.append(others
       ? h("span", { class: "wb-hl-text wb-hl-who", "data-wb": "highlight-label" },
-        h("b", { class: "wb-hl-coder", "data-wb": "highlight-coder", text: c.coder }),
+        h("span", { class: "wb-hl-coder", "data-wb": "highlight-coder", text: c.coder }),
         h("span", { class: "wb-hl-code", text: c.code }))
       : h("span", { class: "wb-hl-text", "data-wb": "highlight-label", text: c.code }));
     const lane = Math.min(g.lane, UNDERLINE_LANES - 1);
