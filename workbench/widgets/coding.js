@@ -55,7 +55,7 @@ class CodingView extends WidgetView {
   // ------------------------------------------------------------------ wiring
   listen() {
     this.watch(["coder", "project_name", "narratives", "narrative", "doc", "codings", "hidden", "codebook",
-      "coders", "view", "memos", "prompts"]);
+      "coders", "view", "memos", "prompts", "locked"]);
 
     const onSelection = () => this.readSelection();
     document.addEventListener("selectionchange", onSelection);
@@ -83,7 +83,7 @@ class CodingView extends WidgetView {
 
   draw(d) {
     if (d.has("project_name") || d.has("coder")) this.renderHeader();
-    if (d.has("coders") || d.has("view")) this.renderViewSelect();
+    if (d.has("coders") || d.has("view") || d.has("locked")) this.renderViewSelect();
     if (d.has("narratives") || d.has("narrative")) this.renderNarratives();
     let full = false;
     if (d.has("doc")) full = this.renderDoc() || full;
@@ -92,7 +92,7 @@ class CodingView extends WidgetView {
       full = true;
     }
     if (d.has("view")) full = true;
-    if (d.has("codings") || d.has("hidden") || d.has("view") || d.has("doc")) this.renderViewNote();
+    if (d.has("codings") || d.has("hidden") || d.has("view") || d.has("doc") || d.has("locked")) this.renderViewNote();
     if (full) {
       this.shown = new Map((this.model.get("codings") || []).map((c) => [c.id, c]));
       this.layoutAll();
@@ -136,6 +136,9 @@ class CodingView extends WidgetView {
     this.root = h("div", { class: "wb-widget wb-coding", "data-wb": "coding-widget" });
     this.cleanups.push(guardShortcuts(this.root));
 
+    // the keyboard's way past the header and the story list: the first stop, shown when focused
+    this.skipEl = h("button", { type: "button", class: "wb-skip", "data-wb": "skip-to-text", text: "Skip to the story text",
+      onclick: () => this.focusText() });
     this.projectEl = h("span", { class: "wb-project" });
     this.coderEl = h("span", { class: "wb-coder" });
     this.viewSel = h("select", { "data-wb": "view", "aria-label": "Whose codings to show",
@@ -158,7 +161,7 @@ class CodingView extends WidgetView {
     this.consentEl = h("p", { class: "wb-consent", hidden: true });
     this.viewNote = h("p", { class: "wb-viewnote", "data-wb": "view-note" });
     this.textEl = h("div", {
-      class: "wb-text", "data-wb": "text", contenteditable: "true", spellcheck: "false", translate: "no",
+      class: "wb-text", "data-wb": "text", contenteditable: "true", tabindex: "0", spellcheck: "false", translate: "no",
       autocorrect: "off", autocapitalize: "off", role: "textbox", "aria-readonly": "true", "aria-multiline": "true",
       "aria-label": "Narrative text. Select a passage, then press a code's number, click a code, or type to filter the codes and press Enter.",
     });
@@ -186,7 +189,7 @@ class CodingView extends WidgetView {
     const memos = this.buildMemos();
     const side = h("aside", { class: "wb-side" }, codes, this.detailsEl, memos);
 
-    this.root.append(head, this.errorEl, h("div", { class: "wb-main" }, nav, reader, side));
+    this.root.append(this.skipEl, head, this.errorEl, h("div", { class: "wb-main" }, nav, reader, side));
     this.el.append(this.root);
 
     this.root.addEventListener("keydown", (e) => this.onKeydown(e));
@@ -256,7 +259,8 @@ class CodingView extends WidgetView {
     this.memoInput = h("textarea", { "data-wb": "memo-input", rows: "4", "aria-label": "Memo text",
       placeholder: "What are you noticing, and what do you bring to it?" });
     saveOnCtrlEnter(this.memoInput, () => this.saveMemo());
-    this.memoList = h("ul", { class: "wb-memos", "data-wb": "memo-list" });
+    // tabindex: a list that scrolls must be reachable by the keyboard too
+    this.memoList = h("ul", { class: "wb-memos", "data-wb": "memo-list", tabindex: "0", "aria-label": "Memos on this narrative" });
     return h("section", { class: "wb-panel wb-form wb-memo-panel", "data-wb": "memo-panel", "aria-label": "Memos" },
       h("h3", { class: "wb-h", text: "Memos" }), prompt,
       h("label", {}, h("span", { text: "Kind" }), this.memoKind),
@@ -281,7 +285,11 @@ class CodingView extends WidgetView {
       if (coder !== me && !["mine", "all", "blind"].includes(coder)) options.push([coder, `Only ${coder}`]);
     }
     if (!options.some(([value]) => value === view)) options.push([view, `Only ${view}`]);
-    clear(this.viewSel).append(...options.map(([value, label]) => h("option", { value, text: label })));
+    // a workshop's blind round: only the facilitator opens the others' codings (the kernel enforces it too)
+    const locked = Boolean(this.model.get("locked"));
+    const closed = (value) => locked && value !== "blind";
+    clear(this.viewSel).append(...options.map(([value, label]) => h("option", { value, disabled: closed(value) || null,
+      text: closed(value) ? `${label} (after the facilitator's reveal)` : label })));
     this.viewSel.value = view;
     this.root.classList.toggle("wb-view-others", !["mine", "blind"].includes(view));
   }
@@ -327,8 +335,10 @@ class CodingView extends WidgetView {
   renderViewNote() {
     const view = this.model.get("view") || "mine";
     const hidden = this.model.get("hidden") || 0;
-    let note = VIEW_NOTES[view] || "";
-    if (view === "mine") {
+    let note = this.model.get("locked") || VIEW_NOTES[view] || "";
+    if (this.model.get("locked")) {
+      // the blind round's message says it all
+    } else if (view === "mine") {
       note = hidden
         ? `${hidden} coding${hidden === 1 ? "" : "s"} by other coders on this narrative ${hidden === 1 ? "is" : "are"} not shown: choose “All coders” to see them.`
         : "";
@@ -554,11 +564,18 @@ class CodingView extends WidgetView {
     const geos = [...this.shown.values()].map((c) => this.geometry(c, origin));
     geos.sort((a, b) => a.c.start - b.c.start || b.c.end - a.c.end);
     const laneEnds = [];
+    const sameLane = new Map(); // one passage, one code, several coders: one underline, not a stack
     for (const g of geos) {
+      const key = sameSpan(g.c);
+      if (sameLane.has(key)) {
+        g.lane = sameLane.get(key);
+        continue;
+      }
       let lane = laneEnds.findIndex((end) => end <= g.c.start);
       if (lane < 0) lane = laneEnds.length;
       laneEnds[lane] = g.c.end;
       g.lane = lane;
+      sameLane.set(key, lane);
     }
     geos.sort((a, b) => a.top - b.top || a.c.start - b.c.start);
     const stripeEnds = [];
@@ -617,11 +634,12 @@ class CodingView extends WidgetView {
     for (const g of fresh) {
       const lanes = new Set();
       const stripes = new Set();
+      const twin = [...this.geo.values()].find((other) => sameSpan(other.c) === sameSpan(g.c));
       for (const other of this.geo.values()) {
         if (other.c.start < g.c.end && g.c.start < other.c.end) lanes.add(other.lane);
         if (other.top < g.bottom && g.top < other.bottom) stripes.add(other.stripe);
       }
-      g.lane = freeLane(lanes);
+      g.lane = twin ? twin.lane : freeLane(lanes);
       g.stripe = freeLane(stripes);
       g.y = this.freeLabelSlot(g.top);
       this.labels.push({ y: g.y, id: g.c.id });
@@ -655,7 +673,6 @@ class CodingView extends WidgetView {
     const c = g.c;
     const color = this.colorOf(c.code);
     const others = !["mine", "blind"].includes(this.model.get("view") || "mine");
-    const label = others ? `${c.code} · ${c.coder}` : c.code;
     const x = m.labelX;
     const node = h("div", {
       class: `wb-hl ${c.mine ? "wb-mine" : "wb-other"}`, "data-wb": "highlight", "data-coding-id": c.id,
@@ -668,7 +685,12 @@ class CodingView extends WidgetView {
     const stripeX = m.marginX + Math.min(g.stripe, STRIPE_LANES - 1) * STRIPE_STEP;
     node.append(h("span", { class: "wb-hl-stripe", style: {
       left: `${stripeX - x}px`, top: `${g.top - g.y}px`, height: `${Math.max(4, g.bottom - g.top)}px` } }));
-    node.append(h("span", { class: "wb-hl-text", text: label }));
+    // with others shown, the coder's name comes first and never gets cut: it is the point of that view
+    node.append(others
+      ? h("span", { class: "wb-hl-text wb-hl-who", "data-wb": "highlight-label" },
+        h("span", { class: "wb-hl-coder", "data-wb": "highlight-coder", text: c.coder }),
+        h("span", { class: "wb-hl-code", text: c.code }))
+      : h("span", { class: "wb-hl-text", "data-wb": "highlight-label", text: c.code }));
     const lane = Math.min(g.lane, UNDERLINE_LANES - 1);
     for (const line of g.lines) {
       node.append(h("span", { class: "wb-hl-line", style: {
@@ -1045,6 +1067,11 @@ class CodingView extends WidgetView {
       if (first) first.focus();
     }
   }
+}
+
+/** Codings of one passage with one code share an underline lane. */
+function sameSpan(c) {
+  return `${c.start}:${c.end}:${c.code}`;
 }
 
 function render({ model, el }) {

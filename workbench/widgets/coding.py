@@ -36,6 +36,7 @@ from ..names import check_coder
 from ..project import Project
 from . import _assets
 from ._base import ProjectWidget, cell_text, text_arg
+from ._blind import LOCKED_MESSAGE, blind_round, round_file
 
 #: Reflexive prompts offered in the memo panel (pass ``prompts=`` to use your team's own).
 PROMPTS = [
@@ -71,6 +72,8 @@ class CodingWidget(ProjectWidget):
     view = t.Unicode("mine").tag(sync=True)
     memos = t.List().tag(sync=True)
     prompts = t.List().tag(sync=True)
+    #: Why others' codings cannot be shown now (a workshop's blind round), or "" when they can.
+    locked = t.Unicode("").tag(sync=True)
 
     def __init__(self, project: Project, coder: str, narrative: str | None = None, view: str = "mine",
                  prompts: Iterable[str] | None = None, **kwargs: Any) -> None:
@@ -79,13 +82,16 @@ class CodingWidget(ProjectWidget):
         self._seen_stamp: tuple | None = None
         self._nudged_stamp: tuple | None = None
         self._last_tick = 0.0
+        self._wanted = view  # the view asked for; a blind round shows "blind" until the reveal
+        self._switching = False
         super().__init__(project, coder, prompts=list(prompts) if prompts is not None else list(PROMPTS), **kwargs)
         self._seen_stamp = _watched_stamp(project.path)
         project.refresh()
         with self.hold_sync():
             self.coders = project.coders
             self._check_view(view)
-            self.view = view
+            self.locked = LOCKED_MESSAGE if blind_round(project.path, coder) else ""
+            self.view = self._shown_view()
             self.codebook = self._codebook_items()
             self.narratives = self._narrative_items()
             ids = [item["id"] for item in self.narratives]
@@ -122,6 +128,7 @@ class CodingWidget(ProjectWidget):
         self._seen_stamp = stamp
         with self.hold_sync():
             self.coders = self._project.coders
+            self._follow_round()
             self.codebook = self._codebook_items()
             self.narratives = self._narrative_items()
             ids = {item["id"] for item in self.narratives}
@@ -233,6 +240,21 @@ class CodingWidget(ProjectWidget):
             for m in frame.to_dict("records")
         ]
 
+    def _shown_view(self) -> str:
+        """The view asked for, or "blind" while a workshop's blind round keeps the others hidden."""
+        return "blind" if self.locked else self._wanted
+
+    def _follow_round(self) -> None:
+        """Lock or unlock the others' codings when the facilitator reveals (or closes) the comparison."""
+        self.locked = LOCKED_MESSAGE if blind_round(self._project.path, self.coder) else ""
+        shown = self._shown_view()
+        if shown != self.view:
+            self._switching = True
+            try:
+                self.view = shown
+            finally:
+                self._switching = False
+
     def _shows(self, coder: str) -> bool:
         view = self.view
         if view in ("mine", "blind"):
@@ -262,7 +284,7 @@ class CodingWidget(ProjectWidget):
 
     @t.observe("view")
     def _on_view(self, change: dict) -> None:
-        if not self._ready:
+        if not self._ready or self._switching:
             return
         try:
             self._check_view(change["new"])
@@ -270,7 +292,9 @@ class CodingWidget(ProjectWidget):
             self._notify_error(str(exc))
             self.view = change["old"] if change["old"] != change["new"] else "mine"
             return
+        self._wanted = change["new"]
         with self.hold_sync():
+            self._follow_round()  # in a blind round, "all" stays "blind" (and opens by itself at the reveal)
             self._load_codings()
             self._load_memos()
 
@@ -369,6 +393,10 @@ def coding_widget(project: Project, coder: str, narrative: str | None = None, vi
     nothing of others' work, for independent coding before comparing) or a coder's name.
     *prompts* replaces the reflexive prompts offered in the memo panel.
 
+    In a workshop's blind round (see :meth:`workbench.workshop.Workshop.reveal`) a participant's
+    widget shows only their own work whatever the view, until the facilitator reveals the
+    others' readings; then the view asked for opens by itself.
+
     >>> w = wb.coding_widget(p, coder="ana", view="blind")
     >>> w            # shows it in a notebook; others' new codings appear without re-running the cell
     <CodingWidget coder='ana' project='...' narrative='kitchen-table' view='blind'>
@@ -386,7 +414,8 @@ def _watched_stamp(root: Path) -> tuple:
     """Sizes and times of the files other people's work arrives in (cheap: stat() only)."""
     events = root / "events"
     return (folder_stamp(events, ("codings", "codebook", "memos"), suffix=".jsonl"),
-            file_stamp(events / "withdrawals.jsonl"), file_stamp(root / "narratives.csv"))
+            file_stamp(events / "withdrawals.jsonl"), file_stamp(root / "narratives.csv"),
+            file_stamp(round_file(root)))
 
 
 class _Watcher:

@@ -92,7 +92,7 @@ class ExplorerView extends WidgetView {
     this.consentEl = h("p", { class: "wb-consent", hidden: true,
       text: "Restricted consent: this story may be coded, analysed and counted, but never quoted." });
     this.laneHead = h("div", { class: "wb-dx-lanehead", "data-wb": "dx-lane-heads" });
-    this.textEl = h("div", { class: "wb-text", "data-wb": "dx-text", tabindex: "0", translate: "no",
+    this.textEl = h("div", { class: "wb-text", "data-wb": "dx-text", tabindex: "0", translate: "no", role: "document",
       "aria-label": "Narrative text. Marked stretches are where the coders differ." });
     this.markLayer = h("div", { class: "wb-dx-marks", "data-wb": "dx-marks", "aria-hidden": "true" });
     this.laneLayer = h("div", { class: "wb-dx-lanes", "data-wb": "dx-lanes" });

@@ -27,10 +27,22 @@ Each workshop is a folder named by its code::
 
     <root>/<code>/workshop.toml        name, code, facilitator, when it started
     <root>/<code>/joined/<name>.toml   one small file per participant, written when they join
+    <root>/<code>/round.toml           revealed = true once the facilitator opened the comparison
     <root>/<code>/project/             the workbench project everyone codes (docs/project-format.md)
 
 Every participant codes under their own name in the same project, so nothing anyone does
 overwrites anyone else's work, and the facilitator sees it all as it happens.
+
+**The blind round.** A workshop starts blind: a participant's coding widget shows only their own
+codings and memos, whatever view their notebook asks for (so Run All Cells reveals nobody), and
+its view menu cannot switch to the others. The facilitator opens the comparison for everyone
+with ``ws.reveal()`` (or the button ``ws.reveal_button()``), recorded in ``<root>/<code>/round.toml``;
+participants' widgets then switch by themselves to the view their notebook asked for::
+
+    >>> ws.revealed
+    False
+    >>> ws.reveal()
+    True
 """
 
 from __future__ import annotations

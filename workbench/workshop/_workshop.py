@@ -13,6 +13,7 @@ from ..project import Project, open_project
 from . import _views
 from ._folder import META, ROOT_VARIABLE, WorkshopError, joined
 from ._rehearsal import rehearse
+from ._round import is_revealed, write_round
 
 
 class Workshop:
@@ -84,6 +85,56 @@ class Workshop:
             f"    {root_line}\n"
             "Then run the notebook from the top (menu Run > Run All Cells)."
         )
+
+    # ------------------------------------------------------------------ the blind round
+    @property
+    def revealed(self) -> bool:
+        """Whether participants may see each other's codings (False during the blind round, the start)."""
+        return is_revealed(self.folder)
+
+    def reveal(self, everyone: bool = True) -> bool:
+        """Open the comparison for everyone: participants' coding widgets may then show all coders.
+
+        A workshop starts with a blind round: each participant's coding widget shows only their
+        own codings and memos, whatever view they (or a Run All) ask for. This records in the
+        workshop folder that the round is over; open widgets switch within a second or so, to the
+        view their notebook asked for. ``reveal(False)`` makes the round blind again.
+
+        >>> ws = wb.workshop.start_workshop("workshops", stories=["kitchen-table"])
+        >>> ws.revealed
+        False
+        >>> ws.reveal()
+        True
+        >>> ws.reveal(False)
+        False
+        """
+        write_round(self.folder, bool(everyone), by=self.facilitator)
+        return self.revealed
+
+    def reveal_button(self) -> Any:
+        """A button for the facilitator's notebook that opens (or closes again) the comparison for everyone.
+
+        >>> ws = wb.workshop.start_workshop("workshops", stories=["kitchen-table"])
+        >>> button = ws.reveal_button()
+        >>> button.description
+        'Reveal: show everyone all codings'
+        """
+        import ipywidgets  # loads only for the facilitator's button
+
+        button = ipywidgets.Button(layout=ipywidgets.Layout(width="auto"))
+
+        def label() -> None:
+            button.description = ("Back to blind: hide the others' codings" if self.revealed
+                                  else "Reveal: show everyone all codings")
+            button.button_style = "" if self.revealed else "primary"
+
+        def toggle(_: Any) -> None:
+            self.reveal(not self.revealed)
+            label()
+
+        label()
+        button.on_click(toggle)
+        return button
 
     # ------------------------------------------------------------------ what happened
     def _people(self) -> list[str]:
