@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import workbench as wb
-from workbench.widgets import _blind
-from workbench.workshop import _round, join_workshop, start_workshop
+from workbench.widgets import coding
+from workbench.workshop import join_workshop, round_file, start_workshop
 
 
 def _workshop(tmp_path):
@@ -14,9 +14,12 @@ def _workshop(tmp_path):
     return ws, p, me
 
 
-def test_both_sides_name_the_same_files():
-    assert _blind.ROUND == _round.ROUND
-    assert _blind.META == "workshop.toml"
+def test_the_widget_asks_the_workshop_for_the_round(tmp_path):
+    """One rule for the round: the widget calls the workshop's own, and watches the file the reveal writes."""
+    assert coding.blind_round is wb.workshop.blind_round and coding.round_file is round_file
+    ws, p, me = _workshop(tmp_path)
+    ws.reveal()
+    assert round_file(p.path).is_file()
 
 
 def test_run_all_asking_for_everyone_shows_only_me_until_the_reveal(tmp_path):

@@ -34,9 +34,13 @@ from .._time import TIME_FORMAT
 from ..errors import WorkbenchError
 from ..names import check_coder
 from ..project import Project
+from ..workshop import blind_round, round_file
 from . import _assets
 from ._base import ProjectWidget, cell_text, text_arg
-from ._blind import LOCKED_MESSAGE, blind_round, round_file
+
+#: What a workshop participant sees when they ask for others' codings before the facilitator's reveal.
+LOCKED_MESSAGE = ("This is a blind round: you see only your own codings. "
+                  "The facilitator opens the comparison for everyone.")
 
 #: Reflexive prompts offered in the memo panel (pass ``prompts=`` to use your team's own).
 PROMPTS = [

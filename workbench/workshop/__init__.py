@@ -50,8 +50,9 @@ from __future__ import annotations
 from ._folder import GENERATED_CODE, ROOT_VARIABLE, WorkshopError
 from ._practice import practice_root
 from ._quote import code_quote
+from ._round import blind_round, round_file
 from ._start import join_workshop, open_workshop, start_workshop
 from ._workshop import Workshop
 
 __all__ = ["Workshop", "WorkshopError", "start_workshop", "open_workshop", "join_workshop", "code_quote",
-           "practice_root", "ROOT_VARIABLE", "GENERATED_CODE"]
+           "blind_round", "round_file", "practice_root", "ROOT_VARIABLE", "GENERATED_CODE"]
