@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import importlib
 import os
 import secrets
-import warnings
 from pathlib import Path
 from typing import Any, Iterable, Mapping
 
@@ -21,13 +19,12 @@ from ..store import ProjectFolder
 from ..store.events import codebook_events, coding_event, coding_lines, coding_table
 from ..store.narratives import CSV_CORE, cell, check_attribute_name
 from ..store.withdrawal import word_runs
+from ._deprecated import DeprecatedExports
 from .checks import batch_notes, check_span, checked_narrative, offsets
 from .memos import history_frame, memos_frame, new_memo
 
-_DEPRECATED_AFTER = "2027-06-30"
 
-
-class Project:
+class Project(DeprecatedExports):
     """An open project. Create one with :func:`create_project`, :func:`open_project` or :func:`sample_project`.
 
     >>> p = wb.open_project(p.path)
@@ -442,39 +439,6 @@ class Project:
             "codes": len(self.codebook), "codings": int(len(self.codings())), "coders": self.coders,
             "memos": int(len(self.memos())), "withdrawn": len(self._folder.withdrawals.keys),
         }
-
-    # ------------------------------------------------------------------ deprecated forwards to wb.exchange
-    def export_qdpx(self, path: str | os.PathLike, anonymise_coders: bool = False, include_memos: bool = True) -> Path:
-        """Deprecated: use ``wb.exchange.export_qdpx(p, path)``; this form goes after 2027-06-30."""
-        return _forward("export_qdpx", self, path, anonymise_coders=anonymise_coders, include_memos=include_memos)
-
-    def export_qdc(self, path: str | os.PathLike) -> Path:
-        """Deprecated: use ``wb.exchange.export_qdc(p, path)``; this form goes after 2027-06-30."""
-        return _forward("export_qdc", self, path)
-
-    def export_csv(self, path: str | os.PathLike, anonymise_coders: bool = False,
-                   include_memos: bool = True, table: str = "codings") -> Path:
-        """Deprecated: use ``wb.exchange.export_csv(p, path)``; this form goes after 2027-06-30."""
-        return _forward("export_csv", self, path, anonymise_coders=anonymise_coders, include_memos=include_memos,
-                        table=table)
-
-    def export_xlsx(self, path: str | os.PathLike, anonymise_coders: bool = False, include_memos: bool = True) -> Path:
-        """Deprecated: use ``wb.exchange.export_xlsx(p, path)``; this form goes after 2027-06-30."""
-        return _forward("export_xlsx", self, path, anonymise_coders=anonymise_coders, include_memos=include_memos)
-
-    def report(self, path: str | os.PathLike, anonymise_coders: bool = False, include_memos: bool = True) -> Path:
-        """Deprecated: use ``wb.exchange.write_report(p, path)``; this form goes after 2027-06-30."""
-        return _forward("write_report", self, path, anonymise_coders=anonymise_coders, include_memos=include_memos,
-                        old="report")
-
-
-def _forward(name: str, project: Project, *args: Any, old: str | None = None, **kwargs: Any) -> Any:
-    """Warn that ``p.<old>(...)`` moved to ``wb.exchange.<name>(p, ...)``, then call it there."""
-    warnings.warn(f"p.{old or name}(...) moved to wb.exchange.{name}(p, ...); the old form goes after "
-                  f"{_DEPRECATED_AFTER}.", DeprecationWarning, stacklevel=3)
-    exchange = importlib.import_module("workbench.exchange")  # a higher layer: no import edge upward
-    return getattr(exchange, name)(project, *args, **kwargs)
-
 
 
 def _apply_pseudonyms(items: list[dict], pseudonyms: str | os.PathLike, project_path: Path) -> None:
