@@ -4,6 +4,8 @@
 #                run every docstring example of the package, then every test (notebooks too)
 # And for those who work on the workbench:
 #   make lint  - only the house rules: ruff and import-linter (the layers contract in pyproject.toml)
+#   make hub   - a workshop JupyterHub on this machine (deploy/jupyterhub/, docs/workshops.md):
+#                WORKSHOP_CODE=tuesday-group-7 make hub   (participants log in with a name and that code)
 #   make docs  - the API reference, built from the docstrings into build/api/ (open build/api/index.html)
 # Needs only Python >= 3.11 and make. Browser tests use Debian's chromium when present.
 
@@ -14,7 +16,7 @@ PORT   ?= 8888
 # JupyterLab refuses to run as root unless told; a container or a fresh VM often is root
 ROOT_OK := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: lab test lint docs bench clean
+.PHONY: lab test lint docs bench clean hub
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; sys.exit("Python >= 3.11 is needed, found " + sys.version.split()[0]) if sys.version_info < (3, 11) else None'
@@ -33,6 +35,17 @@ $(VENV)/.test-installed: pyproject.toml | $(BIN)/python
 # no news or update dialogs
 lab: $(VENV)/.lab-installed
 	$(BIN)/jupyter lab --config=.lab/jupyter_lab_config.py --port=$(PORT) $(ROOT_OK)
+
+# JupyterHub from PyPI, configurable-http-proxy from npm into .venv/proxy (where the hub's config looks);
+# the proxy's version 5 needs node >= 20, Debian 12's node 18 gets version 4.
+$(VENV)/.hub-installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e ".[hub]"
+	npm install --prefix $(VENV)/proxy --no-audit --no-fund \
+		configurable-http-proxy@$$(node -p 'process.versions.node.split(".")[0] >= 20 ? 5 : 4')
+	touch $@
+
+hub: $(VENV)/.hub-installed
+	$(BIN)/jupyterhub -f deploy/jupyterhub/jupyterhub_config.py
 
 $(VENV)/.docs-installed: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e ".[docs]"

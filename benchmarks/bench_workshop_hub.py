@@ -37,9 +37,9 @@ import scale_project  # noqa: E402, F401  (puts the measured workbench first: PY
 
 sys.path.insert(1, str(REPO / "tests" / "hub"))
 
-from hub_driver import Hub, code_cells  # noqa: E402
-
 from workbench.workshop import open_workshop  # noqa: E402
+
+from hub_driver import Hub, code_cells  # noqa: E402
 
 CODE = "load-test-30"
 SETUP = """import random, time

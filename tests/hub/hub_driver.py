@@ -44,10 +44,17 @@ def proxy_command() -> str:
                              "(apt-get install nodejs npm)")
     CHP_CACHE.mkdir(parents=True, exist_ok=True)
     done = subprocess.run(["npm", "install", "--prefix", str(CHP_CACHE), "--no-audit", "--no-fund",
-                           "configurable-http-proxy@5"], capture_output=True, text=True, timeout=600)
+                           f"configurable-http-proxy@{proxy_major()}"], capture_output=True, text=True, timeout=600)
     if done.returncode or not cached.exists():
         raise HubUnavailable(f"npm could not install configurable-http-proxy: {done.stderr.strip()[-500:]}")
     return str(cached)
+
+
+def proxy_major() -> int:
+    """The proxy's major version for this node: 5 needs node >= 20; Debian 12's node 18 runs 4."""
+    version = subprocess.run(["node", "--version"], capture_output=True, text=True, timeout=60).stdout
+    major = re.match(r"v(\d+)", version.strip())
+    return 5 if major and int(major.group(1)) >= 20 else 4
 
 
 def hub_command() -> str:

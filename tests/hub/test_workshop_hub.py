@@ -17,9 +17,9 @@ from pathlib import Path
 
 import pytest
 
-from hub_driver import Hub, HubUnavailable, code_cells, hub_command, proxy_command
-
 from workbench.workshop import open_workshop
+
+from hub_driver import Hub, HubUnavailable, code_cells, hub_command, proxy_command
 
 pytestmark = pytest.mark.slow
 PEOPLE = ["ana", "ben", "chipo"]
