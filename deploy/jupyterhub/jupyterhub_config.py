@@ -29,7 +29,8 @@ Settings (environment variables, all optional but the code):
     WORKSHOP_GROUP                 the group that owns the workshop folder (default: the hub's own group;
                                    "jupyterhub-users" on The Littlest JupyterHub)
     WORKBENCH_HUB_DIR              the hub's state: database, cookie secret, homes (default ~/workbench-hub)
-    WORKBENCH_WORKSHOPS            the workshop group folder (default <state>/workshops)
+    WORKBENCH_WORKSHOPS            the workshop group folder (default <state>/workshops; on TLJH
+                                   /srv/workbench-workshops)
     WORKBENCH_HUB_IP, WORKBENCH_HUB_PORT   where the hub listens (default 127.0.0.1 and 8000; it also
                                    takes the next two ports, for its API and the proxy's)
     WORKBENCH_CHP                  the configurable-http-proxy command (default: on PATH, else
@@ -61,6 +62,8 @@ STATE = STATE.expanduser().resolve()
 NOTEBOOKS = Path(os.environ.get("WORKBENCH_WORKSHOP_NOTEBOOKS") or REPO / "notebooks" / "workshop")
 # The servers' Python: TLJH's user environment, else the one running this hub (where the workbench is installed).
 USER_BIN = Path("/opt/tljh/user/bin") if TLJH else Path(sys.executable).parent
+# The servers' start script: where every user can run it (TLJH's users are system accounts).
+WRAPPER = Path("/usr/local/bin/workbench-workshop-singleuser") if TLJH else STATE / "workshop-singleuser"
 
 
 def _fail(message):
@@ -114,7 +117,7 @@ def _start_workshop(root, code, name, stories, facilitator, group):
         "ws = start_workshop(root, name=name, code=code, stories=stories or None, facilitator=facilitator,"
         " exist_ok=True)\n"
         "print(ws.invitation())\n")
-    done = subprocess.run([sys.executable, "-c", script, str(root), code, name, stories, facilitator],
+    done = subprocess.run([str(USER_BIN / "python"), "-c", script, str(root), code, name, stories, facilitator],
                           capture_output=True, text=True)
     if done.returncode:
         _fail(f"the workshop could not be started:\n{done.stderr.strip().splitlines()[-1]}")
@@ -141,7 +144,7 @@ def _proxy_command():
 
 def _wrapper():
     """The servers' command: umask 007, the workshop pages in the home folder, then the Jupyter server."""
-    wrapper = STATE / "workshop-singleuser"
+    wrapper = WRAPPER
     wrapper.write_text(
         "#!/bin/sh\n# Written by deploy/jupyterhub/jupyterhub_config.py at each hub start.\numask 007\n"
         f'"{USER_BIN / "python"}" "{HERE / "workshop_pages.py"}" || '
@@ -152,12 +155,13 @@ def _wrapper():
 
 
 STATE.mkdir(parents=True, exist_ok=True)
-os.chmod(STATE, 0o711 if TLJH else 0o700)  # TLJH's users must reach the wrapper script; nobody may list it
+os.chmod(STATE, 0o700)  # the database, the cookie secret, the facilitator's password (and, locally, the homes)
 CODE = _session_code()
 NAME = os.environ.get("WORKSHOP_NAME", "").strip() or "Coding workshop"
 FACILITATOR = os.environ.get("WORKSHOP_FACILITATOR", "").strip().lower() or "facilitator"
 GROUP = os.environ.get("WORKSHOP_GROUP") or ("jupyterhub-users" if TLJH else "")
-ROOT = Path(os.environ.get("WORKBENCH_WORKSHOPS") or STATE / "workshops").expanduser().resolve()
+DEFAULT_ROOT = Path("/srv/workbench-workshops") if TLJH else STATE / "workshops"
+ROOT = Path(os.environ.get("WORKBENCH_WORKSHOPS") or DEFAULT_ROOT).expanduser().resolve()
 if TLJH and GROUP:
     try:
         grp.getgrnam(GROUP)
@@ -175,13 +179,13 @@ c.Authenticator.allow_all = True
 
 # Every server: umask 007 and the pages (the wrapper), the workshop folder, and its own page to open.
 c.Spawner.cmd = [_wrapper()]
-c.Spawner.environment = {
+c.Spawner.environment.update({
     "WORKBENCH_WORKSHOPS": str(ROOT),
     "WORKSHOP_CODE": CODE,
     "WORKSHOP_NAME": NAME,
     "WORKSHOP_FACILITATOR": FACILITATOR,
     "WORKBENCH_WORKSHOP_NOTEBOOKS": str(NOTEBOOKS),
-}
+})
 c.Spawner.default_url = "/lab/tree/workshop.ipynb"
 # Thirty servers starting at once on two cores take about a minute (the defaults, 30 s and 60 s, give up).
 c.Spawner.http_timeout = 300

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import stat
+import subprocess
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -19,7 +20,7 @@ import pytest
 
 from workbench.workshop import open_workshop
 
-from hub_driver import Hub, HubUnavailable, code_cells, hub_command, proxy_command
+from hub_driver import CONFIG, Hub, HubUnavailable, code_cells, hub_command, proxy_command
 
 pytestmark = pytest.mark.slow
 PEOPLE = ["ana", "ben", "chipo"]
@@ -96,16 +97,26 @@ def test_participants_codings_reach_the_facilitators_panel(hub: Hub) -> None:
         assert stat.S_IMODE(log.stat().st_mode) & 0o077 == 0o060, f"{log}: {oct(log.stat().st_mode)}"
 
 
-def test_stopping_the_hub_stops_every_server(tmp_path: Path) -> None:
+def test_stopping_the_hub_stops_the_proxy_and_every_server(hub: Hub) -> None:
+    users = hub.api.get(f"{hub.url}/hub/api/users", timeout=30).json()
+    pids = [u["servers"][""]["state"]["pid"] for u in users if u["name"] in PEOPLE]
+    proxy = int((hub.state / "proxy.pid").read_text())
+    assert len(pids) == len(PEOPLE)
+    hub.__exit__(None, None, None)  # what the facilitator's Ctrl+C does: SIGTERM to the hub
+    time.sleep(0.5)
+    for pid in [*pids, proxy]:
+        with pytest.raises(ProcessLookupError):
+            os.kill(pid, 0)
+
+
+@pytest.mark.parametrize("code, says", [("", "set WORKSHOP_CODE"), ("abc", "cannot be a session code")])
+def test_the_hub_refuses_to_start_without_a_usable_session_code(tmp_path: Path, code: str, says: str) -> None:
     try:
-        hub_command(), proxy_command()
+        command = hub_command()
     except HubUnavailable as why:
         pytest.skip(f"the workshop hub cannot run here: {why}")
-    with Hub(tmp_path / "hub", code="stop-check-7") as hub:
-        hub.login("dana")
-        hub.start_server("dana")
-        hub.wait_ready(["dana"], timeout=120)
-        pid = hub.api.get(f"{hub.url}/hub/api/users/dana", timeout=30).json()["servers"][""]["state"]["pid"]
-    time.sleep(0.5)
-    with pytest.raises(ProcessLookupError):
-        os.kill(pid, 0)
+    env = {**os.environ, "WORKSHOP_CODE": code, "WORKBENCH_HUB_DIR": str(tmp_path / "state")}
+    done = subprocess.run([command, "-f", str(CONFIG)], env=env, cwd=tmp_path, capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode != 0 and says in done.stderr + done.stdout
+    assert not (tmp_path / "state" / "workshops").exists()
