@@ -42,7 +42,6 @@ On The Littlest JupyterHub, link this file into /opt/tljh/config/jupyterhub_conf
 there it sets only the workshop parts and leaves ports, proxy, spawner and users to TLJH.
 """
 
-# ruff: noqa
 import grp
 import os
 import re
