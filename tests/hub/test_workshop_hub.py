@@ -78,9 +78,16 @@ def test_participants_codings_reach_the_facilitators_panel(hub: Hub) -> None:
     with ThreadPoolExecutor(len(PEOPLE) + 1) as pool:
         list(pool.map(hub.start_server, [*PEOPLE, "facilitator"]))
     hub.wait_ready([*PEOPLE, "facilitator"], timeout=240)
-    facilitators_page = code_cells(hub.contents("facilitator", "workshop.ipynb"), 1)[0]
-    assert f"CODE = {CODE!r}" in facilitators_page and "NAME = 'Hub workshop'" in facilitators_page
+    settings, start = code_cells(hub.contents("facilitator", "workshop.ipynb"), 2)
+    assert f"CODE = {CODE!r}" in settings and "NAME = 'Hub workshop'" in settings
     assert hub.contents("facilitator", "participant.ipynb")["type"] == "notebook"
+    kernel = hub.kernel("facilitator")  # the facilitator's page reopens the hub's workshop and says so
+    try:
+        kernel.run(settings)
+        invitation = kernel.run(start)
+    finally:
+        kernel.close()
+    assert f"Session code: {CODE}" in invitation and "ROOT = None   # the server already points to" in invitation
     ws = open_workshop(CODE, root=hub.root)
     panel = ws.monitor(every=1)
     try:
