@@ -102,7 +102,11 @@ def _group_folder(root, group):
             shutil.chown(root, group=group)
         except (LookupError, PermissionError) as exc:
             _fail(f"cannot give {root} to the group {group!r} ({exc}); create the group or set WORKSHOP_GROUP.")
-    os.chmod(root, 0o2770)
+    try:
+        os.chmod(root, 0o2770)
+    except PermissionError:
+        _fail(f"cannot set the permissions of {root} (it belongs to another account); "
+              "ask its owner, or set WORKBENCH_WORKSHOPS to a folder of yours.")
 
 
 def _start_workshop(root, code, name, stories, facilitator, group):
@@ -119,7 +123,9 @@ def _start_workshop(root, code, name, stories, facilitator, group):
     done = subprocess.run([str(USER_BIN / "python"), "-c", script, str(root), code, name, stories, facilitator],
                           capture_output=True, text=True)
     if done.returncode:
-        _fail(f"the workshop could not be started:\n{done.stderr.strip().splitlines()[-1]}")
+        said = (done.stderr.strip() or done.stdout.strip() or f"exit status {done.returncode}").splitlines()[-1]
+        said = said.split(": ", 1)[-1] if said.startswith("workbench.") else said
+        _fail(f"the workshop could not be started (check WORKSHOP_STORIES and WORKSHOP_NAME):\n{said}")
     # Files copied in keep their own modes whatever the umask: open them to the group, close them to others.
     for path in [root / code, *(root / code).rglob("*")]:
         if group:
