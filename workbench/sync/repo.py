@@ -6,6 +6,7 @@ remote-tracking refs, which is git's own bookkeeping, never the person's files o
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -13,6 +14,8 @@ from ..consent import tombstone_key
 from ..errors import WorkbenchError
 from ..store.logs import parse_lines
 from ._git import Git
+
+_NARRATIVE = re.compile(r'"narrative":"((?:[^"\\]|\\.)*)"')
 from .changes import SyncStatus
 from .layout import SHARED
 from .resolve import csv_rows
@@ -140,13 +143,20 @@ def _read(path: Path) -> str | None:
     return path.read_text(encoding="utf-8") if path.exists() else None
 
 
-def touches(repo: Repo, nids: set[str], since: str | None) -> bool:
-    """True when the commits from *since* to ``HEAD`` (those not yet sent) mention any of *nids*."""
-    if not nids or not repo.has("HEAD"):
-        return False
+def withdrawn_in_unsent(repo: Repo, keys: set[str], since: str | None) -> set[str]:
+    """Stories withdrawn (their *keys*) that the commits from *since* to ``HEAD``, not yet sent, add anything about."""
+    if not keys or not repo.has("HEAD"):
+        return set()
     rev = f"{since}..HEAD" if since else "HEAD"
     text = repo.git.run("log", "-p", "--no-color", "--no-renames", "--format=", rev, "--", "narratives",
                         "narratives.csv", "events")
-    added = "\n" + "\n".join(line for line in text.splitlines() if line.startswith("+"))
-    return any(f'"narrative":"{nid}"' in added or f"+++ b/narratives/{nid}.txt" in added or f"\n+{nid}," in added
-               for nid in nids)
+    added = [line for line in text.splitlines() if line.startswith("+")]
+    mentioned = set()
+    for line in added:
+        if line.startswith("+++ b/narratives/") and line.endswith(".txt"):
+            mentioned.add(line[len("+++ b/narratives/"):-len(".txt")])
+        elif line.startswith("+{"):
+            mentioned.update(_NARRATIVE.findall(line))
+        elif "," in line and not line.startswith("+++"):
+            mentioned.add(line[1:].split(",", 1)[0])  # a row of narratives.csv
+    return {nid for nid in mentioned if tombstone_key(nid) in keys}

@@ -12,13 +12,12 @@ import time
 from pathlib import Path
 from typing import Any
 
-from ..consent import tombstone_key
 from ..errors import WorkbenchError
 from ..project import Project, open_project
 from ._git import Git
 from .changes import SyncResult, SyncStatus, events_between, sentence
 from .layout import SHARED, check_url, ensure_identity, write_git_files
-from .repo import Repo, keys_at, open_repo, story_ids, text_clashes, touches
+from .repo import Repo, keys_at, open_repo, story_ids, text_clashes, withdrawn_in_unsent
 from .resolve import dedupe_log, purge_withdrawn, write_merged_csv
 
 _EMPTY_TREE = "4b825dc642cb6eb9a060e54bf8d69288fbee4904"  # git's tree with nothing in it: the first commit's base
@@ -35,9 +34,18 @@ def _progress(enabled: bool, total: int) -> Any:
     return tqdm(total=total, desc="sync", leave=False, disable=not enabled)
 
 
+def _stage(repo: Repo) -> None:
+    """Stage the project's own files as they are now (new, changed and deleted), and nothing else."""
+    present = [path for path in SHARED if (repo.git.folder / path).exists()]
+    gone = [path for path in SHARED if path not in present and repo.git.run("ls-files", "--", path).strip()]
+    for paths in (present, gone):
+        if paths:
+            repo.git.run("add", "-A", "--", *paths, what="stage the project's files")
+
+
 def _commit_own(repo: Repo, coder: str | None) -> dict:
     """Commit the project's files changed here; the events they add, per coder."""
-    repo.git.run("add", "-A", "--", *SHARED, what="stage the project's files")
+    _stage(repo)
     if repo.git.ok("diff", "--cached", "--quiet"):
         return {}
     sent = events_between(repo.git, repo.head() or _EMPTY_TREE, cached=True)
@@ -49,7 +57,7 @@ def _commit_own(repo: Repo, coder: str | None) -> dict:
 def _rebuild_codebook(repo: Repo, folder: Path) -> None:
     """Write ``codebook.yaml`` as the fold of the merged events (opening the project does) and stage it."""
     open_project(folder)
-    repo.git.run("add", "-A", "--", *SHARED, what="stage the rebuilt files")
+    _stage(repo)
 
 
 def _changed(repo: Repo, base: str, side: str) -> set[str]:
@@ -76,7 +84,7 @@ def _purge(repo: Repo, folder: Path, refs: list[str | None]) -> int:
     candidates = story_ids(repo, refs, folder)
     texts = {nid: t for nid in candidates for ref in refs if (t := repo.show(ref, f"narratives/{nid}.txt"))}
     purged = purge_withdrawn(folder, candidates, texts)
-    repo.git.run("add", "-A", "--", *SHARED, what="stage the merged files")
+    _stage(repo)
     _rebuild_codebook(repo, folder)
     return len(purged)
 
@@ -105,29 +113,22 @@ def _merge(repo: Repo, folder: Path) -> int:
     return purged
 
 
-def _withdrawn(repo: Repo, folder: Path, published: bool) -> set[str]:
-    """Ids of stories withdrawn on either side (the tombstones here and on the remote)."""
-    keys = keys_at(repo, repo.head()) | (keys_at(repo, repo.upstream) if published else set())
-    refs = [repo.head(), repo.upstream if published else None]
-    return {nid for nid in story_ids(repo, refs, folder) if tombstone_key(nid) in keys}
-
-
 def _rebuild_unsent(repo: Repo, folder: Path, published: bool) -> bool:
     """Replace unsent commits that carry a withdrawn story by one commit of the same files: True if done.
 
     The folder's files are already without the story; only git's history of your unsent commits
     still holds it, and that history must not reach the remote.
     """
-    gone = _withdrawn(repo, folder, published)
+    keys = keys_at(repo, repo.head()) | (keys_at(repo, repo.upstream) if published else set())
     since = repo.upstream if published else None
-    if not gone or not touches(repo, gone, since):
+    if not withdrawn_in_unsent(repo, keys, since):
         return False
     tree = repo.git.run("rev-parse", "HEAD^{tree}").strip()
     parents = ["-p", repo.upstream] if published else []
     commit = repo.git.run("commit-tree", tree, *parents, "-m",
                           "workbench sync: your work, without the stories withdrawn meanwhile").strip()
     repo.git.run("update-ref", "-m", "workbench sync", "HEAD", commit)
-    if touches(repo, gone, since):  # the rebuilt commit must be clean, or nothing is sent
+    if withdrawn_in_unsent(repo, keys, since):  # the rebuilt commit must be clean, or nothing is sent
         raise WorkbenchError("Not sent: your work still carries a story withdrawn elsewhere; nothing was pushed.")
     return True
 
