@@ -2,17 +2,11 @@
 
 from __future__ import annotations
 
-import subprocess
 from pathlib import Path
 
 import pytest
 
 import workbench as wb
-
-
-def git(folder: Path, *args: str) -> str:
-    """Run git in *folder* and return its output (the test fails on an error)."""
-    return subprocess.run(["git", *args], cwd=folder, check=True, capture_output=True, text=True).stdout
 
 
 @pytest.fixture(autouse=True)

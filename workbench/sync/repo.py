@@ -14,11 +14,11 @@ from ..consent import tombstone_key
 from ..errors import WorkbenchError
 from ..store.logs import parse_lines
 from ._git import Git
-
-_NARRATIVE = re.compile(r'"narrative":"((?:[^"\\]|\\.)*)"')
 from .changes import SyncStatus
 from .layout import SHARED
 from .resolve import csv_rows
+
+_NARRATIVE = re.compile(r'"narrative":"((?:[^"\\]|\\.)*)"')
 
 
 @dataclass
