@@ -16,6 +16,7 @@ import csv
 import io
 import json
 from pathlib import Path
+from typing import Callable
 
 import pandas as pd
 
@@ -132,10 +133,10 @@ def _purge_lines(path: Path, nids: set[str]) -> bool:
     return True
 
 
-def purge_withdrawn(folder: Path, candidates: set[str], texts: dict[str, str]) -> list[str]:
+def purge_withdrawn(folder: Path, candidates: set[str], text_of: Callable[[str], str | None]) -> list[str]:
     """Purge from *folder* every story among *candidates* whose tombstone is there; the ids purged.
 
-    *texts* gives the stories' texts (from any side) so that codebook texts quoting them are
+    *text_of* gives a story's text (from any side) so that codebook texts quoting them are
     blanked too, as :meth:`workbench.Project.withdraw` does.
     """
     keys = withdrawn_keys(folder)
@@ -147,7 +148,7 @@ def purge_withdrawn(folder: Path, candidates: set[str], texts: dict[str, str]) -
     for kind in ("codings", "memos"):
         for path in sorted((folder / "events" / kind).glob("*.jsonl")):
             _purge_lines(path, gone)
-    runs = set().union(*(word_runs(texts[nid]) for nid in gone if nid in texts))
+    runs = set().union(*(word_runs(text) for nid in gone if (text := text_of(nid))))
     for path in sorted((folder / "events" / "codebook").glob("*.jsonl")) if runs else []:
         records = parse_lines(path.read_bytes(), path)
         if scrub_quotes(records, runs) is not None:

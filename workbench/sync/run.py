@@ -14,6 +14,7 @@ from typing import Any
 
 from ..errors import WorkbenchError
 from ..project import Project, open_project
+from ..store.logs import atomic_write
 from ._git import Git
 from .changes import SyncResult, SyncStatus, events_between, sentence
 from .layout import SHARED, check_url, ensure_identity, write_git_files
@@ -54,9 +55,13 @@ def _commit_own(repo: Repo, coder: str | None) -> dict:
     return sent
 
 
-def _rebuild_codebook(repo: Repo, folder: Path) -> None:
-    """Write ``codebook.yaml`` as the fold of the merged events (opening the project does) and stage it."""
-    open_project(folder)
+def _rebuild_codebook(repo: Repo, p: Project) -> None:
+    """Take in the merged files and write ``codebook.yaml`` as the fold of the merged events; stage it."""
+    p.refresh()
+    wanted = p.codebook.to_yaml()
+    path = p.path / "codebook.yaml"
+    if not path.exists() or path.read_text(encoding="utf-8") != wanted:
+        atomic_write(path, wanted)
     _stage(repo)
 
 
@@ -64,14 +69,15 @@ def _changed(repo: Repo, base: str, side: str) -> set[str]:
     return set(repo.git.run("diff", "--name-only", "--no-renames", base, side, "--", "events").split())
 
 
-def _resolve(repo: Repo, folder: Path, base: str, ours: str) -> int:
+def _resolve(repo: Repo, p: Project, base: str, ours: str) -> int:
     """Rebuild what a merge must not take as text; the number of stories purged (withdrawn elsewhere)."""
+    folder = p.path
     both = _changed(repo, base, ours) & _changed(repo, base, repo.upstream)
     for path in sorted(both):
         dedupe_log(folder / path)
     write_merged_csv(folder, repo.show(base, "narratives.csv"), repo.show(ours, "narratives.csv"),
                      repo.show(repo.upstream, "narratives.csv"))
-    purged = _purge(repo, folder, [base, ours, repo.upstream])
+    purged = _purge(repo, p, [base, ours, repo.upstream])
     left = repo.git.run("diff", "--name-only", "--diff-filter=U").split()
     if left:
         raise WorkbenchError(f"These files could not be merged: {', '.join(left)}. Only the project's own files "
@@ -79,18 +85,20 @@ def _resolve(repo: Repo, folder: Path, base: str, ours: str) -> int:
     return purged
 
 
-def _purge(repo: Repo, folder: Path, refs: list[str | None]) -> int:
+def _purge(repo: Repo, p: Project, refs: list[str | None]) -> int:
     """Purge every story withdrawn on either side from the folder, stage the result, rebuild the codebook view."""
+    folder = p.path
     candidates = story_ids(repo, refs, folder)
-    texts = {nid: t for nid in candidates for ref in refs if (t := repo.show(ref, f"narratives/{nid}.txt"))}
-    purged = purge_withdrawn(folder, candidates, texts)
+    purged = purge_withdrawn(folder, candidates, lambda nid: next(
+        (t for ref in refs if (t := repo.show(ref, f"narratives/{nid}.txt"))), None))
     _stage(repo)
-    _rebuild_codebook(repo, folder)
+    _rebuild_codebook(repo, p)
     return len(purged)
 
 
-def _merge(repo: Repo, folder: Path) -> int:
+def _merge(repo: Repo, p: Project) -> int:
     """Merge the remote branch into the folder; the number of stories purged (withdrawn elsewhere)."""
+    folder = p.path
     ours, base = repo.head(), repo.merge_base()
     if ours is None:
         repo.git.run("reset", "--quiet", repo.upstream, what="take in the remote's project")
@@ -101,10 +109,13 @@ def _merge(repo: Repo, folder: Path) -> int:
                              f"Clone the shared one with `workbench clone URL` and work there.")
     if base == ours:
         repo.git.run("merge", "--quiet", "--ff-only", repo.upstream, what="take in the remote's work")
+        _rebuild_codebook(repo, p)  # the same fold as on the remote: committed only if it differs
+        if not repo.git.ok("diff", "--cached", "--quiet"):
+            repo.git.run("commit", "--quiet", "--no-verify", "-m", "workbench sync: codebook.yaml rebuilt")
         return 0
     repo.git.call("merge", "--quiet", "--no-commit", "--no-ff", "--no-verify", repo.upstream)
     try:
-        purged = _resolve(repo, folder, base, ours)
+        purged = _resolve(repo, p, base, ours)
     except BaseException:
         repo.git.call("merge", "--abort")
         raise
@@ -147,8 +158,9 @@ def _push(repo: Repo, published: bool) -> bool:
     return True
 
 
-def _round(repo: Repo, folder: Path, coder: str | None, push: bool, bar: Any) -> tuple[dict, dict, int, bool, bool]:
+def _round(repo: Repo, p: Project, coder: str | None, push: bool, bar: Any) -> tuple[dict, dict, int, bool, bool]:
     """One fetch, commit, merge, push: (sent, received, purged, rebuilt, pushed); pushed None if the remote moved."""
+    folder = p.path
     published = repo.fetch()
     bar.update(1)
     base = repo.merge_base() if published and repo.head() else None
@@ -160,7 +172,7 @@ def _round(repo: Repo, folder: Path, coder: str | None, push: bool, bar: Any) ->
     bar.update(1)
     before, purged = repo.head(), 0
     if published and repo.counts()[1]:
-        purged = _merge(repo, folder)
+        purged = _merge(repo, p)
     rebuilt = _rebuild_unsent(repo, folder, published)
     received = events_between(repo.git, before, "HEAD") if before and before != repo.head() else {}
     bar.update(1)
@@ -197,7 +209,7 @@ def sync(project: Project | str | os.PathLike, coder: str | None = None, push: b
     total = SyncResult(sentence="")
     with _progress(progress, 4 * _ATTEMPTS) as bar:
         for _attempt in range(_ATTEMPTS):
-            sent, received, purged, rebuilt, pushed = _round(repo, p.path, coder, push, bar)
+            sent, received, purged, rebuilt, pushed = _round(repo, p, coder, push, bar)
             _add(total.sent, sent)
             _add(total.received, received)
             total.purged += purged
