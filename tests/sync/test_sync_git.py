@@ -54,9 +54,10 @@ def test_two_clones_sync_to_the_same_project(team, first, tmp_path):
     original = a.codings()
     facts = _work(a, b)
     order = [a, b] if first == "ana" else [b, a]
-    for _ in range(2):
-        for p in order:
-            p.sync(coder=p.path.name, progress=False)
+    results = [p.sync(coder=p.path.name, progress=False) for _ in range(2) for p in order]
+    if first == "ana":  # ben's unsent work carried the story ana withdrew: rebuilt without it, and said so
+        assert results[1].rebuilt_own_commits and "withdrawn" in str(results[1])
+        assert results[1].purged == 1
     files_a, files_b = _project_files(a.path), _project_files(b.path)
     assert files_a == files_b  # the same events, stories, codebook.yaml and narratives.csv
     for p in (a, b):
@@ -197,3 +198,19 @@ def test_status_and_the_commands(team, capsys):
     assert "1 new coding from ben" in capsys.readouterr().out
     assert main(["clone", str(remote), str(a.path.parent / "dee")]) == 0
     assert "Copied" in capsys.readouterr().out
+
+
+def test_one_attribute_changed_on_both_sides_is_an_error_naming_both_values(team):
+    a, b, _ = team
+    a.set_attributes("night-shift", setting="online group")
+    a.sync(coder="ana", progress=False)
+    b.set_attributes("night-shift", setting="hospital ward")
+    with pytest.raises(WorkbenchError, match=r"night-shift.*'setting'.*'hospital ward'.*'online group'"):
+        b.sync(coder="ben", progress=False)
+    assert not (b.path / ".git" / "MERGE_HEAD").exists()  # the merge was undone
+    assert b.refresh().narratives.set_index("id").loc["night-shift", "setting"] == "hospital ward"
+    b.set_attributes("night-shift", setting="online group")  # they agree
+    b.sync(coder="ben", progress=False)
+    a.sync(coder="ana", progress=False)
+    assert (a.path / "narratives.csv").read_bytes() == (b.path / "narratives.csv").read_bytes()
+    assert git(b.path, "status", "--porcelain") == "" == git(a.path, "status", "--porcelain")

@@ -66,17 +66,20 @@ def _rebuild_codebook(repo: Repo, p: Project) -> None:
 
 
 def _changed(repo: Repo, base: str, side: str) -> set[str]:
-    return set(repo.git.run("diff", "--name-only", "--no-renames", base, side, "--", "events").split())
+    """Event logs and ``narratives.csv`` changed from *base* to *side*."""
+    return set(repo.git.run("diff", "--name-only", "--no-renames", base, side, "--", "events", "narratives.csv")
+               .split())
 
 
 def _resolve(repo: Repo, p: Project, base: str, ours: str) -> int:
     """Rebuild what a merge must not take as text; the number of stories purged (withdrawn elsewhere)."""
     folder = p.path
     both = _changed(repo, base, ours) & _changed(repo, base, repo.upstream)
-    for path in sorted(both):
+    for path in sorted(both - {"narratives.csv"}):
         dedupe_log(folder / path)
-    write_merged_csv(folder, repo.show(base, "narratives.csv"), repo.show(ours, "narratives.csv"),
-                     repo.show(repo.upstream, "narratives.csv"))
+    if "narratives.csv" in both:  # changed on one side only: git took that side as it is
+        write_merged_csv(folder, repo.show(base, "narratives.csv"), repo.show(ours, "narratives.csv"),
+                         repo.show(repo.upstream, "narratives.csv"))
     purged = _purge(repo, p, [base, ours, repo.upstream])
     left = repo.git.run("diff", "--name-only", "--diff-filter=U").split()
     if left:
