@@ -214,3 +214,19 @@ def test_one_attribute_changed_on_both_sides_is_an_error_naming_both_values(team
     a.sync(coder="ana", progress=False)
     assert (a.path / "narratives.csv").read_bytes() == (b.path / "narratives.csv").read_bytes()
     assert git(b.path, "status", "--porcelain") == "" == git(a.path, "status", "--porcelain")
+
+
+def test_a_project_put_under_git_by_hand_syncs(tmp_path):
+    remote = tmp_path / "hand.git"
+    git(tmp_path, "init", "--quiet", "--bare", str(remote))
+    p = wb.sample_project(copy_to=tmp_path / "by-hand")
+    git(p.path, "init", "--quiet")
+    git(p.path, "remote", "add", "origin", str(remote))
+    from workbench.cli import main
+
+    assert main(["sync", str(p.path), "--status"]) == 0
+    assert main(["sync", str(p.path), "--coder", "ana"]) == 0
+    assert "origin/main: in sync." == str(wb.sync.sync_status(p))
+    assert git(p.path, "status", "--porcelain") == ""
+    other = wb.sync.clone(str(remote), tmp_path / "copy", progress=False)
+    assert set(other.codings()["coding_id"]) == set(p.codings()["coding_id"])

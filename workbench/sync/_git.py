@@ -50,7 +50,7 @@ class Git:
 
     def _env(self) -> dict[str, str]:
         env = dict(os.environ)
-        env.setdefault("LC_ALL", "C")  # messages the sync reads are git's English ones
+        env["LC_ALL"] = env["LANGUAGE"] = "C"  # messages the sync reads are git's English ones
         if not sys.stdin or not sys.stdin.isatty():  # in a notebook a password prompt would hang the kernel
             env["GIT_TERMINAL_PROMPT"] = "0"
             env.setdefault("GIT_SSH_COMMAND", "ssh -o BatchMode=yes")
@@ -58,7 +58,8 @@ class Git:
 
     def call(self, *args: str, input: str | None = None) -> subprocess.CompletedProcess:
         """Run ``git *args`` and return the completed process, whatever its exit status."""
-        return subprocess.run([self.exe, *args], cwd=self.folder, input=input, capture_output=True, text=True,
+        # paths come back as they are (not C-quoted), whatever characters a story id holds
+        return subprocess.run([self.exe, "-c", "core.quotePath=false", *args], cwd=self.folder, input=input, capture_output=True, text=True,
                               encoding="utf-8", errors="replace", env=self._env(), check=False)
 
     def run(self, *args: str, input: str | None = None, what: str | None = None) -> str:

@@ -210,8 +210,9 @@ def sync(project: Project | str | os.PathLike, coder: str | None = None, push: b
     notes = [note for note in [ensure_identity(repo.git, coder)] if note]
     write_git_files(p.path)
     total = SyncResult(sentence="")
-    with _progress(progress, 4 * _ATTEMPTS) as bar:
+    with _progress(progress, 4) as bar:
         for _attempt in range(_ATTEMPTS):
+            bar.reset()
             sent, received, purged, rebuilt, pushed = _round(repo, p, coder, push, bar)
             _add(total.sent, sent)
             _add(total.received, received)
