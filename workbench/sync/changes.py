@@ -63,8 +63,8 @@ def phrase(counts: dict[str, Counter]) -> str:
         for kind in _WORDS:
             n = counts[coder].get(kind, 0)
             if n:
-                parts.append(f"{n} {_WORDS[kind][n != 1]} from {coder}" if coder != "someone"
-                             else f"{n} {_WORDS[kind][n != 1]}")
+                parts.append(f"{n:,} {_WORDS[kind][n != 1]} from {coder}" if coder != "someone"
+                             else f"{n:,} {_WORDS[kind][n != 1]}")
     return ", ".join(parts)
 
 
