@@ -230,3 +230,20 @@ def test_a_project_put_under_git_by_hand_syncs(tmp_path):
     assert git(p.path, "status", "--porcelain") == ""
     other = wb.sync.clone(str(remote), tmp_path / "copy", progress=False)
     assert set(other.codings()["coding_id"]) == set(p.codings()["coding_id"])
+
+
+def test_a_merge_left_open_by_hand_is_not_finished_blindly(team):
+    a, b, _ = team
+    a.set_attributes("night-shift", setting="online group")
+    a.sync(coder="ana", progress=False)
+    b.set_attributes("night-shift", setting="hospital ward")
+    git(b.path, "add", "-A")
+    git(b.path, "-c", "user.name=ben", "-c", "user.email=ben@example.org", "commit", "-qm", "by hand")
+    pulled = subprocess.run(["git", "-c", "user.name=ben", "-c", "user.email=ben@example.org", "pull", "--no-rebase",
+                             "-q"], cwd=b.path, capture_output=True, text=True)
+    assert pulled.returncode != 0 and (b.path / ".git" / "MERGE_HEAD").exists()  # git alone stops at narratives.csv
+    with pytest.raises(WorkbenchError, match="merge started by hand"):
+        b.sync(coder="ben", progress=False)
+    git(b.path, "merge", "--abort")
+    with pytest.raises(WorkbenchError, match="'setting' was changed on both sides"):
+        b.sync(coder="ben", progress=False)

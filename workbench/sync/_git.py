@@ -59,8 +59,9 @@ class Git:
     def call(self, *args: str, input: str | None = None) -> subprocess.CompletedProcess:
         """Run ``git *args`` and return the completed process, whatever its exit status."""
         # paths come back as they are (not C-quoted), whatever characters a story id holds
-        return subprocess.run([self.exe, "-c", "core.quotePath=false", *args], cwd=self.folder, input=input, capture_output=True, text=True,
-                              encoding="utf-8", errors="replace", env=self._env(), check=False)
+        return subprocess.run([self.exe, "-c", "core.quotePath=false", *args], cwd=self.folder, input=input,
+                              capture_output=True, text=True, encoding="utf-8", errors="replace", env=self._env(),
+                              check=False)
 
     def run(self, *args: str, input: str | None = None, what: str | None = None) -> str:
         """Run ``git *args``; its stdout, or a :class:`GitError` naming *what* was being done."""

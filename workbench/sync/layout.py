@@ -25,7 +25,7 @@ ATTRIBUTES = (
     "# Each line of an event log is independent: a union merge never loses an event.",
     "events/**/*.jsonl merge=union",
     "# Derived from the events: `workbench sync` rebuilds them after a merge, git keeps ours meanwhile.",
-    "codebook.yaml merge=ours -diff",
+    "codebook.yaml merge=ours",
     "# Rows are merged by `workbench sync` (by story id), not line by line.",
     "narratives.csv -merge",
 )
@@ -48,7 +48,7 @@ def _with_lines(path: Path, lines: tuple[str, ...]) -> bool:
 def write_git_files(folder: Path) -> bool:
     """Make ``.gitattributes`` and ``.gitignore`` say how the project merges and what stays private.
 
-    >>> write_git_files(Path(p.path)); "codebook.yaml merge=ours -diff" in Path(p.path, ".gitattributes").read_text()
+    >>> write_git_files(Path(p.path)); "codebook.yaml merge=ours" in Path(p.path, ".gitattributes").read_text()
     True
     True
     """

@@ -83,8 +83,10 @@ def _resolve(repo: Repo, p: Project, base: str, ours: str) -> int:
     purged = _purge(repo, p, [base, ours, repo.upstream])
     left = repo.git.run("diff", "--name-only", "--diff-filter=U").split()
     if left:
-        raise WorkbenchError(f"These files could not be merged: {', '.join(left)}. Only the project's own files "
-                             "should be in its repository; move the others out and sync again.")
+        raise WorkbenchError(f"These files were changed here and on {repo.remote} in ways that cannot be merged: "
+                             f"{', '.join(left)}. Nothing was merged. Make them the same on both sides (or take "
+                             f"the remote's: `git checkout {repo.remote}/{repo.branch} -- FILE` and commit), then "
+                             "sync again.")
     return purged
 
 
@@ -207,6 +209,9 @@ def sync(project: Project | str | os.PathLike, coder: str | None = None, push: b
     started = time.perf_counter()
     p = _project(project)
     repo = open_repo(p.path)
+    if repo.has("MERGE_HEAD"):
+        raise WorkbenchError(f"A git merge started by hand is still open in {p.path}. Finish it (`git commit`) or "
+                             "undo it (`git merge --abort`), then sync: the sync merges stories and logs itself.")
     notes = [note for note in [ensure_identity(repo.git, coder)] if note]
     write_git_files(p.path)
     total = SyncResult(sentence="")
