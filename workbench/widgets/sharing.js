@@ -7,6 +7,7 @@ import { h, WidgetView } from "./shared.js";
 class ShareView extends WidgetView {
   constructor(model, el) {
     super(model, el);
+    this.waiting = false; // a request of this view is on its way
     this.build();
     this.watch(["project_name", "coder", "status", "result", "shared", "busy"]);
     for (const key of ["project_name", "status", "result", "shared", "busy"]) this.dirty.add(key);
@@ -28,12 +29,25 @@ class ShareView extends WidgetView {
     this.el.append(this.root);
   }
 
+  // Buttons are never `disabled` while a request runs: a disabled button drops the keyboard focus.
+  // aria-disabled says "not now" to screen readers, and a press is ignored until the reply.
+  setOff(off) {
+    for (const button of [this.checkBtn, this.syncBtn]) button.setAttribute("aria-disabled", String(off));
+  }
+
+  off() {
+    return this.waiting || this.model.get("busy") || !this.model.get("shared");
+  }
+
   ask(kind) {
+    if (this.off()) return;
     this.hideError();
-    this.syncBtn.disabled = this.checkBtn.disabled = true;
+    this.waiting = true;
+    this.setOff(true);
     this.resultEl.textContent = kind === "sync" ? "Syncing…" : "Checking…";
     this.request(kind, {}, (reply) => {
-      this.syncBtn.disabled = this.checkBtn.disabled = !this.model.get("shared");
+      this.waiting = false;
+      this.setOff(this.off());
       if (!reply.ok) this.resultEl.textContent = "";
       else if (kind === "status") this.resultEl.textContent = this.model.get("result");
     });
@@ -43,10 +57,7 @@ class ShareView extends WidgetView {
     if (d.has("project_name")) this.titleEl.textContent = `Share “${this.model.get("project_name")}”`;
     if (d.has("status")) this.statusEl.textContent = this.model.get("status");
     if (d.has("result")) this.resultEl.textContent = this.model.get("result");
-    if (d.has("shared") || d.has("busy")) {
-      const off = !this.model.get("shared") || this.model.get("busy");
-      this.syncBtn.disabled = this.checkBtn.disabled = off;
-    }
+    if (d.has("shared") || d.has("busy")) this.setOff(this.off());
   }
 }
 

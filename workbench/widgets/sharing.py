@@ -55,10 +55,11 @@ class SharePanel(ProjectWidget):
         """Commit, take in, send: the result's sentence, then the new status."""
         self.busy = True
         try:
-            self.result = str(syncing.sync(self._project, coder=self.coder, progress=False))
+            said = str(syncing.sync(self._project, coder=self.coder, progress=False))
         finally:
             self.busy = False
         self._check(fetch=False)
+        self.result = said  # after the status: the sentence read out last is what the sync did
         return {"result": self.result, "status": self.status}
 
 
