@@ -44,7 +44,12 @@ def count_events(diff: str) -> dict[str, Counter]:
 
 
 def events_between(git: Git, old: str | None, new: str | None = None, cached: bool = False) -> dict[str, Counter]:
-    """The events added from commit *old* to *new* (or to the index with *cached*) per coder."""
+    """The events added from commit *old* to *new* (or to the index with *cached*) per coder.
+
+    >>> _ = wb.sync.share(p, "shared.git", coder="ana", progress=False)
+    >>> events_between(Git(p.path), "HEAD", "HEAD")
+    {}
+    """
     args = ["diff", "-U0", "--no-color", "--no-renames", "--no-ext-diff"]
     if cached:
         args.append("--cached")

@@ -23,7 +23,12 @@ _NARRATIVE = re.compile(r'"narrative":"((?:[^"\\]|\\.)*)"')
 
 @dataclass
 class Repo:
-    """A project's git working tree and the remote branch it syncs with."""
+    """A project's git working tree and the remote branch it syncs with.
+
+    >>> _ = wb.sync.share(p, "shared.git", coder="ana", progress=False)
+    >>> repo = open_repo(p.path); repo.upstream, repo.counts()
+    ('refs/remotes/origin/main', (0, 0))
+    """
 
     git: Git
     remote: str
@@ -79,7 +84,13 @@ class Repo:
 
 
 def open_repo(folder: Path) -> Repo:
-    """The repository of the project *folder* and its remote, or an error saying how to share it first."""
+    """The repository of the project *folder* and its remote, or an error saying how to share it first.
+
+    >>> open_repo(p.path)
+    Traceback (most recent call last):
+    ...
+    workbench.errors.WorkbenchError: ... is not shared through git yet. ...
+    """
     git = Git(folder)
     done = git.call("rev-parse", "--show-toplevel")
     if done.returncode != 0:
@@ -100,7 +111,12 @@ def open_repo(folder: Path) -> Repo:
 
 
 def story_ids(repo: Repo, refs: list[str | None], folder: Path) -> set[str]:
-    """Every story id in ``narratives.csv`` at any of *refs* and in the folder now."""
+    """Every story id in ``narratives.csv`` at any of *refs* and in the folder now.
+
+    >>> _ = wb.sync.share(p, "shared.git", coder="ana", progress=False)
+    >>> "kitchen-table" in story_ids(open_repo(p.path), ["HEAD"], p.path)
+    True
+    """
     ids: set[str] = set()
     for text in [repo.show(ref, "narratives.csv") for ref in refs]:
         ids |= set(csv_rows(text)[1])
@@ -112,13 +128,23 @@ def story_ids(repo: Repo, refs: list[str | None], folder: Path) -> set[str]:
 
 
 def keys_at(repo: Repo, ref: str | None) -> set[str]:
-    """The withdrawal keys at commit *ref*."""
+    """The withdrawal keys at commit *ref*.
+
+    >>> p.withdraw(nid, reason="asked"); _ = wb.sync.share(p, "shared.git", coder="ana", progress=False)
+    >>> len(keys_at(open_repo(p.path), "HEAD"))
+    1
+    """
     text = repo.show(ref, "events/withdrawals.jsonl") or ""
     return {r["key"] for r in parse_lines(text.encode("utf-8"), Path("withdrawals.jsonl")) if r.get("key")}
 
 
 def text_clashes(repo: Repo, base: str | None, folder: Path) -> list[str]:
-    """Story texts added on the remote since *base* whose id has another text here: a clear error each."""
+    """Story texts added on the remote since *base* whose id has another text here: a clear error each.
+
+    >>> _ = wb.sync.share(p, "shared.git", coder="ana", progress=False)
+    >>> text_clashes(open_repo(p.path), None, p.path)
+    []
+    """
     args = ["diff", "--name-only", "--no-renames", "--diff-filter=AM", *([base] if base else []), repo.upstream,
             "--", "narratives"]
     if base is None:
@@ -144,7 +170,13 @@ def _read(path: Path) -> str | None:
 
 
 def withdrawn_in_unsent(repo: Repo, keys: set[str], since: str | None) -> set[str]:
-    """Stories withdrawn (their *keys*) that the commits from *since* to ``HEAD``, not yet sent, add anything about."""
+    """Stories withdrawn (their *keys*) that the commits from *since* to ``HEAD``, not yet sent, add anything about.
+
+    >>> from workbench.consent import tombstone_key
+    >>> _ = wb.sync.share(p, "shared.git", coder="ana", progress=False)
+    >>> withdrawn_in_unsent(open_repo(p.path), {tombstone_key(nid)}, None)  # the first commit holds it
+    {'kitchen-table'}
+    """
     if not keys or not repo.has("HEAD"):
         return set()
     rev = f"{since}..HEAD" if since else "HEAD"

@@ -40,7 +40,11 @@ def unique_lines(data: bytes) -> bytes:
 
 
 def dedupe_log(path: Path) -> bool:
-    """Rewrite the log *path* without repeated lines; True if it changed."""
+    """Rewrite the log *path* without repeated lines; True if it changed.
+
+    >>> _ = Path("log.jsonl").write_text('{"id":"a"}\\n{"id":"a"}\\n'); dedupe_log(Path("log.jsonl"))
+    True
+    """
     if not path.is_file():
         return False
     data = path.read_bytes()
@@ -110,12 +114,21 @@ def merge_narratives_csv(base: str | None, ours: str | None, theirs: str | None)
 
 
 def write_merged_csv(folder: Path, base: str | None, ours: str | None, theirs: str | None) -> None:
-    """Write the merge of the three versions of ``narratives.csv`` into *folder* (see :func:`merge_narratives_csv`)."""
+    """Write the merge of the three versions of ``narratives.csv`` into *folder* (see :func:`merge_narratives_csv`).
+
+    >>> write_merged_csv(Path("."), None, "id,title\\na,A\\n", "id,title\\nb,B\\n")
+    >>> Path("narratives.csv").read_text().splitlines()[1:]
+    ['a,A,,,', 'b,B,,,']
+    """
     write_narratives_csv(folder / "narratives.csv", merge_narratives_csv(base, ours, theirs))
 
 
 def withdrawn_keys(folder: Path) -> set[str]:
-    """The one-way keys of every story withdrawn in *folder* (its merged ``events/withdrawals.jsonl``)."""
+    """The one-way keys of every story withdrawn in *folder* (its merged ``events/withdrawals.jsonl``).
+
+    >>> p.withdraw(nid, reason="asked"); len(withdrawn_keys(p.path))
+    1
+    """
     path = folder / "events" / "withdrawals.jsonl"
     return {r["key"] for r in parse_lines(path.read_bytes(), path) if r.get("key")} if path.exists() else set()
 
@@ -138,6 +151,13 @@ def purge_withdrawn(folder: Path, candidates: set[str], text_of: Callable[[str],
 
     *text_of* gives a story's text (from any side) so that codebook texts quoting them are
     blanked too, as :meth:`workbench.Project.withdraw` does.
+
+    >>> from workbench.store.withdrawal import Withdrawals
+    >>> Withdrawals(p.path).record(nid, "2026-05-01T00:00:00Z", "ana", "asked")  # a tombstone that came by git
+    >>> purge_withdrawn(p.path, {nid, "night-shift"}, lambda n: None)
+    ['kitchen-table']
+    >>> (p.path / "narratives" / f"{nid}.txt").exists()
+    False
     """
     keys = withdrawn_keys(folder)
     gone = {nid for nid in candidates if tombstone_key(nid) in keys}
