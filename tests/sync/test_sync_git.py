@@ -247,3 +247,16 @@ def test_a_merge_left_open_by_hand_is_not_finished_blindly(team):
     git(b.path, "merge", "--abort")
     with pytest.raises(WorkbenchError, match="'setting' was changed on both sides"):
         b.sync(coder="ben", progress=False)
+
+
+def test_a_settings_file_changed_on_both_sides_stops_the_sync_without_conflict_markers(team):
+    a, b, _ = team
+    for p, name in ((a, "Peer stories (north)"), (b, "Peer stories (south)")):
+        toml = p.path / "workbench.toml"
+        toml.write_text(toml.read_text(encoding="utf-8").replace("Peer stories (sample)", name), encoding="utf-8")
+    a.sync(coder="ana", progress=False)
+    with pytest.raises(WorkbenchError, match="cannot be merged: workbench.toml"):
+        b.sync(coder="ben", progress=False)
+    assert "<<<<<<<" not in (b.path / "workbench.toml").read_text(encoding="utf-8")
+    assert not (b.path / ".git" / "MERGE_HEAD").exists()
+    assert "south" in git(b.path, "show", "HEAD:workbench.toml")  # ben's own change is committed, not merged

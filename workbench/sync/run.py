@@ -74,20 +74,23 @@ def _changed(repo: Repo, base: str, side: str) -> set[str]:
 def _resolve(repo: Repo, p: Project, base: str, ours: str) -> int:
     """Rebuild what a merge must not take as text; the number of stories purged (withdrawn elsewhere)."""
     folder = p.path
-    both = _changed(repo, base, ours) & _changed(repo, base, repo.upstream)
-    for path in sorted(both - {"narratives.csv"}):
-        dedupe_log(folder / path)
-    if "narratives.csv" in both:  # changed on one side only: git took that side as it is
-        write_merged_csv(folder, repo.show(base, "narratives.csv"), repo.show(ours, "narratives.csv"),
-                         repo.show(repo.upstream, "narratives.csv"))
-    purged = _purge(repo, p, [base, ours, repo.upstream])
-    left = repo.git.run("diff", "--name-only", "--diff-filter=U").split()
-    if left:
+    unmerged = set(repo.git.run("diff", "--name-only", "--diff-filter=U").split())
+    logs = {path for path in unmerged if path.startswith("events/") and path.endswith(".jsonl")}
+    left = sorted(unmerged - logs - {"narratives.csv", "codebook.yaml"})
+    if left:  # checked before anything is staged: staging would mark them merged, conflict markers and all
         raise WorkbenchError(f"These files were changed here and on {repo.remote} in ways that cannot be merged: "
                              f"{', '.join(left)}. Nothing was merged. Make them the same on both sides (or take "
                              f"the remote's: `git checkout {repo.remote}/{repo.branch} -- FILE` and commit), then "
                              "sync again.")
-    return purged
+    for path in sorted(logs):  # a log git could not merge as a union (one side removed it): both sides' lines
+        atomic_write(folder / path, (repo.show(":2", path) or "") + (repo.show(":3", path) or ""))
+    both = _changed(repo, base, ours) & _changed(repo, base, repo.upstream)
+    for path in sorted((both | logs) - {"narratives.csv"}):
+        dedupe_log(folder / path)
+    if "narratives.csv" in both:  # (changed on one side only, git took that side as it is)
+        write_merged_csv(folder, repo.show(base, "narratives.csv"), repo.show(ours, "narratives.csv"),
+                         repo.show(repo.upstream, "narratives.csv"))
+    return _purge(repo, p, [base, ours, repo.upstream])
 
 
 def _purge(repo: Repo, p: Project, refs: list[str | None]) -> int:
