@@ -76,6 +76,15 @@ class Git:
             raise GitError(f"git could not {what or ' '.join(args[:2])} in {self.folder}: {said}{hint}")
         return done.stdout
 
+    def raw(self, *args: str, what: str | None = None) -> bytes:
+        """Run ``git *args``; its stdout as bytes (big outputs are counted, not decoded), or a :class:`GitError`."""
+        done = subprocess.run([self.exe, "-c", "core.quotePath=false", *args], cwd=self.folder, capture_output=True,
+                              env=self._env(), check=False)
+        if done.returncode != 0:
+            said = done.stderr.decode("utf-8", "replace").strip()
+            raise GitError(f"git could not {what or ' '.join(args[:2])} in {self.folder}: {said}")
+        return done.stdout
+
     def ok(self, *args: str) -> bool:
         """True when ``git *args`` succeeds (a question, not a change)."""
         return self.call(*args).returncode == 0

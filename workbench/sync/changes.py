@@ -6,7 +6,6 @@ is one event of that coder (the file says who, as everywhere in the workbench).
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from dataclasses import dataclass, field
 from urllib.parse import unquote
@@ -19,27 +18,30 @@ _WORDS = {"coded": ("new coding", "new codings"), "codings": ("change to codings
           "withdrawals": ("withdrawal", "withdrawals")}
 
 
-def count_events(diff: str) -> dict[str, Counter]:
+def count_events(diff: bytes) -> dict[str, Counter]:
     """``{coder: Counter(kind)}`` of the lines a ``git diff -U0`` of ``events/`` adds.
 
-    >>> count_events('+++ b/events/codings/ben.jsonl\\n+{"event":"coded","id":"x"}\\n+{"event":"noted"}\\n')
+    >>> count_events(b'+++ b/events/codings/ben.jsonl\\n+{"event":"coded","id":"x"}\\n+{"event":"noted"}\\n')
     {'ben': Counter({'coded': 1, 'codings': 1})}
     """
     counts: dict[str, Counter] = {}
-    for chunk in re.split(r"^(?=\+\+\+ )", diff, flags=re.MULTILINE):  # one chunk per file (C-speed counting)
-        head, _, body = chunk.partition("\n")
-        parts = head[6:].split("/") if head.startswith("+++ b/") else []
+    starts, at = ([0] if diff.startswith(b"+++ b/") else []), diff.find(b"\n+++ b/")
+    while at >= 0:  # where each file's part of the diff begins
+        starts.append(at + 1)
+        at = diff.find(b"\n+++ b/", at + 1)
+    for begin, end in zip(starts, [*starts[1:], len(diff)]):  # one file's part of the diff: counted in C
+        newline = diff.find(b"\n", begin)
+        newline = end if newline < 0 or newline > end else newline
+        parts = diff[begin + 6:newline].decode("utf-8", "replace").split("/")
         if len(parts) == 3 and parts[0] == "events" and parts[2].endswith(".jsonl"):
             kind, coder = parts[1], unquote(parts[2][: -len(".jsonl")])
         elif parts == ["events", "withdrawals.jsonl"]:
             kind, coder = "withdrawals", "someone"
         else:
             continue
-        body = "\n" + body
-        added = body.count("\n+") - body.count("\n+\n")
-        coded = body.count('\n+{"event":"coded"') if kind == "codings" else 0
-        found = Counter({"coded": coded, kind: added - coded})
-        counts.setdefault(coder, Counter()).update(+found)
+        added = diff.count(b"\n+", newline, end) - diff.count(b"\n+\n", newline, end)
+        coded = diff.count(b'\n+{"event":"coded"', newline, end) if kind == "codings" else 0
+        counts.setdefault(coder, Counter()).update(+Counter({"coded": coded, kind: added - coded}))
     return counts
 
 
@@ -54,7 +56,7 @@ def events_between(git: Git, old: str | None, new: str | None = None, cached: bo
     if cached:
         args.append("--cached")
     args += [a for a in (old, new) if a]
-    return count_events(git.run(*args, "--", "events", what="compare the event logs"))
+    return count_events(git.raw(*args, "--", "events", what="compare the event logs"))
 
 
 def phrase(counts: dict[str, Counter]) -> str:
