@@ -47,13 +47,21 @@ class Git:
     def __init__(self, folder: Path) -> None:
         self.folder = Path(folder)
         self.exe = git_path()
+        self._base_env: dict[str, str] | None = None
 
     def _env(self) -> dict[str, str]:
+        if self._base_env is not None:
+            return self._base_env
         env = dict(os.environ)
         env["LC_ALL"] = env["LANGUAGE"] = "C"  # messages the sync reads are git's English ones
         if not sys.stdin or not sys.stdin.isatty():  # in a notebook a password prompt would hang the kernel
             env["GIT_TERMINAL_PROMPT"] = "0"
-            env.setdefault("GIT_SSH_COMMAND", "ssh -o BatchMode=yes")
+            own_ssh = "GIT_SSH_COMMAND" in env or "GIT_SSH" in env or subprocess.run(
+                [self.exe, "config", "--get", "core.sshCommand"], cwd=self.folder, capture_output=True,
+                env=env, check=False).stdout.strip()
+            if not own_ssh:  # the person's own ssh setting wins; otherwise ssh may not ask either
+                env["GIT_SSH_COMMAND"] = "ssh -o BatchMode=yes"
+        self._base_env = env
         return env
 
     def call(self, *args: str, input: str | None = None) -> subprocess.CompletedProcess:
