@@ -260,3 +260,11 @@ def test_a_settings_file_changed_on_both_sides_stops_the_sync_without_conflict_m
     assert "<<<<<<<" not in (b.path / "workbench.toml").read_text(encoding="utf-8")
     assert not (b.path / ".git" / "MERGE_HEAD").exists()
     assert "south" in git(b.path, "show", "HEAD:workbench.toml")  # ben's own change is committed, not merged
+
+
+def test_without_a_git_identity_the_coder_signs_for_this_folder_only_and_is_told(tmp_path):
+    p = wb.sample_project(copy_to=tmp_path / "mine")
+    result = wb.sync.share(p, str(tmp_path / "mine.git"), coder="ana", progress=False)
+    assert "ana <ana@workbench.invalid>" in str(result) and "this folder only" in str(result)
+    assert git(p.path, "log", "-1", "--format=%an <%ae>").strip() == "ana <ana@workbench.invalid>"
+    assert "ana" not in (tmp_path / "gitconfig").read_text(encoding="utf-8")  # the person's own config untouched
