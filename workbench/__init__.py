@@ -22,7 +22,7 @@ from .errors import WorkbenchError
 from .project import Project, create_project, open_project, sample_project
 
 _LAZY_MODULES = {"analysis", "agreement", "charts", "exchange", "widgets", "care", "workshop", "query", "names",
-                 "consent", "store", "display", "learning"}
+                 "consent", "store", "display", "learning", "sync"}
 _LAZY_NAMES = {
     "coding_widget": "workbench.widgets",
     "disagreement_explorer": "workbench.widgets",
@@ -43,4 +43,4 @@ def __getattr__(name: str) -> Any:
 
 __all__ = ["Project", "WorkbenchError", "create_project", "open_project", "sample_project",
            "coding_widget", "disagreement_explorer", "import_qdpx", "find_identifiers", "table", "learner_project",
-           "analysis", "agreement", "charts", "exchange", "widgets", "care", "workshop", "__version__"]
+           "analysis", "agreement", "charts", "exchange", "widgets", "care", "workshop", "sync", "__version__"]

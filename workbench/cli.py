@@ -7,6 +7,9 @@
     workbench codings my-project --format csv -o codings.csv
     workbench export my-project --qdpx team.qdpx    # or --qdc, --csv, --xlsx
     workbench report my-project -o report.html
+    workbench share git@host:team/stories.git my-project   # once: the project goes to a shared repository
+    workbench clone git@host:team/stories.git our-stories  # on each other machine
+    workbench sync our-stories                             # whenever you like; --status says where you stand
 """
 
 from __future__ import annotations
@@ -62,7 +65,25 @@ def _parser() -> argparse.ArgumentParser:
     report.add_argument("project")
     report.add_argument("-o", "--output", required=True)
     _sharing_options(report)
+    _sync_parsers(sub)
     return parser
+
+
+def _sync_parsers(sub: argparse._SubParsersAction) -> None:
+    sync = sub.add_parser("sync", help="commit your work, take in the others', send yours (git)")
+    sync.add_argument("project", nargs="?", default=".")
+    sync.add_argument("--status", action="store_true", help="only say what is ahead, behind or not yet committed")
+    sync.add_argument("--coder", help="who signs the commits when git does not know your name")
+    sync.add_argument("--no-push", action="store_true", help="take in the others' work, send nothing")
+
+    share = sub.add_parser("share", help="send a project to an empty shared git repository (URL or folder)")
+    share.add_argument("url")
+    share.add_argument("project", nargs="?", default=".")
+    share.add_argument("--coder", help="who signs the commits when git does not know your name")
+
+    clone = sub.add_parser("clone", help="copy a shared project from a git repository")
+    clone.add_argument("url")
+    clone.add_argument("folder", nargs="?")
 
 
 def _sharing_options(parser: argparse.ArgumentParser) -> None:
@@ -158,8 +179,23 @@ def _report(args: argparse.Namespace) -> int:
     return 0
 
 
+def _sync(args: argparse.Namespace) -> int:
+    from . import sync
+
+    if args.command == "clone":
+        project = sync.clone(args.url, args.folder)
+        print(f"Copied {project.name!r} into {project.path}; `workbench sync {project.path}` keeps it in step.")
+    elif args.command == "share":
+        print(sync.share(args.project, args.url, coder=args.coder))
+    elif args.status:
+        print(sync.sync_status(args.project))
+    else:
+        print(sync.sync(args.project, coder=args.coder, push=not args.no_push))
+    return 0
+
+
 _COMMANDS = {"init": _init, "import": _import, "info": _info, "codings": _codings, "export": _export,
-             "report": _report}
+             "report": _report, "sync": _sync, "share": _sync, "clone": _sync}
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -65,9 +65,13 @@ class Codebook:
         self._events.append(event)
 
     def load_events(self, events: Iterable[dict]) -> None:
-        """Rebuild the codebook from all its change events (ordered by time, then order within a change)."""
+        """Rebuild the codebook from all its change events, in one total order on every machine.
+
+        Ordered by time, then coder, then order within a change: two coders' changes made at the
+        same instant on two machines fold the same way wherever the logs were merged.
+        """
         self._codes, self._events = {}, []
-        for event in sorted(events, key=lambda e: (e.get("at", ""), e.get("seq", 0))):
+        for event in sorted(events, key=lambda e: (e.get("at") or "", e.get("coder") or "", e.get("seq") or 0)):
             self._apply(event)
 
     # ---- lookups -------------------------------------------------------------------

@@ -20,11 +20,12 @@ from ..store.events import codebook_events, coding_event, coding_lines, coding_t
 from ..store.narratives import CSV_CORE, cell, check_attribute_name
 from ..store.withdrawal import word_runs
 from ._deprecated import DeprecatedExports
+from ._sharing import Sharing
 from .checks import batch_notes, check_span, checked_narrative, offsets
 from .memos import history_frame, memos_frame, new_memo
 
 
-class Project(DeprecatedExports):
+class Project(DeprecatedExports, Sharing):
     """An open project. Create one with :func:`create_project`, :func:`open_project` or :func:`sample_project`.
 
     >>> p = wb.open_project(p.path)

@@ -1,4 +1,4 @@
-"""Notebook widgets (anywidget): the coding surface, the disagreement explorer.
+"""Notebook widgets (anywidget): the coding surface, the disagreement explorer, the Share panel.
 
 >>> w = wb.coding_widget(p, coder="ana")
 >>> explorer = wb.disagreement_explorer(p, narrative="kitchen-table", coder="ana")
@@ -15,7 +15,8 @@ from typing import Any
 from .coding import PROMPTS, CodingWidget, coding_widget
 
 # Other widgets load on first use, so one of them failing to import never takes the rest down.
-_LAZY = {"disagreement_explorer": "disagreement", "DisagreementExplorer": "disagreement"}
+_LAZY = {"disagreement_explorer": "disagreement", "DisagreementExplorer": "disagreement",
+         "share_panel": "sharing", "SharePanel": "sharing"}
 
 
 def __getattr__(name: str) -> Any:
@@ -24,4 +25,5 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-__all__ = ["coding_widget", "CodingWidget", "PROMPTS", "disagreement_explorer", "DisagreementExplorer"]
+__all__ = ["coding_widget", "CodingWidget", "PROMPTS", "disagreement_explorer", "DisagreementExplorer",
+           "share_panel", "SharePanel"]
