@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import secrets
-from pathlib import Path
 from typing import Any, Iterable, Mapping
 
 import numpy as np
@@ -22,9 +21,10 @@ from ..store.withdrawal import word_runs
 from ._deprecated import DeprecatedExports
 from .checks import batch_notes, check_span, checked_narrative, offsets
 from .memos import history_frame, memos_frame, new_memo
+from .sources import SourceCommands, apply_pseudonym_file, finish_parts
 
 
-class Project(DeprecatedExports):
+class Project(DeprecatedExports, SourceCommands):
     """An open project. Create one with :func:`create_project`, :func:`open_project` or :func:`sample_project`.
 
     >>> p = wb.open_project(p.path)
@@ -129,7 +129,8 @@ class Project(DeprecatedExports):
     def import_narratives(self, source: str | os.PathLike | Iterable[str | os.PathLike],
                           text_column: str = "text", pseudonyms: str | os.PathLike | None = None,
                           progress: bool = True, encoding: str | None = None) -> pd.DataFrame:
-        """Import stories from a folder or files: ``.txt``, ``.md``, ``.docx``, and ``.csv`` with a text column.
+        """Import stories from a folder or files: ``.txt``, ``.md``, ``.docx``, ``.csv`` with a text column, ``.pdf``,
+        ``.vtt`` and ``.srt`` (PDF pages and subtitle turns and times are kept: see :meth:`pages`, :meth:`turns`).
 
         Text is canonicalised (NFC, ``\\n`` line ends, no BOM). With ``pseudonyms`` (a CSV of
         ``real,pseudonym`` kept *outside* the project folder), names are replaced in every text,
@@ -137,6 +138,7 @@ class Project(DeprecatedExports):
         already in the project is skipped. Everything is checked before anything is written.
         Returns one row per story: file, id, title, status.
 
+        >>> from pathlib import Path
         >>> _ = Path("interviews").mkdir(); _ = Path("interviews/first.txt").write_text("We met weekly.")
         >>> p.import_narratives("interviews/", progress=False)[["id", "status"]]
               id status
@@ -146,7 +148,8 @@ class Project(DeprecatedExports):
 
         items, skipped = read_sources(source, text_column=text_column, encoding=encoding)
         if pseudonyms is not None:
-            _apply_pseudonyms(items, pseudonyms, self.path)
+            apply_pseudonym_file(items, pseudonyms, self.path)
+        finish_parts(items)
         known = self._folder.narratives.ids_by_hash()
         fresh, report = [], []
         for item in items:
@@ -439,21 +442,6 @@ class Project(DeprecatedExports):
             "codes": len(self.codebook), "codings": int(len(self.codings())), "coders": self.coders,
             "memos": int(len(self.memos())), "withdrawn": len(self._folder.withdrawals.keys),
         }
-
-
-def _apply_pseudonyms(items: list[dict], pseudonyms: str | os.PathLike, project_path: Path) -> None:
-    """Replace real names in every text, title, narrator and attribute of *items* before anything is written."""
-    from ..care import apply_pseudonyms, load_pseudonyms
-
-    seen = [str(v) for item in items for v in (item["text"], item.get("title"), item.get("narrator"),
-                                                 *(item.get("attributes") or {}).values()) if v]
-    mapping = load_pseudonyms(pseudonyms, texts=seen, project_path=project_path)
-    for item in items:
-        for key in ("text", "title", "narrator"):
-            if item.get(key):
-                item[key] = apply_pseudonyms(item[key], mapping)
-        item["attributes"] = {k: apply_pseudonyms(v, mapping) if isinstance(v, str) and v else v
-                              for k, v in (item.get("attributes") or {}).items()}
 
 
 def _progress(items: Iterable, description: str, enabled: bool) -> Iterable:
