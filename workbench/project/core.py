@@ -119,6 +119,16 @@ class Project(DeprecatedExports, SourceCommands):
         return self._add_narratives([dict(text=text, title=title, narrator=narrator,
                                           attributes=attributes or {}, consent=consent, id=id)])[0]
 
+    def add_narratives(self, items: Iterable[Mapping[str, Any]], progress: bool = False) -> list[str]:
+        """Add many stories at once (dicts with the arguments of :meth:`add_narrative`): all or nothing, one lock.
+
+        No text passes through a file on the way, so a story may be of any length.
+
+        >>> p.add_narratives([{"text": "We met weekly.", "title": "Weekly"}, {"text": "Then monthly."}])
+        ['weekly', 'then-monthly']
+        """
+        return self._add_narratives([dict(item) for item in items], progress=progress)
+
     def _add_narratives(self, items: list[dict], progress: bool = False) -> list[str]:
         """Check every item first, then write them all under one lock (all or nothing)."""
         prepared = [checked_narrative(item) for item in items]
