@@ -151,15 +151,15 @@ def export_xlsx(project: "Project", path: str | os.PathLike, anonymise_coders: b
     book = Workbook(write_only=True)
     cut = {title: _write_sheet(book, title, frame) for title, frame in sheets}
     about = book.create_sheet("About")
-    if sum(cut.values()):
-        note = _cut_note(cut)
-        warnings.warn(f"{Path(path).name}: {note}", UserWarning, stacklevel=2)
-        about.append(["cut cells", note])
     for line in (("project", project.name), ("exported", pd.Timestamp.now(tz="UTC").strftime(EXPORTED_AT)),
                  ("offsets", "start and end are character positions (Unicode code points), start included, "
                              "end excluded"),
                  ("consent", passage_note(share) or "all narratives may be quoted")):
         about.append(list(line))
+    if sum(cut.values()):
+        note = _cut_note(cut)
+        warnings.warn(f"{Path(path).name}: {note}", UserWarning, stacklevel=2)
+        about.append(["cut cells", note])
     target = _target(path)
     tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
     try:
