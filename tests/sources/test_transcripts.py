@@ -256,3 +256,25 @@ def test_import_narratives_reads_vtt_and_srt_with_their_structure(project, tmp_p
     for nid in report["id"]:
         assert len(project.turns(nid)) == 3
     assert project.turns(project.narratives.id[0]).empty
+
+
+def test_many_structures_are_cached_and_still_checked(project):
+    from workbench.sources import Part, build
+
+    text, structure = build([Part("Hello there.", "Ana", 0.0, 1.0), Part("Hi.", "R07", 1.5, 2.0)])
+    ids = project.add_narratives([{"text": text, "title": f"Call {n}", "structure": structure} for n in range(60)])
+    cache = project.path / ".workbench-cache" / "structures.npz"
+    assert cache.is_file()
+    reopened = wb.open_project(project.path)
+    assert reopened.turns(ids[59]).equals(project.turns(ids[59]))
+    assert reopened.turns(ids[0])["speaker"].tolist() == ["Ana", "R07"]
+    path = project.path / "narratives" / f"{ids[3]}.structure.json"
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data["turns"][1][1] = 999
+    path.write_text(json.dumps(data), encoding="utf-8")  # a changed file is read again, whatever the cache says
+    with pytest.raises(errors.IntegrityError, match="turns do not fit"):
+        wb.open_project(project.path)
+    path.write_text(structure.to_json(data["text_sha256"]), encoding="utf-8")
+    cache.write_bytes(b"not a cache")  # an unusable cache is ignored (and written again)
+    assert len(wb.open_project(project.path).turns(ids[3])) == 2
+    assert cache.read_bytes().startswith(b"PK")

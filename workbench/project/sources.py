@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-from dataclasses import replace
 from pathlib import Path
 from typing import Any, Mapping
 
@@ -44,10 +43,9 @@ def times_at(structure: Structure | None, offsets: Any) -> np.ndarray:
     [0.0, 2.0, 5.0, 5.0]
     """
     points = np.asarray(offsets, dtype=np.float64)
-    if structure is None or not structure.anchors:
+    if structure is None or not len(structure.anchor_offset):
         return np.full(points.shape, np.nan)
-    anchors = np.asarray(structure.anchors, dtype=np.float64)
-    return np.interp(points, anchors[:, 0], anchors[:, 1])
+    return np.interp(points, structure.anchor_offset, structure.anchor_seconds)
 
 
 class SourceCommands:
@@ -99,13 +97,12 @@ class SourceCommands:
         ['turn', 'start', 'end', 'speaker', 'time_start', 'time_end']
         """
         structure = self._structure(nid)
-        if structure is None or not structure.turns:
-            return pd.DataFrame({c: pd.Series(dtype="int64" if c in ("turn", "start", "end") else
-                                              object if c == "speaker" else "float64") for c in _TURN_COLUMNS})
-        starts, ends, speakers = zip(*structure.turns)
-        return pd.DataFrame({"turn": np.arange(len(starts), dtype=np.int64), "start": np.asarray(starts, np.int64),
-                             "end": np.asarray(ends, np.int64), "speaker": list(speakers),
-                             "time_start": times_at(structure, starts), "time_end": times_at(structure, ends)})
+        if structure is None:
+            structure = Structure()
+        starts, ends = structure.turn_start, structure.turn_end
+        return pd.DataFrame({"turn": np.arange(len(starts), dtype=np.int64), "start": starts, "end": ends,
+                             "speaker": structure.speaker, "time_start": times_at(structure, starts),
+                             "time_end": times_at(structure, ends)}, columns=_TURN_COLUMNS)
 
     def pages(self, nid: str) -> pd.DataFrame:
         """The pages of a narrative imported from a PDF: page, start, end (empty for other narratives).
@@ -113,9 +110,9 @@ class SourceCommands:
         >>> list(p.pages(nid).columns)
         ['page', 'start', 'end']
         """
-        structure = self._structure(nid)
-        rows = structure.pages if structure is not None else []
-        return pd.DataFrame([(n, a, b) for a, b, n in rows], columns=["page", "start", "end"]).astype("int64")
+        structure = self._structure(nid) or Structure()
+        return pd.DataFrame({"page": structure.page_number, "start": structure.page_start,
+                             "end": structure.page_end})
 
     def time_at(self, nid: str, offset: int) -> float | None:
         """Seconds into the recording at character *offset* of narrative *nid* (None if it has no times).
@@ -149,16 +146,15 @@ class SourceCommands:
         items = self._folder.narratives.structures.items
         nids = frame["narrative_id"].to_numpy(dtype=object)
         for nid in set(nids) & items.keys():
-            turns = items[nid].turns
-            if not turns:
+            starts, ends, names = items[nid].turn_start, items[nid].turn_end, items[nid].speaker
+            if not len(starts):
                 continue
-            starts, ends, names = (np.asarray(x) for x in zip(*turns))
             every = np.flatnonzero(nids == nid)
-            for rows in np.array_split(every, max(1, len(every) * len(turns) // 1_000_000)):
+            for rows in np.array_split(every, max(1, len(every) * len(starts) // 1_000_000)):
                 a = frame["start"].to_numpy(np.int64)[rows, None]
                 b = frame["end"].to_numpy(np.int64)[rows, None]
                 overlap = np.clip(np.minimum(b, ends[None, :]) - np.maximum(a, starts[None, :]), 0, None)
-                speakers[rows] = np.where(overlap.max(axis=1) > 0, names.astype(object)[overlap.argmax(axis=1)],
+                speakers[rows] = np.where(overlap.max(axis=1) > 0, names[overlap.argmax(axis=1)],
                                           NO_SPEAKER)
         return frame.assign(speaker=speakers)
 
@@ -174,7 +170,8 @@ def finish_parts(items: list[dict]) -> list[dict]:
         parts, source = item.pop("parts", None), item.pop("source", "")
         if parts:
             item["text"], structure = build(parts)
-            item["structure"] = replace(structure, source=source)
+            structure.source = source
+            item["structure"] = structure
     return items
 
 

@@ -13,11 +13,12 @@ from __future__ import annotations
 import json
 import os
 import shutil
-from dataclasses import dataclass, field
+import zipfile
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pandas as pd
 
 from ..errors import IntegrityError
 from . import logs
@@ -26,23 +27,75 @@ STRUCTURE_FORMAT = 1
 SUFFIX = ".structure.json"
 
 
-@dataclass(frozen=True)
+def _ints(values: Any) -> np.ndarray:
+    return np.asarray(values, dtype=np.int64).reshape(-1)
+
+
 class Structure:
     """Turns ``(start, end, speaker)``, anchors ``(offset, seconds)`` and pages ``(start, end, page)`` of one text.
+
+    Kept as arrays (a long transcript has thousands of anchors); ``turns``, ``anchors`` and
+    ``pages`` give them back as rows.
 
     >>> Structure(turns=[(0, 9, "Ana")], anchors=[(0, 1.5)]).speakers
     ['Ana']
     """
 
-    turns: list = field(default_factory=list)
-    anchors: list = field(default_factory=list)
-    pages: list = field(default_factory=list)
-    source: str = ""
+    __slots__ = ("turn_start", "turn_end", "speaker", "anchor_offset", "anchor_seconds", "page_start", "page_end",
+                 "page_number", "source")
+
+    def __init__(self, turns: Any = (), anchors: Any = (), pages: Any = (), source: str = "") -> None:
+        turns, anchors, pages = list(turns), list(anchors), list(pages)
+        self.turn_start = _ints([t[0] for t in turns])
+        self.turn_end = _ints([t[1] for t in turns])
+        self.speaker = np.asarray([str(t[2]) for t in turns], dtype=object).reshape(-1)
+        self.anchor_offset = _ints([a[0] for a in anchors])
+        self.anchor_seconds = np.asarray([a[1] for a in anchors], dtype=np.float64).reshape(-1)
+        self.page_start = _ints([q[0] for q in pages])
+        self.page_end = _ints([q[1] for q in pages])
+        self.page_number = _ints([q[2] for q in pages])
+        self.source = source
+
+    @classmethod
+    def from_arrays(cls, arrays: dict[str, np.ndarray], source: str = "") -> "Structure":
+        """A structure from its arrays as they are (already checked), without copying.
+
+        >>> Structure.from_arrays(Structure(turns=[(0, 9, "Ana")]).arrays()).turns
+        [(0, 9, 'Ana')]
+        """
+        item = cls.__new__(cls)
+        for name in cls.__slots__[:-1]:
+            setattr(item, name, arrays[name])
+        item.source = source
+        return item
+
+    def arrays(self) -> dict[str, np.ndarray]:
+        """The structure's arrays by name."""
+        return {name: getattr(self, name) for name in self.__slots__[:-1]}
+
+    @property
+    def turns(self) -> list[tuple[int, int, str]]:
+        """The turns as ``(start, end, speaker)`` rows."""
+        return list(zip(self.turn_start.tolist(), self.turn_end.tolist(), self.speaker.tolist()))
+
+    @property
+    def anchors(self) -> list[tuple[int, float]]:
+        """The time anchors as ``(offset, seconds)`` rows."""
+        return list(zip(self.anchor_offset.tolist(), self.anchor_seconds.tolist()))
+
+    @property
+    def pages(self) -> list[tuple[int, int, int]]:
+        """The pages as ``(start, end, page)`` rows."""
+        return list(zip(self.page_start.tolist(), self.page_end.tolist(), self.page_number.tolist()))
 
     @property
     def speakers(self) -> list[str]:
         """The distinct speakers, in order of first turn."""
-        return list(dict.fromkeys(t[2] for t in self.turns if t[2]))
+        return list(dict.fromkeys(s for s in self.speaker.tolist() if s))
+
+    def __repr__(self) -> str:
+        return (f"<Structure: {len(self.turn_start)} turns, {len(self.anchor_offset)} time anchors, "
+                f"{len(self.page_start)} pages>")
 
     def to_json(self, text_sha256: str) -> str:
         """The file's content: one turn, anchor or page a line, so that it reads and diffs well.
@@ -116,6 +169,20 @@ def _checked_rows(rows: Any, width: int, path: Path, what: str) -> list:
     return rows
 
 
+def _check_arrays(arrays: dict[str, np.ndarray], path: Path, length: int) -> None:
+    """Raise :class:`IntegrityError` unless turns and pages are in-text ordered spans and anchors never go back."""
+    for what, start, end in (("turns", "turn_start", "turn_end"), ("pages", "page_start", "page_end")):
+        a, b = arrays[start], arrays[end]
+        if len(a) and ((a < 0).any() or (b > length).any() or (a >= b).any() or (a[1:] < b[:-1]).any()):
+            raise IntegrityError(f"{path}: its {what} do not fit the text (each must be a non-empty span of "
+                                 f"0..{length}, in order, not overlapping). Restore the file.")
+    offsets, seconds = arrays["anchor_offset"], arrays["anchor_seconds"]
+    if len(offsets) and ((offsets < 0).any() or (offsets > length).any() or (np.diff(offsets) < 0).any()
+                         or (seconds < 0).any() or (np.diff(seconds) < 0).any() or np.isnan(seconds).any()):
+        raise IntegrityError(f"{path}: its time anchors do not fit the text (offsets in 0..{length} in order, "
+                             "times never going back). Restore the file.")
+
+
 def check_structure(data: dict, path: Path, sha: str, length: int) -> Structure:
     """The :class:`Structure` in *data* (a parsed file) if it fits the text, else an :class:`IntegrityError`.
 
@@ -131,51 +198,119 @@ def check_structure(data: dict, path: Path, sha: str, length: int) -> Structure:
     turns = _checked_rows(data.get("turns", []), 3, path, "turns")
     anchors = _checked_rows(data.get("anchors", []), 2, path, "anchors")
     pages = _checked_rows(data.get("pages", []), 3, path, "pages")
-    for what, rows in (("turns", turns), ("pages", pages)):
-        if rows:
-            spans = np.asarray([r[:2] for r in rows], dtype=np.int64)
-            if (spans[:, 0] < 0).any() or (spans[:, 1] > length).any() or (spans[:, 0] >= spans[:, 1]).any() \
-                    or (spans[1:, 0] < spans[:-1, 1]).any():
-                raise IntegrityError(f"{path}: its {what} do not fit the text (each must be a non-empty span of "
-                                     f"0..{length}, in order, not overlapping). Restore the file.")
-    if anchors:
-        points = np.asarray(anchors, dtype=np.float64)
-        if (points[:, 0] < 0).any() or (points[:, 0] > length).any() or (np.diff(points[:, 0]) < 0).any() \
-                or (points[:, 1] < 0).any() or (np.diff(points[:, 1]) < 0).any():
-            raise IntegrityError(f"{path}: its time anchors do not fit the text (offsets in 0..{length} in order, "
-                                 "times never going back). Restore the file.")
-    return Structure(turns=[(int(a), int(b), str(s)) for a, b, s in turns],
-                     anchors=[(int(a), float(t)) for a, t in anchors],
-                     pages=[(int(a), int(b), int(n)) for a, b, n in pages], source=str(data.get("source", "")))
+    try:
+        structure = Structure(turns, anchors, pages, source=str(data.get("source", "")))
+    except (TypeError, ValueError):
+        raise IntegrityError(f"{path}: its offsets and times must be numbers. Restore the file.") from None
+    _check_arrays(structure.arrays(), path, length)
+    return structure
+
+
+_ARRAYS = Structure.__slots__[:-1]
+_CACHE_VERSION = 1
+_CACHE_FROM = 50  # below this many structures, parsing them all is quicker than a cache file
+
+
+def _cache_path(root: Path) -> Path:
+    return root / ".workbench-cache" / "structures.npz"
+
+
+def read_cache(path: Path) -> dict[str, tuple[tuple, Structure]]:
+    """``{nid: (key, structure)}`` from a cache written by :func:`write_cache`; empty if absent or unusable."""
+    try:
+        with np.load(path, allow_pickle=False) as data:
+            header = json.loads(bytes(data["header"]).decode("utf-8"))
+            if header.get("version") != _CACHE_VERSION:
+                return {}
+            arrays = {name: data[name] for name in _ARRAYS if name != "speaker"}
+            codes = data["speaker_code"]
+    except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile):
+        return {}
+    vocabulary = np.asarray(header["speakers"] or [""], dtype=object)
+    arrays["speaker"] = vocabulary[codes]
+    counts = np.asarray(header["counts"], dtype=np.int64).reshape(-1, 3)
+    cuts = {kind: np.cumsum(counts[:, i])[:-1] for i, kind in enumerate(("turn", "anchor", "page"))}
+    pieces = {name: np.split(values, cuts[name.split("_")[0] if name != "speaker" else "turn"])
+              for name, values in arrays.items()}
+    out = {}
+    for i, (nid, sha, size, mtime, source) in enumerate(header["items"]):
+        structure = Structure.from_arrays({name: pieces[name][i] for name in _ARRAYS}, source=source)
+        out[nid] = ((sha, size, mtime), structure)
+    return out
+
+
+def write_cache(path: Path, entries: dict[str, tuple[tuple, Structure]]) -> None:
+    """Write every checked structure in one file, so that the next open reads one file instead of thousands."""
+    nids = list(entries)
+    structures = [entries[n][1] for n in nids]
+    arrays = {name: np.concatenate([getattr(s, name) for s in structures]) if structures else np.empty(0)
+              for name in _ARRAYS if name != "speaker"}
+    codes, vocabulary = pd.factorize(pd.Series(np.concatenate([s.speaker for s in structures]), dtype=object))
+    header = {"version": _CACHE_VERSION, "speakers": [str(v) for v in vocabulary],
+              "items": [[n, *entries[n][0], entries[n][1].source] for n in nids],
+              "counts": [[len(s.turn_start), len(s.anchor_offset), len(s.page_start)] for s in structures]}
+    path.parent.mkdir(exist_ok=True)
+    partial = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        with open(partial, "wb") as handle:
+            np.savez(handle, header=np.frombuffer(json.dumps(header).encode("utf-8"), dtype=np.uint8),
+                     speaker_code=codes.astype(np.int32), **arrays)
+        os.replace(partial, path)
+    finally:
+        partial.unlink(missing_ok=True)
+
+
+def _parse(path: Path, sha: str, length: int) -> Structure:
+    try:
+        data = json.loads(path.read_bytes())
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise IntegrityError(f"{path} is not readable JSON ({exc}). Restore it "
+                             "(e.g. `git checkout -- narratives/`).") from None
+    if not isinstance(data, dict):
+        raise IntegrityError(f"{path} is not a structure file (a JSON object). Restore it.")
+    return check_structure(data, path, sha, length)
 
 
 class StructureStore:
-    """The structures of a project's narratives, read and checked when the narratives are."""
+    """The structures of a project's narratives, read and checked when the narratives are.
+
+    A file is read again only when it changed (its size or time) or its text did; with many
+    transcripts, the checked structures are also kept in ``.workbench-cache/structures.npz``
+    (ignored by git), so that opening the project reads one file, not thousands.
+    """
 
     def __init__(self, root: Path) -> None:
         self.root = root
         self.items: dict[str, Structure] = {}
-        self._hashes: dict[str, str] = {}
+        self._keys: dict[str, tuple] = {}
 
     def load(self, hashes: dict[str, str], texts: dict[str, str]) -> None:
         """Read (or keep) the structure of every narrative in *texts* that has one, checked against its text."""
         folder = self.root / "narratives"
-        names = {entry.name[:-len(SUFFIX)] for entry in os.scandir(folder)
-                 if entry.name.endswith(SUFFIX)} if folder.is_dir() else set()
-        items = {}
-        for nid in names & texts.keys():
-            sha = hashes[nid]
-            if nid in self.items and self._hashes.get(nid) == sha:
+        stamps = {}
+        if folder.is_dir():
+            for entry in os.scandir(folder):
+                nid = entry.name[:-len(SUFFIX)]
+                if entry.name.endswith(SUFFIX) and nid in texts:
+                    info = entry.stat()
+                    stamps[nid] = (hashes[nid], info.st_size, info.st_mtime_ns)
+        items, cache, fresh = {}, None, False
+        for nid, key in stamps.items():
+            if self._keys.get(nid) == key:
                 items[nid] = self.items[nid]
                 continue
+            if cache is None:
+                cache = read_cache(_cache_path(self.root)) if len(stamps) >= _CACHE_FROM else {}
             path = structure_path(self.root, nid)
+            hit = cache.get(nid)
+            if hit is not None and list(hit[0]) == list(key):
+                _check_arrays(hit[1].arrays(), path, len(texts[nid]))
+                items[nid] = hit[1]
+            else:
+                items[nid], fresh = _parse(path, key[0], len(texts[nid])), True
+        self.items, self._keys = items, stamps
+        if fresh and len(items) >= _CACHE_FROM:
             try:
-                data = json.loads(path.read_bytes())
-            except (ValueError, UnicodeDecodeError) as exc:
-                raise IntegrityError(f"{path} is not readable JSON ({exc}). Restore it "
-                                     "(e.g. `git checkout -- narratives/`).") from None
-            if not isinstance(data, dict):
-                raise IntegrityError(f"{path} is not a structure file (a JSON object). Restore it.")
-            items[nid] = check_structure(data, path, sha, len(texts[nid]))
-        self.items = items
-        self._hashes = {nid: hashes[nid] for nid in items}
+                write_cache(_cache_path(self.root), {nid: (stamps[nid], items[nid]) for nid in items})
+            except OSError:  # a read-only copy of a project still opens
+                pass
