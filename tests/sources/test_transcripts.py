@@ -212,6 +212,14 @@ def test_structure_is_checked_on_open(project, tmp_path):
     path.write_text(json.dumps(data), encoding="utf-8")
     with pytest.raises(errors.IntegrityError, match="time anchors"):
         wb.open_project(project.path)
+    for bad, message in ((lambda d: d["turns"][0].__setitem__(2, 7), "speaker must be text"),
+                         (lambda d: d["anchors"][1].__setitem__(0, 2.5), "offsets whole"),
+                         (lambda d: d["turns"].append([1, 2]), r"list of \[3 values\] rows")):
+        data = json.loads(good)
+        bad(data)
+        path.write_text(json.dumps(data), encoding="utf-8")
+        with pytest.raises(errors.IntegrityError, match=message):
+            wb.open_project(project.path)
     path.write_text("{not json", encoding="utf-8")
     with pytest.raises(errors.IntegrityError, match="not readable JSON"):
         wb.open_project(project.path)

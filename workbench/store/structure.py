@@ -163,10 +163,27 @@ def remove_files(root: Path, nid: str) -> None:
         found.unlink()
 
 
-def _checked_rows(rows: Any, width: int, path: Path, what: str) -> list:
-    if not isinstance(rows, list) or any(not isinstance(r, list) or len(r) != width for r in rows):
+def _table(rows: Any, width: int, path: Path, what: str) -> np.ndarray:
+    """*rows* (a list of lists of *width* values) as a 2-D object array, or an :class:`IntegrityError`."""
+    if not isinstance(rows, list):
         raise IntegrityError(f"{path}: {what} must be a list of [{width} values] rows.")
-    return rows
+    try:
+        table = np.array(rows, dtype=object)
+    except ValueError:
+        table = np.empty(0)
+    if (table.ndim != 2 or table.shape[1] != width) and len(rows):
+        raise IntegrityError(f"{path}: {what} must be a list of [{width} values] rows.")
+    return table.reshape(-1, width)
+
+
+def _column(table: np.ndarray, index: int, dtype: Any, path: Path) -> np.ndarray:
+    try:
+        values = table[:, index].astype(dtype)
+    except (TypeError, ValueError):
+        values = None
+    if values is None or (dtype is np.int64 and not np.array_equal(values, table[:, index].astype(np.float64))):
+        raise IntegrityError(f"{path}: its offsets and times must be numbers (offsets whole). Restore the file.")
+    return values
 
 
 def _check_arrays(arrays: dict[str, np.ndarray], path: Path, length: int) -> None:
@@ -195,13 +212,18 @@ def check_structure(data: dict, path: Path, sha: str, length: int) -> Structure:
     if data.get("text_sha256") != sha:
         raise IntegrityError(f"{path} describes another text than narratives.csv lists (its text_sha256 differs). "
                              "Restore it (e.g. `git checkout -- narratives/`).")
-    turns = _checked_rows(data.get("turns", []), 3, path, "turns")
-    anchors = _checked_rows(data.get("anchors", []), 2, path, "anchors")
-    pages = _checked_rows(data.get("pages", []), 3, path, "pages")
-    try:
-        structure = Structure(turns, anchors, pages, source=str(data.get("source", "")))
-    except (TypeError, ValueError):
-        raise IntegrityError(f"{path}: its offsets and times must be numbers. Restore the file.") from None
+    turns = _table(data.get("turns", []), 3, path, "turns")
+    anchors = _table(data.get("anchors", []), 2, path, "anchors")
+    pages = _table(data.get("pages", []), 3, path, "pages")
+    speakers = turns[:, 2]
+    if not all(isinstance(name, str) for name in speakers.tolist()):
+        raise IntegrityError(f"{path}: every turn's speaker must be text. Restore the file.")
+    structure = Structure.from_arrays({
+        "turn_start": _column(turns, 0, np.int64, path), "turn_end": _column(turns, 1, np.int64, path),
+        "speaker": speakers, "anchor_offset": _column(anchors, 0, np.int64, path),
+        "anchor_seconds": _column(anchors, 1, np.float64, path), "page_start": _column(pages, 0, np.int64, path),
+        "page_end": _column(pages, 1, np.int64, path), "page_number": _column(pages, 2, np.int64, path),
+    }, source=str(data.get("source", "")))
     _check_arrays(structure.arrays(), path, length)
     return structure
 
