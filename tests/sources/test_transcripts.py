@@ -190,6 +190,13 @@ def test_speakers_are_pseudonymised_with_the_narrators_map(project, tmp_path):
     assert "Lucía" in project.turns(nid)["speaker"].tolist()
     assert project.narratives.set_index("id").loc[nid, "narrator"] == "Lucía"
     assert b"Marisol" not in (project.path / "narratives" / f"{nid}.structure.json").read_bytes()
+    (tmp_path / "again.vtt").write_text("WEBVTT\n\n00:00.000 --> 00:02.000\n<v Marisol>I came back.\n\n"
+                                        "00:02.000 --> 00:03.000\n<v Facilitator>Welcome, Marisol.\n",
+                                        encoding="utf-8")
+    report = project.import_narratives(tmp_path / "again.vtt", pseudonyms=mapping, progress=False)
+    again = report["id"][0]
+    assert project.turns(again)["speaker"].tolist() == ["Lucía", "Facilitator"]
+    assert project.text(again) == "Lucía: I came back.\n\nFacilitator: Welcome, Lucía."
 
 
 def test_structure_is_checked_on_open(project, tmp_path):
@@ -286,3 +293,7 @@ def test_many_structures_are_cached_and_still_checked(project):
     cache.write_bytes(b"not a cache")  # an unusable cache is ignored (and written again)
     assert len(wb.open_project(project.path).turns(ids[3])) == 2
     assert cache.read_bytes().startswith(b"PK")
+    project.withdraw(ids[3], reason="asked")  # the cache held its turns: it goes too
+    assert not cache.exists()
+    assert len(wb.open_project(project.path).narratives) == 60
+    assert cache.exists() and f'"{ids[3]}"'.encode() not in cache.read_bytes()

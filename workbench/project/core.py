@@ -122,7 +122,8 @@ class Project(DeprecatedExports, SourceCommands):
     def add_narratives(self, items: Iterable[Mapping[str, Any]], progress: bool = False) -> list[str]:
         """Add many stories at once (dicts with the arguments of :meth:`add_narrative`): all or nothing, one lock.
 
-        No text passes through a file on the way, so a story may be of any length.
+        No text passes through a file on the way, so a story may be of any length. An item may carry
+        the ``structure`` that :func:`workbench.sources.build` made with its text, and a ``media`` file.
 
         >>> p.add_narratives([{"text": "We met weekly.", "title": "Weekly"}, {"text": "Then monthly."}])
         ['weekly', 'then-monthly']

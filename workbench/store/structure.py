@@ -118,6 +118,10 @@ class Structure:
                 f" \"pages\": {rows(self.pages)}}}")
 
 
+def _cache_path(root: Path) -> Path:
+    return root / ".workbench-cache" / "structures.npz"
+
+
 def structure_path(root: Path, nid: str) -> Path:
     """Where narrative *nid*'s structure lives in the project folder *root*.
 
@@ -154,13 +158,14 @@ def write_files(root: Path, nid: str, structure: Structure | None, sha: str, med
 
 
 def remove_files(root: Path, nid: str) -> None:
-    """Delete narrative *nid*'s structure and media files (a withdrawal); nothing if it had none.
+    """Delete narrative *nid*'s structure and media files and the structure cache (a withdrawal).
 
     >>> remove_files(Path("."), "no-such-story")
     """
     structure_path(root, nid).unlink(missing_ok=True)
     while (found := media_file(root, nid)) is not None:
         found.unlink()
+    _cache_path(root).unlink(missing_ok=True)  # it holds the story's turns and speakers too
 
 
 def _table(rows: Any, width: int, path: Path, what: str) -> np.ndarray:
@@ -231,10 +236,6 @@ def check_structure(data: dict, path: Path, sha: str, length: int) -> Structure:
 _ARRAYS = Structure.__slots__[:-1]
 _CACHE_VERSION = 1
 _CACHE_FROM = 50  # below this many structures, parsing them all is quicker than a cache file
-
-
-def _cache_path(root: Path) -> Path:
-    return root / ".workbench-cache" / "structures.npz"
 
 
 def read_cache(path: Path) -> dict[str, tuple[tuple, Structure]]:
