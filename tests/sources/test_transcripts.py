@@ -297,3 +297,15 @@ def test_many_structures_are_cached_and_still_checked(project):
     assert not cache.exists()
     assert len(wb.open_project(project.path).narratives) == 60
     assert cache.exists() and f'"{ids[3]}"'.encode() not in cache.read_bytes()
+
+
+def test_speaker_names_on_lines_of_their_own(project, tmp_path):
+    (tmp_path / "names-above.txt").write_text(
+        "[00:00:01] INTERVIEWER:\nHow did it start?\n\n[00:00:05] MARIA:\nWith a phone call.\nI almost hung up.\n\n"
+        "INTERVIEWER: Why?\n", encoding="utf-8")
+    nid = project.import_transcript(tmp_path / "names-above.txt")
+    assert project.text(nid) == ("INTERVIEWER: How did it start?\n\nMARIA: With a phone call.\nI almost hung up."
+                                 "\n\nINTERVIEWER: Why?")
+    turns = project.turns(nid)
+    assert turns["speaker"].tolist() == ["INTERVIEWER", "MARIA", "INTERVIEWER"]
+    assert turns["time_start"].tolist()[:2] == [1.0, 5.0]

@@ -68,9 +68,11 @@ def read_paragraphs(text: str, known: set[str] | None = None) -> list[Part]:
         if not line.strip():
             new_paragraph = True
             continue
-        bare = _BARE.fullmatch(line)
-        if bare and (bare.group(1) in known if known is not None else labels and split_label(f"{line} x")[0]):
+        stamp, rest = _leading_stamp(line)
+        bare = _BARE.fullmatch(rest)
+        if bare and (bare.group(1) in known if known is not None else labels and split_label(f"{rest} x")[0]):
             parts.append(Part("", bare.group(1).strip()))  # a speaker named on a line of their own
+            pending = stamp if stamp is not None else pending
             continue
         opens, found = _line_parts(line, known, labels)
         if not found[0].text.strip() and len(found) == 1:
