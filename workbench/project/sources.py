@@ -176,7 +176,15 @@ def finish_parts(items: list[dict]) -> list[dict]:
 
 
 def apply_pseudonym_file(items: list[dict], pseudonyms: str | os.PathLike, project_path: Path) -> None:
-    """Replace real names in every text, title, narrator, attribute, speaker and part of *items*, before writing."""
+    """Replace real names in every text, title, narrator, attribute, speaker and part of *items*, before writing.
+
+    >>> from workbench.sources import Part
+    >>> _ = Path("names.csv").write_text("real,pseudonym\\nMaria,Lucia\\n"); Path("names.csv").chmod(0o600)
+    >>> items = [{"text": "Maria: hi", "parts": [Part("hi", "Maria")], "narrator": "Maria"}]
+    >>> apply_pseudonym_file(items, "names.csv", Path("project"))
+    >>> items[0]["narrator"], items[0]["parts"][0].speaker
+    ('Lucia', 'Lucia')
+    """
     from ..care import apply_pseudonyms, load_pseudonyms
 
     seen = [str(v) for item in items for v in (item["text"], item.get("title"), item.get("narrator"),

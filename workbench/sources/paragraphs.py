@@ -132,6 +132,13 @@ def read_docx_transcript(path: Path) -> list[Part]:
     """The parts of a .docx transcript: a speaker in bold at a paragraph's start, or ``Name:``.
 
     A paragraph that is only a short bold name names the speaker of the paragraphs after it.
+
+    >>> import docx
+    >>> document = docx.Document()
+    >>> paragraph = document.add_paragraph(); paragraph.add_run("Ana:").bold = True; _ = paragraph.add_run(" Hello.")
+    >>> document.save("talk.docx")
+    >>> [(p.speaker, p.text) for p in read_docx_transcript(Path("talk.docx"))]
+    [('Ana', 'Hello.')]
     """
     try:
         import docx

@@ -145,7 +145,13 @@ def media_file(root: Path, nid: str) -> Path | None:
 
 
 def write_files(root: Path, nid: str, structure: Structure | None, sha: str, media: str | os.PathLike | None) -> None:
-    """Write *structure* and copy *media* beside narrative *nid* (called under the narratives' lock)."""
+    """Write *structure* and copy *media* beside narrative *nid* (called under the narratives' lock).
+
+    >>> Path("narratives").mkdir()
+    >>> write_files(Path("."), "call", Structure(turns=[(0, 3, "Ana")]), "abc", None)
+    >>> structure_path(Path("."), "call").is_file()
+    True
+    """
     if structure is not None:
         logs.atomic_write(structure_path(root, nid), structure.to_json(sha))
     if media is not None:
@@ -239,7 +245,11 @@ _CACHE_FROM = 50  # below this many structures, parsing them all is quicker than
 
 
 def read_cache(path: Path) -> dict[str, tuple[tuple, Structure]]:
-    """``{nid: (key, structure)}`` from a cache written by :func:`write_cache`; empty if absent or unusable."""
+    """``{nid: (key, structure)}`` from a cache written by :func:`write_cache`; empty if absent or unusable.
+
+    >>> read_cache(Path("no-cache.npz"))
+    {}
+    """
     try:
         with np.load(path, allow_pickle=False) as data:
             header = json.loads(bytes(data["header"]).decode("utf-8"))
@@ -263,7 +273,12 @@ def read_cache(path: Path) -> dict[str, tuple[tuple, Structure]]:
 
 
 def write_cache(path: Path, entries: dict[str, tuple[tuple, Structure]]) -> None:
-    """Write every checked structure in one file, so that the next open reads one file instead of thousands."""
+    """Write every checked structure in one file, so that the next open reads one file instead of thousands.
+
+    >>> write_cache(Path("cache.npz"), {"call": (("sha", 10, 1), Structure(turns=[(0, 3, "Ana")]))})
+    >>> read_cache(Path("cache.npz"))["call"][1].turns
+    [(0, 3, 'Ana')]
+    """
     nids = list(entries)
     structures = [entries[n][1] for n in nids]
     arrays = {name: np.concatenate([getattr(s, name) for s in structures]) if structures else np.empty(0)
