@@ -1,7 +1,7 @@
 """The ``workbench`` command: the basics without a notebook.
 
     workbench init my-project --codebook codebooks/peer_support_principles.yaml --name "Peer stories"
-    workbench import my-project stories/            # .txt .md .docx .csv
+    workbench import my-project stories/            # .txt .md .docx .csv .pdf .vtt .srt
     workbench import --qdpx from-nvivo.qdpx my-project
     workbench info my-project
     workbench codings my-project --format csv -o codings.csv
@@ -33,7 +33,8 @@ def _parser() -> argparse.ArgumentParser:
     init.add_argument("--codebook", help="a codebook YAML file to start from (e.g. codebooks/starter.yaml)")
     init.add_argument("--name", help="the project's name (default: the folder's name)")
 
-    imp = sub.add_parser("import", help="import stories (.txt .md .docx .csv) or a REFI-QDA project (--qdpx)")
+    imp = sub.add_parser("import", help="import stories (.txt .md .docx .csv .pdf .vtt .srt) "
+                                        "or a REFI-QDA project (--qdpx)")
     imp.add_argument("--qdpx", metavar="FILE", help="import this .qdpx into a new project folder PROJECT")
     imp.add_argument("--offsets", help="with --qdpx: offset policy, e.g. 'codepoints' or 'utf16-crlf2' "
                                        "(default: from the file)")

@@ -1,4 +1,8 @@
-"""Read stories from files: ``.txt``, ``.md``, ``.docx`` and ``.csv`` with a text column.
+"""Read stories from files: ``.txt``, ``.md``, ``.docx``, ``.csv`` with a text column, ``.pdf``, ``.vtt``, ``.srt``.
+
+PDFs and subtitle transcripts come with their structure (pages; turns and times): their items
+carry the :class:`~workbench.sources.Part` objects as ``parts``, built into text by the caller
+after any pseudonyms are applied.
 
 Readers only read and check; :meth:`workbench.Project.import_narratives` canonicalises and writes.
 """
@@ -8,13 +12,15 @@ from __future__ import annotations
 import csv
 import io
 import os
+import sys
 from pathlib import Path
 from typing import Any, Iterable
 
 from ._text import decode_bytes
 from .errors import WorkbenchError
+from .sources import build, read_pdf, read_transcript
 
-SUPPORTED = (".txt", ".md", ".docx", ".csv")
+SUPPORTED = (".txt", ".md", ".docx", ".csv", ".pdf", ".vtt", ".srt")
 _CORE = {"id", "title", "narrator", "consent"}
 
 
@@ -42,6 +48,8 @@ def read_sources(source: str | os.PathLike | Iterable[str | os.PathLike], text_c
             items.extend(_read_csv(path, text_column, encoding))
         elif suffix == ".docx":
             items.append(_read_docx(path))
+        elif suffix in (".pdf", ".vtt", ".srt"):
+            items.append(_read_structured(path))
         else:
             items.append(_read_plain(path, encoding))
     if not items and not skipped:
@@ -98,7 +106,28 @@ def _read_docx(path: Path) -> dict:
     return {"file": str(path), "text": text, "title": title}
 
 
+def _read_structured(path: Path) -> dict:
+    title = ""
+    if path.suffix.lower() == ".pdf":
+        parts, title = read_pdf(path)
+    else:
+        parts = read_transcript(path)
+    return {"file": str(path), "text": build(parts)[0], "parts": parts, "source": path.name,
+            "title": title or path.stem.replace("_", " ").replace("-", " ").strip() or path.name}
+
+
+def _allow_long_cells() -> None:
+    """Let a CSV cell hold a story of any length (the csv module stops at 131,072 characters by default)."""
+    limit = sys.maxsize
+    while csv.field_size_limit() < limit:
+        try:
+            csv.field_size_limit(limit)
+        except OverflowError:  # a C long is 32 bits on some systems
+            limit //= 2
+
+
 def _read_csv(path: Path, text_column: str, encoding: str | None) -> list[dict]:
+    _allow_long_cells()
     reader = csv.DictReader(io.StringIO(_decode(path, encoding), newline=""))
     if not reader.fieldnames or text_column not in reader.fieldnames:
         raise WorkbenchError(

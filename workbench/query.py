@@ -117,7 +117,7 @@ def narrative_column(p: "Project", by: str) -> str:
         return "id"
     if by not in list(p.narratives.columns):
         raise AnalysisError(
-            f"{by!r} is neither 'code', 'coder', 'narrative' nor a narrative attribute; "
+            f"{by!r} is neither 'code', 'coder', 'narrative', 'speaker' nor a narrative attribute; "
             f"attributes here: {', '.join(p.attributes) or '(none)'}.")
     return by
 
@@ -148,7 +148,9 @@ def checked_codings(p: "Project", coder: str | Iterable[str] | None = None, code
 
 
 def with_dimension(p: "Project", frame: pd.DataFrame, by: str) -> tuple[pd.DataFrame, str]:
-    """Add the column that *by* names (code, coder, narrative or an attribute) to a codings frame.
+    """Add the column that *by* names (code, coder, narrative, speaker or an attribute) to a codings frame.
+
+    ``"speaker"`` is whose turn of a transcript holds most of each coding (see ``p.with_speakers``).
 
     Returns the frame and the column's name.
 
@@ -158,6 +160,8 @@ def with_dimension(p: "Project", frame: pd.DataFrame, by: str) -> tuple[pd.DataF
     """
     if by in ("code", "coder"):
         return frame, by
+    if by == "speaker" and by not in p.attributes:
+        return p.with_speakers(frame), "speaker"
     column = narrative_column(p, by)
     if column == "id":
         return frame, "narrative_id"

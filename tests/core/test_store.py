@@ -300,7 +300,7 @@ def test_import_txt_md_docx_csv(project, tmp_path):
     pd.DataFrame({"title": ["Row one", "Row two"], "text": ["csv story one", "csv story two"],
                   "setting": ["warm line", "respite"], "narrator": ["R10", "R11"]}).to_csv(
         folder / "four.csv", index=False)
-    (folder / "ignore.pdf").write_bytes(b"%PDF-1.4")
+    (folder / "ignore.odt").write_bytes(b"PK\x03\x04")  # .pdf is read now (issue 15); .odt is not
     report = project.import_narratives(folder, progress=False)
     assert sorted(report["status"].str[:7]) == ["added"] * 5 + ["skipped"]
     frame = project.narratives.set_index("title")

@@ -9,9 +9,9 @@
 The modules, one question each: :mod:`~workbench.analysis.retrieval` (segments, keyword in
 context), :mod:`~workbench.analysis.counts` (frequencies, cross-tables),
 :mod:`~workbench.analysis.patterns` (co-occurrence), :mod:`~workbench.analysis.compare`
-(coders side by side), :mod:`~workbench.analysis.timelines` (change over time) and
-:mod:`~workbench.analysis.autocoding` (machine coding). They select codings through
-:mod:`workbench.query`, as charts and widgets do.
+(coders side by side), :mod:`~workbench.analysis.timelines` (change over time),
+:mod:`~workbench.analysis.autocoding` (machine coding) and :mod:`~workbench.analysis.words` (word
+frequencies). They select codings through :mod:`workbench.query`, as charts and widgets do.
 
 Consent: narratives with consent ``"restricted"`` are counted like any other, but their words
 never leave the project through these functions: wherever a frame would show passage or
@@ -35,6 +35,7 @@ from .counts import frequencies, matrix
 from .patterns import cooccurrence
 from .retrieval import kwic, segments
 from .timelines import code_use_over_time, codebook_timeline, memo_timeline
+from .words import stop_words, word_frequencies
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..project import Project
@@ -55,5 +56,5 @@ def human_coders(p: "Project") -> list[str]:
 __all__ = [
     "RESTRICTED", "AUTO_PREFIX", "AnalysisError", "human_coders", "segments", "frequencies", "cooccurrence",
     "matrix", "kwic", "autocode", "auto_coder_name", "codebook_timeline", "memo_timeline",
-    "code_use_over_time", "compare_coders",
+    "code_use_over_time", "compare_coders", "word_frequencies", "stop_words",
 ]

@@ -1,6 +1,7 @@
 """Counting codings: how often each code is used, and cross-tables of codings by any two dimensions.
 
-A dimension is ``"code"``, ``"coder"``, ``"narrative"`` or a narrative attribute (``"setting"``).
+A dimension is ``"code"``, ``"coder"``, ``"narrative"``, ``"speaker"`` (whose turn of a transcript) or a
+narrative attribute (``"setting"``).
 """
 
 from __future__ import annotations

@@ -86,8 +86,8 @@ class ImportPlan:
     def summarise(self) -> None:
         """Fill the report's summary (what, in_file, imported, skipped, note) and Skipped tables."""
         p = self.parsed
-        text_sources = [s for s in p.sources if s.kind == "TextSource"]
-        other = [s for s in p.sources if s.kind != "TextSource"]
+        text_sources = [s for s in p.sources if s.kind == "TextSource" or s.representation]
+        other = [s for s in p.sources if s.kind != "TextSource" and not s.representation]
         selections = sum(len(s.sel_start) for s in text_sources)
         codings_in = sum(len(s.cod_code) for s in text_sources) + sum(s.skipped_codings for s in p.sources)
         codings_ok = sum(len(r) for r in self.rows.values())
@@ -96,8 +96,8 @@ class ImportPlan:
         code_sets = sum(1 for s in p.sets if s["codes"] or s["notes"])
         rows = [
             ("text sources", len(text_sources), len(self.narratives), len(text_sources) - len(self.narratives),
-             "as narratives"),
-            ("other sources", len(other), 0, len(other), "PDF, picture, audio, video: not held by the workbench"),
+             "as narratives (PDFs with a text representation among them)"),
+            ("other sources", len(other), 0, len(other), "PDF without text, picture, audio, video: not held"),
             ("codes", len(p.codes), len(self.codes), 0, "hierarchy and colours kept"),
             ("users", len(p.users), len(p.users), 0, "as coders"),
             ("text selections", selections, self.selections_used, selections - self.selections_used,

@@ -1,4 +1,8 @@
-"""Import steps 1 and 2: text sources become narratives; variables, cases and source sets their attributes."""
+"""Import steps 1 and 2: text sources become narratives; variables, cases and source sets their attributes.
+
+A PDF source that carries a text ``Representation`` is read as a text source (its text and the
+codings of its text selections); other PDF, picture, audio and video sources are skipped and reported.
+"""
 
 from __future__ import annotations
 
@@ -24,14 +28,17 @@ def plan_texts(plan: ImportPlan, archive: SafeArchive, missing_sources: str) -> 
     taken: set[str] = set()
     missing = []
     for index, source in enumerate(plan.parsed.sources):
-        if source.kind != "TextSource":
+        if source.kind != "TextSource" and not source.representation:
             _skip_other_source(plan, source)
             continue
+        pdf = source.kind != "TextSource"
         raw, why = read_text(plan, archive, source)
         if raw is None:
-            if why.startswith("missing"):
+            if why.startswith("missing") and not pdf:
                 missing.append(source.name or source.guid)
-            plan.skip("text source", source.name, why, len(source.sel_start),
+            plan.skip("PDF source" if pdf else "text source", source.name,
+                      f"its text representation: {why}" if pdf else why,
+                      len(source.sel_start) + (source.skipped_selections if pdf else 0),
                       len(source.cod_code) + source.skipped_codings)
             continue
         text = SourceText(raw)
@@ -40,8 +47,9 @@ def plan_texts(plan: ImportPlan, archive: SafeArchive, missing_sources: str) -> 
             continue
         narrative = _narrative(plan, source, text, title_of(source, index), taken)
         if source.skipped_selections:
-            plan.skip("text selections", source.name, "nested inside another element", source.skipped_selections,
-                      source.skipped_codings)
+            plan.skip("PDF selections" if pdf else "text selections", source.name,
+                      "regions of a PDF page (its text representation was read)" if pdf
+                      else "nested inside another element", source.skipped_selections, source.skipped_codings)
         plan.narratives.append(narrative)
         plan.by_source[source.guid] = narrative
     _report_missing(plan, missing, missing_sources)

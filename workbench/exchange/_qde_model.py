@@ -22,7 +22,7 @@ NEEDS_CHILD = {"Users": "User", "Codes": "Code", "Variables": "Variable", "Cases
                "Notes": "Note", "Links": "Link", "Sets": "Set", "Graphs": "Graph"}
 #: the only elements whose end the parser looks at (lxml skips the rest in C)
 WATCHED = sorted({"Project", "CodeBook", "User", "Code", "Variable", "Case", "Note", "Set", "Link", "Graph",
-                  "Transcript", "Description", "PlainTextContent", "NoteRef",
+                  "Transcript", "Representation", "Description", "PlainTextContent", "NoteRef",
                   *SOURCE_TAGS, *SELECTION_TAGS, *NEEDS_CHILD})
 
 
@@ -51,6 +51,7 @@ class ParsedSource:
     skipped_selections: int = 0
     skipped_codings: int = 0
     transcripts: int = 0
+    representation: bool = False  # a PDFSource whose text Representation was read: a text source after all
 
 
 @dataclass

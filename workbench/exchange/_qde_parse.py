@@ -61,7 +61,8 @@ class QdeParser:
         # element name -> (the parent it must sit in, or None for any; what to do at its end)
         self.handlers: dict[str, tuple[str | None, Callable[[Any, Any], None]]] = {
             **{tag: ("Sources", self._source_end) for tag in SOURCE_TAGS},
-            "Transcript": (None, self._transcript), "Code": (None, self._code), "User": ("Users", self._user),
+            "Transcript": (None, self._transcript), "Representation": ("PDFSource", self._representation),
+            "Code": (None, self._code), "User": ("Users", self._user),
             "Variable": ("Variables", self._variable), "Case": ("Cases", self._case), "Note": ("Notes", self._note),
             "Set": ("Sets", self._set), "Link": ("Links", self._link), "Graph": ("Graphs", self._graph),
         }
@@ -156,8 +157,10 @@ class QdeParser:
         owner = source_element(element)
         if owner is not None:
             src = self._source_of(owner)
-            text_selection = name == "PlainTextSelection" and src.kind == "TextSource"
-            if text_selection and element.getparent() is owner:
+            parent = element.getparent()
+            in_text = parent is owner or (local(parent.tag) == "Representation" and parent.getparent() is owner)
+            text_selection = name == "PlainTextSelection" and src.kind in ("TextSource", "PDFSource")
+            if text_selection and in_text and (src.kind == "TextSource" or parent is not owner):
                 read_selection(element, self.source, src, self.model)
             else:
                 src.skipped_selections += 1
@@ -205,6 +208,15 @@ class QdeParser:
         self.model.sources.append(src)
         self.current, self.current_element = None, None
         drop(element)
+
+    def _representation(self, element: Any, parent: Any) -> None:
+        """A PDF's text representation: its text (a file or inline) and selections make the PDF a text source."""
+        owner = source_element(element)
+        if owner is None or owner is not parent:
+            return
+        src = self._source_of(owner)
+        inline = next((child.text or "" for child in element if local(child.tag) == "PlainTextContent"), None)
+        src.path, src.inline, src.representation = element.get("plainTextPath"), inline, True
 
     def _transcript(self, element: Any, parent: Any) -> None:
         owner = source_element(element)

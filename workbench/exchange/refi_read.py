@@ -8,15 +8,17 @@ on any error the temporary folder is removed and nothing is left behind.
 
 What maps, and what is reported instead:
 
-* plain-text sources -> narratives; their text selections -> codings, one per ``Coding``,
-  each with its own coder (``creatingUser``) and time;
+* plain-text sources, and PDF sources that carry a text ``Representation`` -> narratives; their
+  text selections -> codings, one per ``Coding``, each with its own coder (``creatingUser``) and time;
 * codes (hierarchy, colours, descriptions) -> the codebook; names that repeat in
   different branches (allowed elsewhere, not here) get their parent's name added;
 * users -> coders; notes -> memos (on a narrative, code or coding) or coding notes;
 * variables and cases -> narrative attributes; a case is the narrator; source sets named
   ``"key: value"`` (ATLAS.ti document groups) -> attributes, other source sets -> ``sets``;
-* PDF, picture, audio and video sources and their selections, transcripts, links, graphs
+* PDF sources without a text representation, picture, audio and video sources and their
+  selections, transcripts, links, graphs
   and code sets are **reported** as skipped, with counts: never dropped silently.
+* texts of any length: they go to the project directly, never through a CSV sheet.
 
 **Missing source files.** A text source whose file is not in the archive is skipped and
 reported, with how many selections and codings it takes with it; the rest is imported.
@@ -28,7 +30,6 @@ XML, selections outside their text or running backwards — is refused, writing 
 
 from __future__ import annotations
 
-import csv
 import os
 import shutil
 import tempfile
@@ -38,7 +39,6 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from .._text import sha256_text
 from ..errors import ProjectExistsError, WorkbenchError
 from ..names import check_code_name, check_coder
 from ._import_codings import plan_codings
@@ -132,7 +132,7 @@ def import_qdpx(path: str | os.PathLike, into: str | os.PathLike, offsets: Any =
         rationale = f"imported from {path.name}" + (f" ({plan.parsed.origin})" if plan.parsed.origin else "")
         project.codebook.add_many([_code_fields(code) for code in plan.codes], rationale=rationale,
                                   coder=IMPORT_CODER)
-        _write_narratives(project, plan.narratives, staging)
+        _write_narratives(project, plan.narratives)
         ids = _write_codings(project, plan)
         _write_memos(project, plan, ids)
         del project
@@ -187,38 +187,14 @@ def _times(values: pd.Series) -> pd.Series:
     return stamps
 
 
-def _write_narratives(project: "Project", narratives: list[PlannedNarrative], staging: Path) -> None:
-    """Narratives in file order: runs of new texts in one batch each (one lock, one CSV write); a text
-    already seen (two sources with the same words) on its own, since a batch import would skip it."""
-    batch: list[PlannedNarrative] = []
-    seen: set[str] = set()
-    for narrative in narratives:
-        sha = sha256_text(narrative.text)
-        if sha in seen:
-            _import_batch(project, batch, staging)
-            batch = []
-            project.add_narrative(narrative.text, title=narrative.title, narrator=narrative.narrator,
-                                  attributes=narrative.attributes, consent=narrative.consent, id=narrative.id)
-        else:
-            seen.add(sha)
-            batch.append(narrative)
-    _import_batch(project, batch, staging)
+def _write_narratives(project: "Project", narratives: list[PlannedNarrative]) -> None:
+    """Every narrative in file order, in one batch (one lock, one write of ``narratives.csv``).
 
-
-def _import_batch(project: "Project", batch: list[PlannedNarrative], staging: Path) -> None:
-    """New narratives through one ``import_narratives`` call (a CSV sheet in the staging folder)."""
-    if not batch:
-        return
-    columns = list(dict.fromkeys(k for n in batch for k in n.attributes))
-    sheet = staging / "narratives-to-import.csv"
-    with open(sheet, "w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(["id", "title", "narrator", "consent", *columns, "__text__"])
-        for n in batch:
-            writer.writerow([n.id, n.title, n.narrator, n.consent, *[n.attributes.get(c, "") for c in columns],
-                             n.text])
-    project.import_narratives(sheet, text_column="__text__", progress=False)
-    sheet.unlink()
+    The texts go straight to the project, never through a CSV sheet, so a source of any length
+    imports (a sheet's cells stop at 131,072 characters).
+    """
+    project.add_narratives([{"text": n.text, "title": n.title, "narrator": n.narrator, "attributes": n.attributes,
+                             "consent": n.consent, "id": n.id} for n in narratives], progress=len(narratives) > 200)
 
 
 # ---------------------------------------------------------------------- codebooks

@@ -6,13 +6,15 @@ every export carries it (or a neutral label with ``anonymise_coders=True``).
 
 CSV cells are written as they are (a passage that starts with ``=`` stays text in pandas,
 but a spreadsheet program may read it as a formula: prefer the XLSX export for people).
-XLSX cells are always text, never formulas.
+XLSX cells are always text, never formulas. Excel holds at most 32,767 characters a cell: a longer
+passage is cut, says so at its end and in the About sheet, and the export warns; CSV keeps it whole.
 """
 
 from __future__ import annotations
 
 import os
 import re
+import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -26,7 +28,8 @@ if TYPE_CHECKING:  # pragma: no cover
     from ..project import Project
 
 TABLES = ("codings", "codebook", "memos", "narratives")
-_XLSX_MAX = 32_000
+_XLSX_MAX = 32_000  # Excel holds 32,767 characters a cell: room for the mark below
+_CUT_MARK = " [... {n} more characters cut: an Excel cell holds at most 32,767; see the CSV export]"
 
 
 def _iso(series: pd.Series) -> pd.Series:
@@ -146,14 +149,17 @@ def export_xlsx(project: "Project", path: str | os.PathLike, anonymise_coders: b
     if include_memos:
         sheets.append(("Memos", memos_table(share)))
     book = Workbook(write_only=True)
-    for title, frame in sheets:
-        _write_sheet(book, title, frame)
+    cut = {title: _write_sheet(book, title, frame) for title, frame in sheets}
     about = book.create_sheet("About")
     for line in (("project", project.name), ("exported", pd.Timestamp.now(tz="UTC").strftime(EXPORTED_AT)),
                  ("offsets", "start and end are character positions (Unicode code points), start included, "
                              "end excluded"),
                  ("consent", passage_note(share) or "all narratives may be quoted")):
         about.append(list(line))
+    if sum(cut.values()):
+        note = _cut_note(cut)
+        warnings.warn(f"{Path(path).name}: {note}", UserWarning, stacklevel=2)
+        about.append(["cut cells", note])
     target = _target(path)
     tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
     try:
@@ -164,8 +170,14 @@ def export_xlsx(project: "Project", path: str | os.PathLike, anonymise_coders: b
     return target
 
 
-def _write_sheet(book: Any, title: str, frame: pd.DataFrame) -> None:
-    """One table as a sheet of a write-only workbook: a bold, frozen header, then the rows."""
+def _cut_note(cut: dict[str, int]) -> str:
+    where = ", ".join(f"{n} in {title}" for title, n in cut.items() if n)
+    return (f"{sum(cut.values())} cell(s) held more than Excel's 32,767 characters a cell ({where}); each was cut "
+            f"and ends with '{_CUT_MARK.format(n='N')}'. The CSV export and qdpx keep them whole.")
+
+
+def _write_sheet(book: Any, title: str, frame: pd.DataFrame) -> int:
+    """One table as a sheet of a write-only workbook: a bold, frozen header, then the rows; returns cells cut."""
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
     from openpyxl.styles import Font
@@ -179,8 +191,12 @@ def _write_sheet(book: Any, title: str, frame: pd.DataFrame) -> None:
         head.font = bold
         header.append(head)
     sheet.append(header)
+    cut = 0
     for row in frame.itertuples(index=False, name=None):
-        sheet.append([_cell(v, sheet, WriteOnlyCell, ILLEGAL_CHARACTERS_RE) for v in row])
+        cells = [_cell(v, sheet, WriteOnlyCell, ILLEGAL_CHARACTERS_RE) for v in row]
+        cut += sum(1 for v in row if isinstance(v, str) and len(v) > _XLSX_MAX)
+        sheet.append(cells)
+    return cut
 
 
 def _cell(value: Any, sheet: Any, text_cell: Any, illegal: re.Pattern) -> Any:
@@ -194,7 +210,7 @@ def _cell(value: Any, sheet: Any, text_cell: Any, illegal: re.Pattern) -> Any:
     if isinstance(value, str):
         value = illegal.sub("\ufffd", value)
         if len(value) > _XLSX_MAX:
-            value = value[:_XLSX_MAX] + " [...]"
+            value = value[:_XLSX_MAX] + _CUT_MARK.format(n=f"{len(value) - _XLSX_MAX:,}")
         if value.startswith(("=", "+", "-", "@")):
             text = text_cell(sheet, value=value)
             text.data_type = "s"  # text, never a formula

@@ -95,6 +95,9 @@ def checked_narrative(item: dict) -> dict:
             raise WorkbenchError(f"{key!r} cannot be an attribute name (it is reserved or empty).")
         if isinstance(value, (dict, list, tuple, set)):
             raise WorkbenchError(f"Attribute {key!r} must be a single value, not {type(value).__name__}.")
+    if item.get("structure") is not None and text != item["text"]:
+        raise WorkbenchError(f"Narrative {item.get('title')!r}: its structure was built on a text that is not "
+                             "canonical; build it on canonical text (workbench.sources does).")
     return {"id": item.get("id"), "title": str(item.get("title") or text.strip().splitlines()[0][:60]),
             "narrator": str(item.get("narrator") or ""), "consent": consent, "text": text,
-            "attributes": attributes}
+            "attributes": attributes, "structure": item.get("structure"), "media": item.get("media")}

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import secrets
-from pathlib import Path
 from typing import Any, Iterable, Mapping
 
 import numpy as np
@@ -23,9 +22,10 @@ from ._deprecated import DeprecatedExports
 from ._sharing import Sharing
 from .checks import batch_notes, check_span, checked_narrative, offsets
 from .memos import history_frame, memos_frame, new_memo
+from .sources import SourceCommands, apply_pseudonym_file, finish_parts
 
 
-class Project(DeprecatedExports, Sharing):
+class Project(DeprecatedExports, SourceCommands, Sharing):
     """An open project. Create one with :func:`create_project`, :func:`open_project` or :func:`sample_project`.
 
     >>> p = wb.open_project(p.path)
@@ -120,6 +120,17 @@ class Project(DeprecatedExports, Sharing):
         return self._add_narratives([dict(text=text, title=title, narrator=narrator,
                                           attributes=attributes or {}, consent=consent, id=id)])[0]
 
+    def add_narratives(self, items: Iterable[Mapping[str, Any]], progress: bool = False) -> list[str]:
+        """Add many stories at once (dicts with the arguments of :meth:`add_narrative`): all or nothing, one lock.
+
+        No text passes through a file on the way, so a story may be of any length. An item may carry
+        the ``structure`` that :func:`workbench.sources.build` made with its text, and a ``media`` file.
+
+        >>> p.add_narratives([{"text": "We met weekly.", "title": "Weekly"}, {"text": "Then monthly."}])
+        ['weekly', 'then-monthly']
+        """
+        return self._add_narratives([dict(item) for item in items], progress=progress)
+
     def _add_narratives(self, items: list[dict], progress: bool = False) -> list[str]:
         """Check every item first, then write them all under one lock (all or nothing)."""
         prepared = [checked_narrative(item) for item in items]
@@ -130,7 +141,8 @@ class Project(DeprecatedExports, Sharing):
     def import_narratives(self, source: str | os.PathLike | Iterable[str | os.PathLike],
                           text_column: str = "text", pseudonyms: str | os.PathLike | None = None,
                           progress: bool = True, encoding: str | None = None) -> pd.DataFrame:
-        """Import stories from a folder or files: ``.txt``, ``.md``, ``.docx``, and ``.csv`` with a text column.
+        """Import stories from a folder or files: ``.txt``, ``.md``, ``.docx``, ``.csv`` with a text column, ``.pdf``,
+        ``.vtt`` and ``.srt`` (PDF pages and subtitle turns and times are kept: see :meth:`pages`, :meth:`turns`).
 
         Text is canonicalised (NFC, ``\\n`` line ends, no BOM). With ``pseudonyms`` (a CSV of
         ``real,pseudonym`` kept *outside* the project folder), names are replaced in every text,
@@ -138,6 +150,7 @@ class Project(DeprecatedExports, Sharing):
         already in the project is skipped. Everything is checked before anything is written.
         Returns one row per story: file, id, title, status.
 
+        >>> from pathlib import Path
         >>> _ = Path("interviews").mkdir(); _ = Path("interviews/first.txt").write_text("We met weekly.")
         >>> p.import_narratives("interviews/", progress=False)[["id", "status"]]
               id status
@@ -147,7 +160,8 @@ class Project(DeprecatedExports, Sharing):
 
         items, skipped = read_sources(source, text_column=text_column, encoding=encoding)
         if pseudonyms is not None:
-            _apply_pseudonyms(items, pseudonyms, self.path)
+            apply_pseudonym_file(items, pseudonyms, self.path)
+        finish_parts(items)
         known = self._folder.narratives.ids_by_hash()
         fresh, report = [], []
         for item in items:
@@ -440,21 +454,6 @@ class Project(DeprecatedExports, Sharing):
             "codes": len(self.codebook), "codings": int(len(self.codings())), "coders": self.coders,
             "memos": int(len(self.memos())), "withdrawn": len(self._folder.withdrawals.keys),
         }
-
-
-def _apply_pseudonyms(items: list[dict], pseudonyms: str | os.PathLike, project_path: Path) -> None:
-    """Replace real names in every text, title, narrator and attribute of *items* before anything is written."""
-    from ..care import apply_pseudonyms, load_pseudonyms
-
-    seen = [str(v) for item in items for v in (item["text"], item.get("title"), item.get("narrator"),
-                                                 *(item.get("attributes") or {}).values()) if v]
-    mapping = load_pseudonyms(pseudonyms, texts=seen, project_path=project_path)
-    for item in items:
-        for key in ("text", "title", "narrator"):
-            if item.get(key):
-                item[key] = apply_pseudonyms(item[key], mapping)
-        item["attributes"] = {k: apply_pseudonyms(v, mapping) if isinstance(v, str) and v else v
-                              for k, v in (item.get("attributes") or {}).items()}
 
 
 def _progress(items: Iterable, description: str, enabled: bool) -> Iterable:

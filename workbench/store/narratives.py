@@ -20,6 +20,7 @@ from .._files import file_stamp
 from .._text import decode_bytes, sha256_text, slugify
 from ..errors import IntegrityError, NotAProjectError, WorkbenchError
 from . import logs
+from .structure import StructureStore, remove_files, write_files
 
 NARRATIVE_CORE = ["id", "title", "narrator", "consent"]
 CSV_CORE = [*NARRATIVE_CORE, "sha256"]
@@ -96,6 +97,7 @@ class NarrativeStore:
         self._hashes: dict[str, str] = {}
         self.frame = pd.DataFrame(columns=CSV_CORE)
         self._stamp: tuple | None = None
+        self.structures = StructureStore(root)
 
     def lock(self) -> Any:
         """The lock guarding ``narratives.csv`` (and the text files added with it)."""
@@ -117,7 +119,9 @@ class NarrativeStore:
                 texts[row.id] = self.texts[row.id]
             else:
                 texts[row.id] = self._read_text(row.id, row.sha256)
-        self.texts, self._hashes = texts, dict(zip(frame["id"], frame["sha256"]))
+        hashes = dict(zip(frame["id"], frame["sha256"]))
+        self.structures.load(hashes, texts)
+        self.texts, self._hashes = texts, hashes
         self.frame, self._stamp = frame, stamp
 
     def _read_text(self, nid: str, sha: str) -> str:
@@ -159,10 +163,14 @@ class NarrativeStore:
                 ids.append(nid)
                 rows.append({"id": nid, "title": item["title"], "narrator": item["narrator"],
                              "consent": item["consent"], "sha256": sha256_text(item["text"]),
-                             **{k: cell(v) for k, v in item["attributes"].items()}, "_text": item["text"]})
+                             **{k: cell(v) for k, v in item["attributes"].items()}, "_text": item["text"],
+                             "_beside": (item.get("structure"), item.get("media"))})
             folder = self.root / "narratives"
             folder.mkdir(exist_ok=True)
             for row in progress(rows):
+                structure, media = row.pop("_beside")
+                if structure is not None or media is not None:
+                    write_files(self.root, row["id"], structure, row["sha256"], media)
                 logs.atomic_write(folder / f"{row['id']}.txt", row.pop("_text"))
             new = pd.DataFrame(rows).fillna("")
             write_narratives_csv(self.csv, pd.concat([frame, new], ignore_index=True).fillna(""))
@@ -201,6 +209,7 @@ class NarrativeStore:
             frame = read_narratives_csv(self.csv)
             write_narratives_csv(self.csv, frame[frame["id"] != nid])
             (self.root / "narratives" / f"{nid}.txt").unlink(missing_ok=True)
+            remove_files(self.root, nid)
         self.texts.pop(nid, None)
         self.load(force=True)
 

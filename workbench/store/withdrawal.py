@@ -3,7 +3,8 @@
 ``events/withdrawals.jsonl`` holds one tombstone per withdrawn narrative: when, by whom, why,
 and a one-way key (:func:`workbench.consent.tombstone_key`) instead of the narrative's id, so
 writers can refuse the story without the folder keeping its name. Purging is the one exception
-to append-only: each log is rewritten, under its lock, without the story's events.
+to append-only: each log is rewritten, under its lock, without the story's events. The text, its
+structure (turns, times, pages) and its recording leave with its row (``NarrativeStore.remove``).
 """
 
 from __future__ import annotations
