@@ -31,7 +31,8 @@ ATTRIBUTES = (
 )
 #: Lines ``.gitignore`` must hold: locks, caches, and places for private material.
 IGNORED = (".locks/", ".workbench-cache/", ".*.tmp", "# private material never travels with the project:",
-           "private/", "*.private.*", "*pseudonym*.csv", "journal*/", ".ipynb_checkpoints/")
+           "private/", "*.private.*", "*pseudonym*.csv", "journal*/", ".ipynb_checkpoints/",
+           "# recordings: a voice names its speaker; share them by a route the narrators agreed to:", "media/")
 
 
 def _with_lines(path: Path, lines: tuple[str, ...]) -> bool:

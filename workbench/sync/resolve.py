@@ -25,6 +25,7 @@ from ..errors import WorkbenchError
 from ..store.events import dumps
 from ..store.logs import atomic_write, parse_lines
 from ..store.narratives import CSV_CORE, write_narratives_csv
+from ..store.structure import remove_files
 from ..store.withdrawal import scrub_quotes, word_runs
 
 
@@ -165,6 +166,7 @@ def purge_withdrawn(folder: Path, candidates: set[str], text_of: Callable[[str],
         return []
     for nid in gone:
         (folder / "narratives" / f"{nid}.txt").unlink(missing_ok=True)
+        remove_files(folder, nid)  # its turns, times and recording leave with it
     for kind in ("codings", "memos"):
         for path in sorted((folder / "events" / kind).glob("*.jsonl")):
             _purge_lines(path, gone)
