@@ -22,9 +22,10 @@ from ..store.withdrawal import word_runs
 from ._deprecated import DeprecatedExports
 from .checks import batch_notes, check_span, checked_narrative, offsets
 from .memos import history_frame, memos_frame, new_memo
+from .theming import ThemesAndMethod
 
 
-class Project(DeprecatedExports):
+class Project(DeprecatedExports, ThemesAndMethod):
     """An open project. Create one with :func:`create_project`, :func:`open_project` or :func:`sample_project`.
 
     >>> p = wb.open_project(p.path)
