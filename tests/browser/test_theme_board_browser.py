@@ -92,3 +92,57 @@ def test_a_participant_sorts_cards_into_piles_with_the_mouse_and_the_keyboard(la
     _until(lambda: _latest_sort(log) == {"being heard": ["E01"], "rules": ["E03"]})
     assert el.co_assignment().loc["E01", "E01"] == 1
     assert not page.console_errors, page.console_errors
+
+
+def _theme_events(project: Path, coder: str) -> list[dict]:
+    log = project / "events" / "themes" / f"{coder}.jsonl"
+    return [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines()] if log.exists() else []
+
+
+def test_the_theme_board_moves_codes_and_passages_with_the_mouse_and_the_keyboard(lab, page) -> None:
+    p = wb.sample_project(copy_to=lab.root / "themes-sample")
+    p.themes.add("making room for each other", definition="giving and taking turns", codes=["reciprocity"],
+                 coder="ben")
+    picked = p.codings(coder="ana", code="relational safety")["coding_id"][:3].tolist()
+    _open(page, lab, p.path, f"wb.theme_board(p, coder='ana', passages={picked!r})", cards=15)
+    theme = COLUMN.format("making room for each other")
+    assert "giving and taking turns" in page.text_content(theme + ' [data-wb="definition"]')
+    assert page.text_content(theme + ' [data-wb="phase"]') == "candidate"
+    stories = p.codings(code="reciprocity")["narrative_id"].nunique()  # 20 in the sample, all three coders
+    assert f"{stories} stories" in page.text_content(theme + ' [data-wb="support"]')
+    assert "3 coders" in page.text_content(theme + ' [data-wb="support"]')
+
+    def codes() -> list[str]:
+        return wb.open_project(p.path).themes.to_frame().set_index("name").loc["making room for each other", "codes"]
+
+    # the mouse: a code from the unplaced column onto the theme
+    page.drag_and_drop(f'{COLUMN.format("")} {CARD.format("community")}', theme)
+    _until(lambda: codes() == ["reciprocity", "community"])
+    assert any("community" in json.dumps(e) for e in _theme_events(p.path, "ana"))  # written as ana, on disk
+    page.wait_for_selector(f"{theme} {CARD.format('community')}")
+
+    # a new theme, then the keyboard: pick "power dynamics" up, two columns right (pool, the first theme) ...
+    _add_column(page, "being believed")
+    _keyboard_move(page, "power dynamics", rights=2)
+    _until(lambda: "power dynamics" in codes())
+    # ... and a passage from the pool into the new theme, two columns right
+    _keyboard_move(page, picked[0], rights=2)
+    _until(lambda: wb.open_project(p.path).themes.passages("being believed")["coding_id"].tolist() == [picked[0]])
+    page.click(f'{COLUMN.format("being believed")} [data-wb="show-passages"]')
+    page.wait_for_selector(f'{COLUMN.format("being believed")} [data-wb="passages"] {CARD.format(picked[0])}')
+
+    # a code taken back out to the unplaced column with the keyboard (left, from the first theme)
+    page.focus(f"{theme} {CARD.format('community')}")
+    page.keyboard.press("Space")
+    page.keyboard.press("ArrowLeft")
+    page.keyboard.press("ArrowLeft")
+    page.keyboard.press("Enter")
+    _until(lambda: "community" not in codes())
+    page.wait_for_selector(f'{COLUMN.format("")} {CARD.format("community")}')
+
+    # someone else changes the themes in another process: the board redraws by itself
+    other = wb.open_project(p.path)
+    other.themes.add("a theme from elsewhere", codes=["going underground"], coder="chipo")
+    page.wait_for_selector(COLUMN.format("a theme from elsewhere"), timeout=20_000)
+    shot(page, "theme-board", page.locator('[data-wb="board"]'))
+    assert not page.console_errors, page.console_errors

@@ -22,6 +22,7 @@ class BoardView extends WidgetView {
     super(model, el);
     this.started = performance.now();
     this.picked = null; // {kind, key, from, label}: the card picked up with the keyboard
+    this.target = null; // the key of the column the picked card would be placed in
     this.dragged = null;
     this.focusAfter = null; // {kind, key} to focus once the columns are redrawn
     this.open = new Set(); // theme columns whose passages are shown
@@ -93,21 +94,30 @@ class BoardView extends WidgetView {
   // ------------------------------------------------------------------ columns and cards
   renderColumns() {
     const columns = this.model.get("columns") || [];
-    const had = this.root.contains(document.activeElement) && document.activeElement;
-    const keep = had && had.dataset ? { kind: had.dataset.kind, key: had.dataset.key, column: had.dataset.column } : null;
+    const had = this.columnsEl.contains(document.activeElement) ? document.activeElement : null;
+    const keep = had ? { kind: had.dataset.kind, key: had.dataset.key, column: had.dataset.column } : null;
+    if (keep && had.dataset.wb === "column") keep.kind = keep.key = undefined;
     clear(this.columnsEl);
     for (const column of columns) this.columnsEl.append(this.renderColumn(column));
-    const want = this.focusAfter || (keep && keep.key !== undefined ? keep : null);
+    const carrying = this.picked && this.target !== null ? { column: this.target } : null;
+    const want = this.focusAfter || carrying || keep;
     this.focusAfter = null;
-    if (want) {
-      const sel = want.key !== undefined
-        ? `[data-wb="card"][data-kind="${CSS.escape(want.kind || "")}"][data-key="${CSS.escape(want.key)}"]`
-        : `[data-wb="column"][data-column="${CSS.escape(want.column || "")}"]`;
-      const target = this.columnsEl.querySelector(sel) ||
-        this.columnsEl.querySelector(`[data-wb="column"][data-column="${CSS.escape(want.column || "")}"]`);
-      if (target) target.focus({ preventScroll: false });
-    }
+    if (want) this.refocus(want);
     if (this.picked) this.markPicked();
+  }
+
+  /** Focus the card {kind, key} (in `column` if it is there) or else the column itself, after a redraw. */
+  refocus(want) {
+    const esc = (v) => CSS.escape(String(v === undefined || v === null ? "" : v));
+    const column = `[data-wb="column"][data-column="${esc(want.column)}"]`;
+    let node = null;
+    if (want.key !== undefined) {
+      const card = `[data-wb="card"][data-kind="${esc(want.kind)}"][data-key="${esc(want.key)}"]`;
+      node = this.columnsEl.querySelector(`${card}[data-column="${esc(want.column)}"]`) ||
+        this.columnsEl.querySelector(card);
+    }
+    node = node || this.columnsEl.querySelector(column);
+    if (node) node.focus();
   }
 
   renderColumn(column) {
@@ -266,12 +276,15 @@ class BoardView extends WidgetView {
       e.preventDefault();
       if (this.picked) {
         const card = this.picked;
+        const target = onCard || this.target === null ? column.dataset.column : this.target;
         this.picked = null;
+        this.target = null;
         this.markPicked();
-        this.place(card, column.dataset.column);
+        this.place(card, target);
       } else if (onCard) {
         this.picked = { kind: t.dataset.kind, key: t.dataset.key, from: t.dataset.column,
           label: t.querySelector(".wb-board-label").textContent };
+        this.target = null;
         this.markPicked();
         this.say(`Picked up ${this.picked.label}. Move to a ${this.words.column} with the arrow keys and press ` +
           "Enter to place it, or Escape to put it back.");
@@ -281,6 +294,7 @@ class BoardView extends WidgetView {
         e.preventDefault();
         this.say(`${this.picked.label} put back.`);
         this.picked = null;
+        this.target = null;
         this.markPicked();
       } else this.hideError();
     } else if (e.key === "ArrowDown" || e.key === "ArrowUp") {
@@ -292,9 +306,11 @@ class BoardView extends WidgetView {
     } else if (e.key === "ArrowLeft" || e.key === "ArrowRight") {
       e.preventDefault();
       const all = [...this.columnsEl.querySelectorAll('[data-wb="column"]')];
-      const at = all.indexOf(column);
-      const other = all[at + (e.key === "ArrowRight" ? 1 : -1)];
+      const from = this.picked && this.target !== null && !onCard
+        ? all.find((c) => c.dataset.column === this.target) || column : column;
+      const other = all[all.indexOf(from) + (e.key === "ArrowRight" ? 1 : -1)];
       if (!other) return;
+      if (this.picked) this.target = other.dataset.column;
       const cards = [...column.querySelectorAll('[data-wb="card"]')];
       const index = Math.max(0, cards.indexOf(t));
       const there = [...other.querySelectorAll('[data-wb="card"]')].filter((n) => n.offsetParent !== null);
