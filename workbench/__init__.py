@@ -44,5 +44,6 @@ def __getattr__(name: str) -> Any:
 
 
 __all__ = ["Project", "WorkbenchError", "create_project", "open_project", "sample_project",
-           "coding_widget", "disagreement_explorer", "theme_board", "pile_sort", "import_qdpx", "find_identifiers", "table", "learner_project",
+           "coding_widget", "disagreement_explorer", "theme_board", "pile_sort", "import_qdpx", "find_identifiers",
+           "table", "learner_project",
            "analysis", "agreement", "charts", "exchange", "widgets", "care", "workshop", "__version__"]

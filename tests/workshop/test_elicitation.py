@@ -1,4 +1,4 @@
-"""Participatory theme elicitation: three participants sort a deck in their own processes; the facilitator reads the piles."""
+"""Participatory theme elicitation: three participants sort a deck in their own processes; the facilitator reads it."""
 
 from __future__ import annotations
 

@@ -17,7 +17,7 @@ import traitlets as t
 from .. import _files
 from . import _assets
 from ._base import ProjectWidget, text_arg
-from .coding import _WATCHER, _TICK_INTERVAL
+from .coding import _TICK_INTERVAL, _WATCHER
 
 #: Shown in place of a passage from a restricted story (counted, never quoted).
 RESTRICTED_TEXT = "[restricted story: counted, never quoted]"

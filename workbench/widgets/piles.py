@@ -90,7 +90,8 @@ class PileSort(CardBoard):
                     "hint": "Read each card and put it with the cards it belongs with, for you.",
                     "cards": [make[c] for c in cards["card"] if c not in placed]}]
         for name, members in self._piles.items():
-            columns.append({"key": name, "title": name, "kind": "pile", "cards": [make[c] for c in members if c in make]})
+            columns.append({"key": name, "title": name, "kind": "pile",
+                            "cards": [make[c] for c in members if c in make]})
         return columns
 
     def _move(self, kind: str, key: str, source: str, target: str) -> str:

@@ -69,7 +69,7 @@ class Elicitation:
     def cards(self, text: bool = True) -> pd.DataFrame:
         """The deck: card (E01...), coding_id, narrative_id, title, start, end and (with *text*) the passage.
 
-        >>> el = _example()
+        >>> el = _example(p)
         >>> list(el.cards().columns)
         ['card', 'coding_id', 'narrative_id', 'title', 'start', 'end', 'text']
         """
@@ -81,7 +81,7 @@ class Elicitation:
 
         Sorting again appends a new sort to the participant's own file; the latest counts.
 
-        >>> el = _example()
+        >>> el = _example(p)
         >>> el.sort("sam", {"being heard": ["E01", "E02"]})
         >>> el.sorts()["sam"]
         {'being heard': ['E01', 'E02']}
@@ -94,7 +94,7 @@ class Elicitation:
     def my_sort(self, participant: str) -> dict[str, list[str]]:
         """*participant*'s latest sort (empty before they sorted): all a participant may see in a blind round.
 
-        >>> _example().my_sort("nobody")
+        >>> _example(p).my_sort("nobody")
         {}
         """
         return {k: list(v) for k, v in _deck.latest_sorts(self.folder).get(participant, {}).get("piles", {}).items()}
@@ -102,7 +102,7 @@ class Elicitation:
     def sorts(self) -> dict[str, dict[str, list[str]]]:
         """Everyone's latest sort, by participant (for the facilitator, after the round).
 
-        >>> _example().sorts()
+        >>> _example(p).sorts()
         {}
         """
         return {name: s["piles"] for name, s in _deck.latest_sorts(self.folder).items()}
@@ -111,7 +111,7 @@ class Elicitation:
     def co_assignment(self) -> pd.DataFrame:
         """Cards by cards: how many people put the two cards in the same pile (the diagonal: who placed the card).
 
-        >>> el = _example()
+        >>> el = _example(p)
         >>> el.sort("ana", {"a": ["E01", "E02"], "b": ["E03"]})
         >>> el.co_assignment().loc["E01"].tolist()
         [1, 1, 0, 0]
@@ -132,7 +132,7 @@ class Elicitation:
         both cards put them in one pile (0.5: half of them). One row per card: card, cluster
         (1 = the largest), and the card's passage; a card nobody shares a pile with is a cluster of its own.
 
-        >>> el = _example()
+        >>> el = _example(p)
         >>> el.sort("ana", {"a": ["E01", "E02"], "b": ["E03", "E04"]})
         >>> el.sort("ben", {"a": ["E01", "E02", "E03"], "b": ["E04"]})
         >>> el.sort("cy", {"a": ["E01", "E02"], "b": ["E03", "E04"]})
@@ -159,7 +159,7 @@ class Elicitation:
         0 means they sorted like everyone else; a high value is a different reading, worth hearing.
         Columns: participant, piles, cards (placed), divergence (0 to 1, two decimals).
 
-        >>> el = _example()
+        >>> el = _example(p)
         >>> el.sort("ana", {"a": ["E01", "E02"]})
         >>> el.sort("ben", {"a": ["E01", "E02"]})
         >>> el.sort("cy", {"a": ["E01"], "b": ["E02"]})
@@ -186,7 +186,7 @@ class Elicitation:
         A pile counts for the cluster holding most of its cards. Columns: cluster, cards (its
         cards), names (each name once, most used first) and piles (``name (person)`` for each pile).
 
-        >>> el = _example()
+        >>> el = _example(p)
         >>> el.sort("ana", {"being heard": ["E01", "E02"], "rules": ["E03", "E04"]})
         >>> el.sort("ben", {"Being heard": ["E01", "E02"], "limits": ["E03", "E04"]})
         >>> el.pile_names()[["cluster", "names"]].values.tolist()
@@ -316,11 +316,10 @@ def _average_linkage(distance: np.ndarray, cut: float) -> list[int]:
     return [int(x) for x in fcluster(tree, t=cut + 1e-9, criterion="distance")]
 
 
-def _example() -> Elicitation:
-    """A small round on a fresh workshop of two sample stories (for the examples above)."""
-    from ._start import start_workshop
-
-    ws = start_workshop("workshops", stories=["kitchen-table", "two-chairs"])
-    ws.add_example_participants()
-    return ws.start_elicitation(ws.project.codings(coder="ana")["coding_id"][:4], name="example")
-
+def _example(project: Project) -> Elicitation:
+    """A round of four of ana's codings of *project*, in ``example-workshop/`` (for the examples above)."""
+    folder = _deck.round_folder(Path("example-workshop"), "example")
+    if not (folder / "deck.json").exists():
+        deck = _deck.build_deck(project, project.codings(coder="ana")["coding_id"][:4])
+        _deck.write_deck(folder, deck, by="facilitator", about="an example")
+    return Elicitation(folder, project)
