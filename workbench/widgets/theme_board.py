@@ -52,8 +52,7 @@ class ThemeBoard(CardBoard):
         ids = list(passages["coding_id"]) if isinstance(passages, pd.DataFrame) else list(passages or [])
         self._pool_ids = list(dict.fromkeys(str(i) for i in ids))
         super().__init__(project, coder, mode="themes", heading="Themes", **kwargs)
-        project.refresh()
-        self.redraw()
+        self.redraw()  # reads what is on disk now
         self.start_watching()
 
     @property
@@ -74,8 +73,7 @@ class ThemeBoard(CardBoard):
         >>> "belonging" in [c["title"] for c in board.refresh().columns]
         True
         """
-        self._project.refresh()
-        self.redraw()
+        self.redraw()  # refreshes the project first
         return self
 
     def move(self, kind: str, key: str, to: str, source: str = UNPLACED) -> str:
@@ -115,29 +113,31 @@ class ThemeBoard(CardBoard):
                     for n in book["name"] if n not in placed]
         columns = [{"key": UNPLACED, "title": "Codes not in a theme", "kind": "unplaced", "cards": unplaced,
                     "hint": "What did we leave out? Codes no theme gathers yet."}]
-        quotes = self._quotes(codings)
+        empty = pd.DataFrame(columns=["passage_id", "coding_id", "narrative_id", "start", "end", "negative", "coder"])
+        picked = {t.name: p.themes.passages(t.name) if t.passages + t.negative_cases else empty  # read once
+                  for t in themes.itertuples(index=False)}
+        quotes = self._quotes(codings, picked)
         if self._pool_ids:
             pool = [self._passage_card(cid, quotes) for cid in self._pool_ids if cid in quotes]
             columns.append({"key": POOL, "title": "Passages to place", "kind": "pool", "cards": pool,
                             "hint": "Passages you chose to sort; each can go to any theme."})
-        support = _support(p, themes, codings)
+        support = _support(p, themes, codings, picked)
         for row in themes.itertuples(index=False):
             cards = [card("code", n, n, color=colors.get(n), count=int(counts.get(n, 0))) for n in row.codes]
-            picked = p.themes.passages(row.name)
             hand = [self._passage_card(str(r.coding_id), quotes, passage_id=str(r.passage_id),
                                        negative=bool(r.negative), span=(r.narrative_id, r.start, r.end))
-                    for r in picked.itertuples(index=False)]
+                    for r in picked[row.name].itertuples(index=False)]
             columns.append({"key": row.name, "title": row.name, "kind": "theme", "color": row.color,
                             "phase": row.phase, "definition": row.definition, "idea": row.idea,
                             "owner": row.owner, "support": support.get(row.name, _NO_SUPPORT),
                             "cards": cards, "passages": hand})
         return columns
 
-    def _quotes(self, codings: pd.DataFrame) -> dict[str, dict]:
+    def _quotes(self, codings: pd.DataFrame, picked: dict[str, pd.DataFrame]) -> dict[str, dict]:
         """Coding id -> story, coder, code and the passage (masked for restricted stories)."""
         wanted = set(self._pool_ids)
-        for name in self._project.themes.names:
-            wanted |= {str(c) for c in self._project.themes.passages(name)["coding_id"].dropna()}
+        for frame in picked.values():
+            wanted |= {str(c) for c in frame["coding_id"].dropna()}
         rows = codings[codings["coding_id"].isin(list(wanted))]
         hidden = restricted_ids(self._project.narratives)
         titles = self._project.narratives.set_index("id")["title"].to_dict()
@@ -185,7 +185,8 @@ class ThemeBoard(CardBoard):
 _NO_SUPPORT = {"stories": 0, "narrators": 0, "coders": 0, "passages": 0}
 
 
-def _support(project: Project, themes: pd.DataFrame, codings: pd.DataFrame) -> dict[str, dict]:
+def _support(project: Project, themes: pd.DataFrame, codings: pd.DataFrame,
+             picked: dict[str, pd.DataFrame]) -> dict[str, dict]:
     """Per theme: the stories, narrators and coders its codes' codings and hand-picked passages come from."""
     narrators = project.narratives.set_index("id")["narrator"].to_dict()
     people = set(counted_coders(codings["coder"].unique(), groups=True))
@@ -201,11 +202,12 @@ def _support(project: Project, themes: pd.DataFrame, codings: pd.DataFrame) -> d
             stories |= set(frame["narrative_id"])
             coders |= set(frame["coder"])
             n += len(frame)
-        picked = project.themes.passages(row.name, include_negative=False)
-        stories |= {s for s in picked["narrative_id"].dropna() if s in narrators}
-        coders |= set(picked["coder"].dropna())
+        hand = picked[row.name]
+        hand = hand.loc[~hand["negative"].astype(bool).to_numpy()]  # a negative case does not support the theme
+        stories |= {s for s in hand["narrative_id"].dropna() if s in narrators}
+        coders |= set(hand["coder"].dropna())
         found[row.name] = {"stories": len(stories), "narrators": len({narrators[s] for s in stories if s in narrators}),
-                           "coders": len(coders), "passages": n + len(picked)}
+                           "coders": len(coders), "passages": n + len(hand)}
     return found
 
 
