@@ -10,7 +10,7 @@ from workbench.charts import ChartError
 
 @pytest.fixture
 def small(tmp_path):
-    """Three stories in two settings; ana and ben code them; a withdrawn-to-be story and a restricted one."""
+    """Three stories in two settings (one restricted); ana and ben code them; two themes, one hand-picked span."""
     p = wb.create_project(tmp_path / "small", name="Small")
     p.codebook.add("reciprocity", color="#1b9e77")
     p.codebook.add("relational safety", color="#d95f02")
@@ -25,21 +25,10 @@ def small(tmp_path):
     p.code(a, 0, 24, "reciprocity", coder="ben")
     p.code(b, 0, 13, "relational safety", coder="ben")
     p.code(c, 0, 26, "barriers", coder="ana")
-    p.code(b, 18, 39, "reciprocity", coder="auto:turns")  # machine coding never supports a theme
     p.themes.add("making room", definition="turns, not roles", codes=["reciprocity"], coder="ana")
     p.themes.add("what gets in the way", codes=["barriers"], coder="ben")
     p.themes.add_passages("making room", [(b, 0, 13)], coder="ben")
     return p, (a, b, c)
-
-
-def test_support_rows_are_counted_by_hand(small) -> None:
-    p, (a, b, c) = small
-    rows = wb.charts.theme_support_rows(p).set_index(["theme", "narrative_id"])
-    # making room: story a (ana and ben's reciprocity), story b (ben's hand-picked span); not the machine's coding
-    assert rows.loc[("making room", a), "coders"] == 2 and rows.loc[("making room", a), "passages"] == 2
-    assert rows.loc[("making room", b), "coders"] == 1
-    assert rows.loc[("what gets in the way", c), "coders"] == 1  # restricted: counted, never quoted
-    assert len(rows) == 3
 
 
 def test_theme_support_by_attribute_counts_stories_and_narrators(small) -> None:
@@ -48,6 +37,9 @@ def test_theme_support_by_attribute_counts_stories_and_narrators(small) -> None:
     data = {(r["theme"], r["setting"]): (r["n"], r["of"]) for r in next(iter(spec["datasets"].values()))}
     assert data[("making room", "group")] == (1, 2) and data[("making room", "phone")] == (1, 1)
     assert data[("what gets in the way", "group")] == (1, 2) and data[("what gets in the way", "phone")] == (0, 1)
+    # restricted story c counts (never quoted); the chart counts as the analysis layer does
+    matrix = wb.analysis.theme_matrix(p, columns="setting")
+    assert all(matrix.loc[t, s] == n for (t, s), (n, _) in data.items())
     assert spec["title"]["text"].startswith("Where each theme")
     narrators = wb.charts.theme_support(p, by="setting", measure="narrators").to_dict()
     rows = next(iter(narrators["datasets"].values()))
@@ -64,7 +56,7 @@ def test_the_theme_map_uses_codebook_colours_and_keeps_the_left_out_codes(small)
     rows = next(iter(spec["datasets"].values()))
     by_code = {(r["theme"], r["code"]): r for r in rows}
     assert by_code[("making room", "reciprocity")]["color"] == "#1b9e77"
-    assert by_code[("making room", "reciprocity")]["codings"] == 3  # ana, ben and the machine's codings
+    assert by_code[("making room", "reciprocity")]["codings"] == 2  # ana's and ben's
     assert ("(codes in no theme)", "relational safety") in by_code
     assert spec["title"]["text"] == "Themes and the codes they gather"
     assert any("tooltip" in layer["encoding"] for layer in spec["layer"])

@@ -36,7 +36,7 @@ def test_columns_show_unplaced_codes_the_pool_and_each_theme_with_its_support(bo
     reciprocity = sample.codings(code="reciprocity")
     narrators = sample.narratives.set_index("id").loc[reciprocity["narrative_id"].unique(), "narrator"].nunique()
     assert theme["support"] == {"stories": reciprocity["narrative_id"].nunique(), "narrators": narrators,
-                                "coders": 3, "passages": len(reciprocity)}
+                                "coders": 3, "passages": len(reciprocity), "negative_cases": 0}
     assert theme["phase"] == "candidate" and theme["definition"] == "turns, not roles" and theme["owner"] == "ben"
 
 

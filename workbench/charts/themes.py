@@ -5,10 +5,10 @@
 >>> chart = wb.charts.theme_support(p, by="setting")
 >>> chart = wb.charts.theme_timeline(p)
 
-A theme is supported by the codings of its codes (everyone's readings, group readings
-included, machine coding left out) and by the passages picked for it by hand; a negative case
-does not support it. Support counts stories and narrators, never quotes, so restricted stories
-count like the others and withdrawn ones are gone.
+Support is counted as :func:`workbench.analysis.theme_matrix` counts it: the codings of a
+theme's codes and the passages picked for it by hand; a negative case does not support it.
+Support counts stories and narrators, never quotes, so restricted stories count like the others
+and withdrawn ones are gone.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Iterable
 
 import pandas as pd
 
-from ..names import counted_coders
+from .. import analysis
 from ._base import INACTIVE_COLOR, ChartError, check_rows, js_string, label, load_altair, short, time_axis
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -25,7 +25,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
     from ..project import Project
 
-__all__ = ["theme_map", "theme_support", "theme_timeline", "theme_support_rows"]
+__all__ = ["theme_map", "theme_support", "theme_timeline"]
 
 PHASES = ["candidate", "reviewed", "defined", "reported"]
 _UNPLACED = "(codes in no theme)"
@@ -36,35 +36,6 @@ def _themes(p: "Project") -> pd.DataFrame:
     if not len(frame):
         raise ChartError("There are no themes yet: add one with p.themes.add(...) or on the theme board.")
     return frame
-
-
-def theme_support_rows(p: "Project") -> pd.DataFrame:
-    """One row per theme and supporting story: theme, narrative_id, coders (who read it there), passages.
-
-    >>> _ = p.themes.add("belonging", codes=["reciprocity"], coder="ana")
-    >>> rows = wb.charts.theme_support_rows(p)
-    >>> list(rows.columns), rows["theme"].unique().tolist()
-    (['theme', 'narrative_id', 'coders', 'passages'], ['belonging'])
-    """
-    codings = p.codings()
-    codings = codings[codings["coder"].isin(counted_coders(codings["coder"].unique(), groups=True))]
-    by_code = dict(tuple(codings.groupby("code", sort=False)[["narrative_id", "coder"]]))
-    known = set(p.narratives["id"])
-    parts = []
-    for row in p.themes.to_frame().itertuples(index=False):
-        pieces = [by_code[c] for c in row.codes if c in by_code]
-        picked = p.themes.passages(row.name, include_negative=False)
-        pieces.append(picked[["narrative_id", "coder"]])
-        found = pd.concat(pieces, ignore_index=True) if pieces else pd.DataFrame(columns=["narrative_id", "coder"])
-        found = found[found["narrative_id"].isin(list(known))]
-        if len(found):
-            grouped = found.groupby("narrative_id", sort=True)["coder"]
-            parts.append(pd.DataFrame({"theme": row.name, "narrative_id": grouped.size().index,
-                                       "coders": grouped.nunique().to_numpy(), "passages": grouped.size().to_numpy()}))
-    if not parts:
-        return pd.DataFrame({"theme": pd.Series(dtype=object), "narrative_id": pd.Series(dtype=object),
-                             "coders": pd.Series(dtype="int64"), "passages": pd.Series(dtype="int64")})
-    return pd.concat(parts, ignore_index=True)
 
 
 def theme_map(p: "Project", owner: str | None = None, unplaced: bool = True) -> "alt.Chart":
@@ -135,12 +106,10 @@ def theme_support(p: "Project", by: str = "setting", measure: str = "stories") -
         raise ChartError(f"Stories have no attribute {by!r}; choose one of {usable}.")
     if measure not in ("stories", "narrators"):
         raise ChartError(f"measure is 'stories' or 'narrators', not {measure!r}.")
-    rows = theme_support_rows(p).merge(stories[["id", "narrator", by]], left_on="narrative_id", right_on="id")
-    rows[by] = rows[by].map(lambda v: "(none)" if pd.isna(v) else str(v))
-    key = "narrative_id" if measure == "stories" else "narrator"
-    cells = rows.groupby(["theme", by])[key].nunique().rename("n").reset_index()
-    totals = stories.assign(**{by: stories[by].map(lambda v: "(none)" if pd.isna(v) else str(v))})
-    totals = totals.groupby(by)["id" if measure == "stories" else "narrator"].nunique().rename("of").reset_index()
+    matrix = analysis.theme_matrix(p, columns=by, value=measure)
+    cells = matrix.rename_axis(index="theme", columns=by).stack().rename("n").reset_index()
+    named = stories.assign(**{by: stories[by].map(lambda v: "(none)" if pd.isna(v) else str(v))})
+    totals = named.groupby(by)["id" if measure == "stories" else "narrator"].nunique().rename("of").reset_index()
     grid = pd.MultiIndex.from_product([themes["name"], totals[by]], names=["theme", by]).to_frame(index=False)
     data = grid.merge(cells, how="left").merge(totals, how="left").fillna({"n": 0}).astype({"n": "int64"})
     data["share"] = (data["n"] / data["of"].where(data["of"] > 0)).fillna(0.0).round(2)

@@ -164,7 +164,8 @@ class BoardView extends WidgetView {
     if (column.idea) parts.push(h("p", { class: "wb-board-idea", text: `Central idea: ${column.idea}` }));
     parts.push(h("p", { class: "wb-board-support", "data-wb": "support",
       text: `Support: ${n(s.stories, "story", "stories")} · ${n(s.narrators, "narrator", "narrators")} · ` +
-        `${n(s.coders, "coder", "coders")}` }));
+        `${n(s.coders, "coder", "coders")}` +
+        (s.negative_cases ? ` · ${n(s.negative_cases, "negative case", "negative cases")}` : "") }));
     return parts;
   }
 

@@ -28,9 +28,10 @@ from typing import Any, Iterable
 
 import pandas as pd
 
+from .. import analysis
 from ..consent import restricted_ids
 from ..errors import WorkbenchError
-from ..names import check_coder, counted_coders
+from ..names import check_coder
 from ..project import Project
 from ._base import cell_text
 from ._cards import RESTRICTED_TEXT, CardBoard, card
@@ -121,7 +122,7 @@ class ThemeBoard(CardBoard):
             pool = [self._passage_card(cid, quotes) for cid in self._pool_ids if cid in quotes]
             columns.append({"key": POOL, "title": "Passages to place", "kind": "pool", "cards": pool,
                             "hint": "Passages you chose to sort; each can go to any theme."})
-        support = _support(p, themes, codings, picked)
+        support = _support(p)
         for row in themes.itertuples(index=False):
             cards = [card("code", n, n, color=colors.get(n), count=int(counts.get(n, 0))) for n in row.codes]
             hand = [self._passage_card(str(r.coding_id), quotes, passage_id=str(r.passage_id),
@@ -182,33 +183,15 @@ class ThemeBoard(CardBoard):
         return f"Added the candidate theme {name!r}."
 
 
-_NO_SUPPORT = {"stories": 0, "narrators": 0, "coders": 0, "passages": 0}
+_NO_SUPPORT = {"stories": 0, "narrators": 0, "coders": 0, "passages": 0, "negative_cases": 0}
 
 
-def _support(project: Project, themes: pd.DataFrame, codings: pd.DataFrame,
-             picked: dict[str, pd.DataFrame]) -> dict[str, dict]:
-    """Per theme: the stories, narrators and coders its codes' codings and hand-picked passages come from."""
-    narrators = project.narratives.set_index("id")["narrator"].to_dict()
-    people = set(counted_coders(codings["coder"].unique(), groups=True))
-    codings = codings[codings["coder"].isin(list(people))]
-    by_code = {code: frame for code, frame in codings.groupby("code", sort=False)}
-    found = {}
-    for row in themes.itertuples(index=False):
-        parts = [by_code[c] for c in row.codes if c in by_code]
-        stories: set = set()
-        coders: set = set()
-        n = 0
-        for frame in parts:
-            stories |= set(frame["narrative_id"])
-            coders |= set(frame["coder"])
-            n += len(frame)
-        hand = picked[row.name]
-        hand = hand.loc[~hand["negative"].astype(bool).to_numpy()]  # a negative case does not support the theme
-        stories |= {s for s in hand["narrative_id"].dropna() if s in narrators}
-        coders |= set(hand["coder"].dropna())
-        found[row.name] = {"stories": len(stories), "narrators": len({narrators[s] for s in stories if s in narrators}),
-                           "coders": len(coders), "passages": n + len(hand)}
-    return found
+def _support(project: Project) -> dict[str, dict]:
+    """Per theme: how many stories, narrators and coders support it (:func:`workbench.analysis.theme_support`)."""
+    frame = analysis.theme_support(project)
+    return {r.theme: {"stories": int(r.stories), "narrators": int(r.narrators), "coders": int(r.coders),
+                      "passages": int(r.passages), "negative_cases": int(r.negative_cases)}
+            for r in frame.itertuples(index=False)}
 
 
 def _short(text: str) -> str:
