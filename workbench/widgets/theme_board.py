@@ -93,7 +93,8 @@ class ThemeBoard(CardBoard):
         return said
 
     def __repr__(self) -> str:
-        return f"<ThemeBoard coder={self.coder!r} project={self.project_name!r} themes={len(self.columns) - 1}>"
+        themes = sum(1 for column in self.columns if column["kind"] == "theme")
+        return f"<ThemeBoard coder={self.coder!r} project={self.project_name!r} themes={themes}>"
 
     # ------------------------------------------------------------------ CardBoard
     def _watched(self) -> list[Path]:

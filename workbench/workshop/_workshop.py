@@ -225,11 +225,13 @@ class Workshop:
         return rehearse(self.project, self.folder, self.facilitator)
 
     # ------------------------------------------------------------------ theme elicitation
-    def start_elicitation(self, excerpts: Iterable[str] | pd.DataFrame, name: str = "themes-1") -> Any:
+    def start_elicitation(self, excerpts: Iterable[str] | pd.DataFrame, name: str = "themes-1",
+                          exist_ok: bool = False) -> Any:
         """Deal a deck of excerpts (coding ids, or a frame with coding_id) for participants to sort into piles.
 
         See :mod:`workbench.workshop.elicitation`; :func:`~workbench.workshop.elicitation.pick_excerpts`
-        picks 20 to 40 spread over the stories. The deck is written once; participants open the
+        picks 20 to 40 spread over the stories. The deck is written once (``exist_ok=True`` opens
+        the round *name* when it was dealt before, e.g. after a restart); participants open the
         round with ``open_elicitation(p, name)``.
 
         >>> ws = wb.workshop.start_workshop("workshops", stories=["kitchen-table"])
@@ -242,6 +244,8 @@ class Workshop:
 
         self.project.refresh()
         folder = _deck.round_folder(self.folder, name)
+        if exist_ok and (folder / "deck.json").exists():
+            return Elicitation(folder, self.project)
         deck = _deck.build_deck(self.project, excerpts)
         _deck.write_deck(folder, deck, by=self.facilitator, about=self.name)
         return Elicitation(folder, self.project)

@@ -280,7 +280,9 @@ def pick_excerpts(project: Project, n: int = 30, code: str | Iterable[str] | Non
                   coder: str | None = None, seed: int = 0) -> pd.DataFrame:
     """About *n* codings spread over the stories (and *code*s), to deal as a deck; restricted stories left out.
 
-    Each story gives its turn in rotation, so no story fills the deck; the same *seed* picks the same.
+    Each story gives its turn in rotation, so no story fills the deck; passages overlapping one
+    already picked are left out (two readers' cuts of one passage would be the same card twice);
+    the same *seed* picks the same.
 
     >>> picked = pick_excerpts(p, n=20)
     >>> len(picked), picked["narrative_id"].nunique() > 10
@@ -298,7 +300,14 @@ def pick_excerpts(project: Project, n: int = 30, code: str | Iterable[str] | Non
     from ..consent import restricted_ids
 
     rows = rows[~rows["narrative_id"].isin(restricted_ids(project.narratives))]
-    rows = rows.drop_duplicates(subset=["narrative_id", "start", "end"]).sample(frac=1.0, random_state=seed)
+    rows = rows.sample(frac=1.0, random_state=seed)
+    kept, taken = [], {}  # passages that overlap one already dealt would be the same card twice
+    for i, nid, start, end in zip(rows.index, rows["narrative_id"], rows["start"], rows["end"]):
+        spans = taken.setdefault(nid, [])
+        if all(end <= a or start >= b for a, b in spans):
+            spans.append((start, end))
+            kept.append(i)
+    rows = rows.loc[kept]
     rows = rows.assign(_turn=rows.groupby("narrative_id").cumcount()).sort_values(["_turn", "narrative_id"])
     return rows.head(n).drop(columns="_turn").reset_index(drop=True)
 
