@@ -117,15 +117,18 @@ def export_xlsx(project: "Project", path: str | os.PathLike, anonymise_coders: b
 
 
 def write_report(project: "Project", path: str | os.PathLike, anonymise_coders: bool = False,
-                 include_memos: bool = True) -> Path:
+                 include_memos: bool = True, agreement: bool | None = None) -> Path:
     """A self-contained HTML report (codebook, frequencies, co-occurrence, agreement, quotes), viewable offline.
+
+    Agreement figures follow the project's method unless *agreement* says (not shown under ``reflexive``).
 
     >>> wb.exchange.write_report(p, "report.html")
     PosixPath('report.html')
     """
     from .report import write_report as _write
 
-    return _write(project, path, anonymise_coders=anonymise_coders, include_memos=include_memos)
+    return _write(project, path, anonymise_coders=anonymise_coders, include_memos=include_memos,
+                  agreement=agreement)
 
 
 __all__ = ["export_qdpx", "export_qdc", "import_qdpx", "import_qdc", "export_csv", "export_xlsx", "write_report"]
