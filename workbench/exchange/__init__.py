@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Iterable
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -131,4 +131,19 @@ def write_report(project: "Project", path: str | os.PathLike, anonymise_coders: 
                   agreement=agreement)
 
 
-__all__ = ["export_qdpx", "export_qdc", "import_qdpx", "import_qdc", "export_csv", "export_xlsx", "write_report"]
+def export_findings(project: "Project", path: str | os.PathLike, format: str | None = None,
+                    themes: Iterable[str] | None = None, quotes: int = 4, anonymise_coders: bool = False) -> Path:
+    """The findings document (``docx``, ``html`` or ``md``): each theme with its definition, the team's theme memo,
+    quotes (restricted stories counted, never quoted) and negative cases; then who and what supports each theme.
+
+    >>> _ = p.themes.add("making room for each other", codes=["reciprocity"], coder="ana")
+    >>> wb.exchange.export_findings(p, "findings.docx")
+    PosixPath('findings.docx')
+    """
+    from .findings import export_findings as _export
+
+    return _export(project, path, format=format, themes=themes, quotes=quotes, anonymise_coders=anonymise_coders)
+
+
+__all__ = ["export_qdpx", "export_qdc", "import_qdpx", "import_qdc", "export_csv", "export_xlsx", "write_report",
+           "export_findings"]
