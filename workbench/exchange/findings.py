@@ -180,7 +180,8 @@ def findings_content(p: "Project", themes: Iterable[str] | None = None, quotes: 
 
 
 def _about(p: "Project", share: Sharing, themes: int) -> str:
-    text = (f"{_count(themes, 'theme', 'themes')} from {_count(len(share.narratives), 'story', 'stories')}, written {utc_now(EXPORTED_AT)} "
+    stories = _count(len(share.narratives), "story", "stories")
+    text = (f"{_count(themes, 'theme', 'themes')} from {stories}, written {utc_now(EXPORTED_AT)} "
             f"(method: {p.method}). Quotes are the narrators' words; narrators are named as the project names "
             "them (pseudonyms where the stories were imported with them).")
     if share.restricted:
