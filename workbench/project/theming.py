@@ -11,9 +11,9 @@ from typing import Any, Mapping
 import pandas as pd
 
 from ..errors import WorkbenchError
+from ..methods import METHODS
 from ..names import check_coder
 from ..store.events import theme_events
-from ..store.folder import METHODS
 from ..themes import Themes, ThemeWriter
 from .checks import check_span
 

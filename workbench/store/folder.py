@@ -28,17 +28,13 @@ import pandas as pd
 from .._files import toml_string
 from .._time import SECONDS_FORMAT, MonotonicClock, utc_now
 from ..errors import NotAProjectError
+from ..methods import NEW_PROJECT_METHOD, UNNAMED_METHOD
 from . import logs
 from .event_logs import CodingLog, RecordLog
 from .narratives import CSV_CORE, NarrativeStore, write_narratives_csv
 from .withdrawal import Withdrawals, scrub_quotes, without_story
 
 FORMAT_VERSION = 1
-#: The analytic approaches a project can name in ``workbench.toml`` (``method = ...``).
-METHODS = ("reflexive", "codebook", "coding-reliability")
-#: What a new project names; a project whose ``workbench.toml`` names none was made before methods and
-#: keeps showing agreement as it did (``codebook``).
-NEW_PROJECT_METHOD, UNNAMED_METHOD = "reflexive", "codebook"
 _GITIGNORE = ".locks/\n.workbench-cache/\n.*.tmp\n"
 _GITATTRIBUTES = (
     "# Each line of an event log is independent: a union merge never loses an event.\n"

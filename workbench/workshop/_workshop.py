@@ -197,6 +197,7 @@ class Workshop:
         ``agreement`` is Krippendorff's alpha over paragraphs, all codes pooled
         (:func:`workbench.agreement.unit_agreement`), rounded to two decimals; it is missing until
         two people coded the same story. It says how alike the readings are, not which is right.
+        Under the ``reflexive`` method (see :mod:`workbench.methods`) it is not shown, and says why.
 
         >>> ws = wb.workshop.start_workshop("workshops", name="Tuesday", stories=["kitchen-table", "two-chairs"])
         >>> ws.add_example_participants()
