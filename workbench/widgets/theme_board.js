@@ -127,7 +127,8 @@ class BoardView extends WidgetView {
       ? `${w.column} ${column.title}, ${cards.length} card${cards.length === 1 ? "" : "s"}` : `${column.title}, ${cards.length} cards`;
     const section = h("section", { class: `wb-board-column wb-board-${column.kind}`, "data-wb": "column",
       "data-column": column.key, "data-kind": column.kind, tabindex: "0", "aria-label": label,
-      "aria-describedby": this.help.id, style: column.color ? { "--wb-c": readableColor(column.color) } : null });
+      "aria-describedby": this.help.id });
+    if (column.color) section.style.setProperty("--wb-c", readableColor(column.color));
     section.append(h("h3", { class: "wb-board-title", "data-wb": "column-title", text: column.title }));
     if (column.kind === "theme") section.append(...this.themeHeader(column));
     if (column.hint) section.append(h("p", { class: "wb-board-hint", text: column.hint }));
@@ -194,7 +195,6 @@ class BoardView extends WidgetView {
     const attrs = { class: `wb-board-card wb-board-${item.kind}`, "data-wb": "card", "data-kind": item.kind,
       "data-key": item.key, "data-column": columnKey, tabindex: "0", role: "button", draggable: "true",
       "aria-pressed": "false", "aria-describedby": this.help.id };
-    if (item.color) attrs.style = { "--wb-c": readableColor(item.color) };
     if (item.negative) attrs["data-negative"] = "true";
     const node = h("div", attrs,
       item.card ? h("span", { class: "wb-board-tag", text: item.card }) : null,
@@ -203,6 +203,7 @@ class BoardView extends WidgetView {
         "aria-label": `, ${item.count} codings` }) : null,
       item.negative ? h("span", { class: "wb-board-neg", text: " negative case" }) : null,
       item.detail ? h("span", { class: "wb-board-detail", text: item.detail }) : null);
+    if (item.color) node.style.setProperty("--wb-c", readableColor(item.color)); // a custom property: not via h()
     const card = { kind: item.kind, key: item.key, from: columnKey, label: item.label };
     node.addEventListener("dragstart", (e) => {
       this.dragged = card;

@@ -107,7 +107,7 @@ class ThemeBoard(CardBoard):
         themes = p.themes.to_frame()
         book = p.codebook.to_frame()
         book = book[book["status"] == "active"]
-        colors = dict(zip(book["name"], book["color"]))
+        colors = p.codebook.color_map()  # every code's colour, assigned ones included
         codings = p.codings()
         counts = codings["code"].value_counts().to_dict()
         placed = {c for codes in themes["codes"] for c in codes}
