@@ -110,3 +110,23 @@ def test_the_deck_is_written_once_and_keeps_restricted_stories_out(ws) -> None:
         ws.start_elicitation(["nope", "nada"], name="themes-2")
     with pytest.raises(WorkbenchError, match="no elicitation round"):
         open_elicitation(ws.project, "themes-9")
+
+
+def test_the_group_records_a_candidate_theme_with_its_provenance(ws) -> None:
+    el = _deal(ws)
+    for name, piles in SORTS.items():
+        el.sort(name, piles)
+    memo_id = el.record_theme("being heard", cards=1, definition="Listening that asks nothing back.")
+    p = ws.project
+    p.refresh()
+    theme = p.themes.to_frame().set_index("name").loc["being heard"]
+    assert theme["owner"] == "group:kettle-garden-42" and theme["phase"] == "candidate"
+    assert theme["definition"] == "Listening that asks nothing back."
+    cards = el.cards().set_index("card")
+    picked = sorted(p.themes.passages("being heard")["coding_id"])
+    assert picked == sorted(cards.loc[["E01", "E02", "E03"], "coding_id"])
+    memo = p.memos(coder="group:kettle-garden-42").set_index("memo_id").loc[memo_id]
+    assert "themes-1" in memo["text"] and "E01, E02, E03" in memo["text"] and "ana, ben, chipo" in memo["text"]
+    assert "“being heard” (ana)" in memo["text"] and "“listening” (chipo)" in memo["text"]
+    with pytest.raises(WorkbenchError, match="no cluster"):
+        el.record_theme("nothing", cards=9)
