@@ -120,6 +120,10 @@ def test_the_theme_board_moves_codes_and_passages_with_the_mouse_and_the_keyboar
     _until(lambda: codes() == ["reciprocity", "community"])
     assert any("community" in json.dumps(e) for e in _theme_events(p.path, "ana"))  # written as ana, on disk
     page.wait_for_selector(f"{theme} {CARD.format('community')}")
+    # its supporting passages, on demand
+    page.click(f'{theme} [data-wb="read-support"]')
+    page.wait_for_selector(f'{theme} [data-wb="support-passages"] li')
+    assert "reciprocity" in page.text_content(f'{theme} [data-wb="support-passages"]')
 
     # a new theme, then the keyboard: pick "power dynamics" up, two columns right (pool, the first theme) ...
     _add_column(page, "being believed")

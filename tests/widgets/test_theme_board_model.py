@@ -82,6 +82,8 @@ def test_a_restricted_story_is_never_quoted_on_a_card(tmp_path) -> None:
     w = wb.theme_board(p, coder="ana", passages=[cid])
     texts = [card["label"] for col in w.columns for card in col["cards"] + col.get("passages", [])]
     assert RESTRICTED_TEXT in texts and not any("took turns" in t for t in texts)
+    read = w.supporting("turns")
+    assert read and not any("took turns" in r["text"] for r in read)
     w.close()
 
 

@@ -188,7 +188,36 @@ class BoardView extends WidgetView {
       toggle.setAttribute("aria-expanded", now ? "true" : "false");
       toggle.textContent = `${now ? "Hide" : "Show"} passages (${passages.length})`;
     });
-    return [toggle, list];
+    const reading = h("div", { class: "wb-board-reading", "data-wb": "support-passages", hidden: true });
+    const read = h("button", { type: "button", class: "wb-btn wb-quiet wb-board-toggle", "data-wb": "read-support",
+      "aria-expanded": "false", text: "Read its support" });
+    read.addEventListener("click", () => {
+      if (!reading.hidden) {
+        reading.hidden = true;
+        read.setAttribute("aria-expanded", "false");
+        read.textContent = "Read its support";
+        return;
+      }
+      this.request("supporting", { theme: column.key }, (reply) => {
+        if (!reply.ok) return;
+        clear(reading);
+        const items = reply.passages || [];
+        reading.append(h("p", { class: "wb-board-hint",
+          text: `The first ${items.length} of ${reply.total} supporting passages:` }));
+        const list = h("ul", { class: "wb-board-quotes" });
+        for (const q of items) {
+          list.append(h("li", { "data-negative": q.source === "negative case" ? "true" : null },
+            h("span", { class: "wb-board-label", text: q.text }),
+            h("span", { class: "wb-board-detail", text: `${q.story} · ${q.coder}${q.code ? " · " + q.code : ""}` +
+              (q.source === "code" ? "" : ` · ${q.source}`) })));
+        }
+        reading.append(list);
+        reading.hidden = false;
+        read.setAttribute("aria-expanded", "true");
+        read.textContent = "Hide its support";
+      });
+    });
+    return [toggle, list, read, reading];
   }
 
   renderCard(item, columnKey) {

@@ -92,6 +92,30 @@ class ThemeBoard(CardBoard):
         self.refresh()
         return said
 
+    def supporting(self, theme: str, limit: int = 30) -> list[dict]:
+        """The first *limit* passages that support *theme* (coded with its codes, or picked), as the board shows
+        them on demand: story, coder, code, source and the words (masked for a restricted story).
+
+        >>> _ = p.themes.add("belonging", codes=["community resources"], coder="ana")
+        >>> board = wb.theme_board(p, coder="ana")
+        >>> sorted(board.supporting("belonging", limit=2)[0])
+        ['code', 'coder', 'source', 'story', 'text']
+        """
+        found = analysis.theme_passages(self._project, theme, negative=True)
+        titles = self._project.narratives.set_index("id")["title"].to_dict()
+        order = found.assign(_neg=found["source"] == "negative case").sort_values("_neg", kind="stable")
+        return [{"story": titles.get(r.narrative_id, r.narrative_id), "coder": r.coder, "code": r.code,
+                 "source": r.source, "text": _short(str(r.text))}
+                for r in order.head(max(0, int(limit))).itertuples(index=False)]
+
+    def _do_supporting(self, msg: dict) -> dict:
+        theme = msg.get("theme")
+        if not isinstance(theme, str) or not theme:
+            raise WorkbenchError("Say which theme's passages to show.")
+        total = int(analysis.theme_support(self._project).set_index("theme").loc[theme, "passages"]) \
+            if theme in self._project.themes else 0
+        return {"passages": self.supporting(theme), "total": total}
+
     def __repr__(self) -> str:
         themes = sum(1 for column in self.columns if column["kind"] == "theme")
         return f"<ThemeBoard coder={self.coder!r} project={self.project_name!r} themes={themes}>"
