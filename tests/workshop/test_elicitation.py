@@ -130,3 +130,15 @@ def test_the_group_records_a_candidate_theme_with_its_provenance(ws) -> None:
     assert "“being heard” (ana)" in memo["text"] and "“listening” (chipo)" in memo["text"]
     with pytest.raises(WorkbenchError, match="no cluster"):
         el.record_theme("nothing", cards=9)
+
+
+def test_the_picture_for_the_group_carries_the_matrix(ws) -> None:
+    el = _deal(ws)
+    for name, piles in SORTS.items():
+        el.sort(name, piles)
+    spec = el.chart().to_dict()
+    rows = next(iter(spec["datasets"].values()))
+    co = el.co_assignment()
+    assert len(rows) == 36 and all(r["together"] == co.loc[r["a"], r["b"]] for r in rows)
+    assert spec["encoding"]["x"]["sort"] == ["E01", "E02", "E03", "E04", "E05", "E06"]  # cluster order
+    assert "3 sorts" in spec["title"]["subtitle"]

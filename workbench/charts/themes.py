@@ -25,7 +25,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
     from ..project import Project
 
-__all__ = ["theme_map", "theme_support", "theme_timeline"]
+__all__ = ["theme_map", "theme_support", "theme_timeline", "pile_sort_heatmap"]
 
 PHASES = ["candidate", "reviewed", "defined", "reported"]
 _UNPLACED = "(codes in no theme)"
@@ -191,3 +191,31 @@ def _phase_steps(p: "Project", current: pd.DataFrame) -> pd.DataFrame:
     now = pd.Timestamp.now(tz="UTC")
     last = data.groupby("theme").tail(1).assign(at=max(now, data["at"].max()), coder="", rationale="(now)")
     return pd.concat([data, last], ignore_index=True)
+
+
+def pile_sort_heatmap(co: pd.DataFrame, clusters: pd.Series, texts: pd.Series, sorts: int) -> "alt.Chart":
+    """A workshop's card sort as a picture: cards by cards in cluster order, each square how many of the
+    *sorts* put the two cards in one pile (*co*: the co-assignment; *clusters* and *texts* by card).
+    Drawn by :meth:`workbench.workshop.Elicitation.chart`.
+
+    >>> co = pd.DataFrame([[2, 2], [2, 2]], index=["E01", "E02"], columns=["E01", "E02"])
+    >>> chart = wb.charts.pile_sort_heatmap(co, pd.Series({"E01": 1, "E02": 1}),
+    ...                                     pd.Series({"E01": "a cup of tea", "E02": "my turn"}), sorts=2)
+    >>> chart.to_dict()["title"]["text"]
+    'Which excerpts people put together'
+    """
+    alt = load_altair()
+    cards = sorted(co.index, key=lambda c: (int(clusters.get(c, 0)), c))
+    long = co.rename_axis(index="a", columns="b").stack().rename("together").reset_index()
+    words = texts.map(lambda t: short(t, 160))
+    long = long.assign(text_a=long["a"].map(words), text_b=long["b"].map(words),
+                       cluster=long["a"].map(clusters).fillna(0).astype(int))
+    title = alt.Title("Which excerpts people put together",
+                      subtitle=f"{sorts} sorts; darker: more people put the two cards in one pile; cards in "
+                               "cluster order")
+    return alt.Chart(check_rows(long, "The card sort"), title=title).mark_rect(stroke="white", strokeWidth=0.5).encode(
+        x=alt.X("b:N", sort=cards, title=None), y=alt.Y("a:N", sort=cards, title=None),
+        color=alt.Color("together:Q", scale=alt.Scale(scheme="blues", domainMin=0), legend=alt.Legend(title="people")),
+        tooltip=["a:N", "text_a:N", "b:N", "text_b:N", alt.Tooltip("together:Q", title="put together by"),
+                 alt.Tooltip("cluster:Q", title="cluster of the first")],
+    ).properties(width=alt.Step(18), height=alt.Step(18))

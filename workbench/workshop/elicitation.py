@@ -34,7 +34,7 @@ from __future__ import annotations
 
 import itertools
 from pathlib import Path
-from typing import Iterable
+from typing import Any, Iterable
 
 import numpy as np
 import pandas as pd
@@ -212,6 +212,21 @@ class Elicitation:
                          "names": "; ".join(first[k] for k in names),
                          "piles": "; ".join(f"{pile} ({who})" for pile, who in piles)})
         return pd.DataFrame(rows, columns=["cluster", "cards", "names", "piles"])
+
+    def chart(self, together: float = 0.5) -> Any:
+        """The co-assignment as a picture for the group: cards in cluster order, each square how many put the
+        two cards in one pile; hover for the two passages.
+
+        >>> el = _example(p)
+        >>> el.sort("ana", {"a": ["E01", "E02"], "b": ["E03", "E04"]})
+        >>> el.chart().to_dict()["title"]["text"]
+        'Which excerpts people put together'
+        """
+        from ..charts import pile_sort_heatmap  # altair loads only for the picture
+
+        clusters = self.clusters(together).set_index("card")["cluster"]
+        return pile_sort_heatmap(self.co_assignment(), clusters, self.cards().set_index("card")["text"],
+                                 sorts=len(self.sorts()))
 
     # ------------------------------------------------------------------ into the theme layer
     def record_theme(self, name: str, cards: Iterable[str] | int, definition: str = "",
