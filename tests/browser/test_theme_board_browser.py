@@ -90,6 +90,12 @@ def test_a_participant_sorts_cards_into_piles_with_the_mouse_and_the_keyboard(la
     # moved back to "not sorted" with the mouse: the pile keeps its other cards
     page.drag_and_drop(CARD.format("E02"), COLUMN.format(""))
     _until(lambda: _latest_sort(log) == {"being heard": ["E01"], "rules": ["E03"]})
+    # a pile renamed: its cards stay in it
+    page.click(f'{COLUMN.format("rules")} [data-wb="rename"]')
+    page.fill('[data-wb="rename-input"]', "rules and limits")
+    page.press('[data-wb="rename-input"]', "Enter")
+    _until(lambda: _latest_sort(log) == {"being heard": ["E01"], "rules and limits": ["E03"]})
+    page.wait_for_selector(COLUMN.format("rules and limits"))
     assert el.co_assignment().loc["E01", "E01"] == 1
     assert not page.console_errors, page.console_errors
 

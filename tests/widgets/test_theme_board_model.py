@@ -54,8 +54,11 @@ def test_moves_write_through_the_theme_api_as_the_boards_coder(board, sample) ->
     assert fresh.passages("being believed")["coding_id"].tolist() == [picked[0]]
     assert set(fresh.history()["coder"]) == {"ben", "ana"}
     assert (sample.path / "events" / "themes" / "ana.jsonl").is_file()
-    w.move("passage", picked[0], to="", source="being believed")
-    assert wb.open_project(sample.path).themes.passages("being believed").empty
+    w._do_rename_column({"key": "being believed", "name": "being  believed at last"})
+    assert "being believed at last" in [c["key"] for c in w.columns]
+    assert "being believed at last" in wb.open_project(sample.path).themes.names
+    w.move("passage", picked[0], to="", source="being believed at last")
+    assert wb.open_project(sample.path).themes.passages("being believed at last").empty
     with pytest.raises(WorkbenchError):
         w.move("code", "no such code", to="being believed")
 

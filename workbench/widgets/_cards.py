@@ -53,6 +53,9 @@ class CardBoard(ProjectWidget):
     def _new_column(self, name: str, definition: str) -> str:  # pragma: no cover - overridden
         raise NotImplementedError
 
+    def _rename_column(self, key: str, name: str) -> str:  # pragma: no cover - overridden
+        raise NotImplementedError
+
     # ------------------------------------------------------------------ shared
     def _stamp(self) -> tuple:
         return tuple(_files.folder_stamp(path, [""], suffix=".jsonl") if path.is_dir() or not path.suffix
@@ -93,6 +96,11 @@ class CardBoard(ProjectWidget):
 
     def _do_new_column(self, msg: dict) -> dict:
         said = self._new_column(text_arg(msg, "name"), str(msg.get("definition") or "").strip())
+        self.redraw()
+        return {"said": said}
+
+    def _do_rename_column(self, msg: dict) -> dict:
+        said = self._rename_column(text_arg(msg, "key"), " ".join(text_arg(msg, "name").split()))
         self.redraw()
         return {"said": said}
 

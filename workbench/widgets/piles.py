@@ -74,6 +74,16 @@ class PileSort(CardBoard):
         self.redraw()
         return self
 
+    def rename_pile(self, name: str, new_name: str) -> "PileSort":
+        """Give pile *name* a new name (its cards stay in it) and save the sort.
+
+        >>> _example().add_pile("heard").move("E01", "heard").rename_pile("heard", "being heard").piles
+        {'being heard': ['E01']}
+        """
+        self._rename_column(name, " ".join(str(new_name).split()))
+        self.redraw()
+        return self
+
     def __repr__(self) -> str:
         return f"<PileSort {self._round.name!r} participant={self.coder!r} piles={len(self._piles)}>"
 
@@ -108,6 +118,17 @@ class PileSort(CardBoard):
             self._piles[target].append(key)
         self._round.sort(self.coder, {k: v for k, v in self._piles.items() if v})
         return f"Put {key} in the pile {target!r}." if target else f"Put {key} back with the cards not sorted yet."
+
+    def _rename_column(self, key: str, name: str) -> str:
+        if key not in self._piles:
+            raise WorkbenchError(f"There is no pile {key!r} to rename.")
+        if not name:
+            raise WorkbenchError("Give the pile a name: what do its cards have in common for you?")
+        if name.casefold() in {k.casefold() for k in self._piles if k != key}:
+            raise WorkbenchError(f"You already have a pile called {name!r}.")
+        self._piles = {(name if k == key else k): v for k, v in self._piles.items()}
+        self._round.sort(self.coder, {k: v for k, v in self._piles.items() if v})
+        return f"Renamed the pile {key!r} to {name!r}."
 
     def _new_column(self, name: str, definition: str) -> str:
         label = " ".join(str(name).split())

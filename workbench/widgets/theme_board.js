@@ -129,7 +129,9 @@ class BoardView extends WidgetView {
       "data-column": column.key, "data-kind": column.kind, tabindex: "0", "aria-label": label,
       "aria-describedby": this.help.id });
     if (column.color) section.style.setProperty("--wb-c", readableColor(column.color));
-    section.append(h("h3", { class: "wb-board-title", "data-wb": "column-title", text: column.title }));
+    const title = h("h3", { class: "wb-board-title", "data-wb": "column-title", text: column.title });
+    section.append(title);
+    if (column.kind === "theme" || column.kind === "pile") section.append(this.renameButton(column, title));
     if (column.kind === "theme") section.append(...this.themeHeader(column));
     if (column.hint) section.append(h("p", { class: "wb-board-hint", text: column.hint }));
     const list = h("ul", { class: "wb-board-cards", "aria-label": `Cards in ${column.title}` });
@@ -152,6 +154,36 @@ class BoardView extends WidgetView {
       if (card) this.place(card, column.key);
     });
     return section;
+  }
+
+  /** A "Rename" button that turns the column's title into a text box (Enter saves, Escape cancels). */
+  renameButton(column, title) {
+    const button = h("button", { type: "button", class: "wb-btn wb-quiet wb-board-rename", "data-wb": "rename",
+      "aria-label": `Rename ${column.title}`, text: "Rename" });
+    button.addEventListener("click", () => {
+      const input = h("input", { type: "text", "data-wb": "rename-input", value: column.title,
+        "aria-label": `New name for ${column.title}` });
+      const done = () => { input.replaceWith(title); button.hidden = false; };
+      input.addEventListener("keydown", (e) => {
+        if (e.key === "Escape") { e.preventDefault(); done(); button.focus(); }
+        if (e.key !== "Enter") return;
+        e.preventDefault();
+        const name = input.value.trim();
+        if (!name || name === column.title) { done(); return; }
+        this.focusAfter = { column: name };
+        this.request("rename_column", { key: column.key, name }, (reply) => {
+          if (!reply.ok) return;
+          this.hideError();
+          this.setStatus(reply.said || "");
+          this.say(reply.said || "");
+        });
+      });
+      title.replaceWith(input);
+      button.hidden = true;
+      input.focus();
+      input.select();
+    });
+    return button;
   }
 
   themeHeader(column) {

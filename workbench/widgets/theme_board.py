@@ -203,6 +203,10 @@ class ThemeBoard(CardBoard):
                     else f"Took the passage out of the theme {source!r}.")
         raise WorkbenchError(f"The theme board moves codes and passages, not {kind!r}.")
 
+    def _rename_column(self, key: str, name: str) -> str:
+        self._project.themes.rename(key, name, coder=self.coder, rationale="renamed on the theme board")
+        return f"Renamed the theme {key!r} to {name!r}."
+
     def _new_column(self, name: str, definition: str) -> str:
         self._project.themes.add(name, definition=definition, coder=self.coder)
         return f"Added the candidate theme {name!r}."
