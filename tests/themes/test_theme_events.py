@@ -143,7 +143,11 @@ def test_a_withdrawn_story_leaves_the_theme_logs(sample):
 
 def test_method_switch(project, sample):
     assert project.method == "reflexive"  # a new project
-    assert sample.method == "codebook"  # a project made before methods names none
+    assert sample.method == "codebook"  # the sample names it
+    toml = project.path / "workbench.toml"
+    toml.write_text("".join(line for line in toml.read_text().splitlines(keepends=True)
+                            if not line.startswith("method")))
+    assert wb.open_project(project.path).method == "codebook"  # a project made before methods names none
     sample.set_method("coding-reliability")
     assert wb.open_project(sample.path).method == "coding-reliability"
     assert 'name = "Peer stories (sample)"' in (sample.path / "workbench.toml").read_text()

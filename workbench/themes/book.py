@@ -53,14 +53,14 @@ class Themes(ThemeChanges):
 
     def __init__(self, writer: ThemeWriter) -> None:
         self._writer = writer
-        self._seen: tuple[int, int] = (-1, -1)
+        self._seen: tuple = ()
         self._themes: dict[str, Theme] = {}
         self._events: list[dict] = []
 
     # ---- folding and lookups -----------------------------------------------------------
     def _state(self) -> dict[str, Theme]:
         records = self._writer.records()
-        mark = (id(records), len(records))
+        mark = (id(records), len(records), id(records[-1]) if records else None)  # new list, or lines added
         if mark != self._seen:
             self._themes, self._events = fold(records)
             self._seen = mark
