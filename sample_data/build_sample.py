@@ -48,6 +48,7 @@ def main() -> None:
         shutil.rmtree(TARGET)
     clock = Clock(datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc))
     p = wb.create_project(TARGET, name="Peer stories (sample)", coder="facilitator")
+    p.set_method("codebook")  # three readers of one shared codebook: the notebooks show their agreement
     p._now = clock  # deterministic history; the public API does the rest
     # the codebook enters through the same events create_project(codebook=...) writes, on our clock
     p._write_codebook_events(wb.codebook.read_codebook_file(CODEBOOK), "facilitator")

@@ -16,6 +16,7 @@ from exchange_helpers import DATA, MARKER, assert_valid
 
 
 def test_report_is_self_contained_and_offline(team, tmp_path):
+    team.set_method("codebook")  # agreement figures are shown under codebook (not by default under reflexive)
     page = wb.exchange.write_report(team, tmp_path / "report.html").read_text(encoding="utf-8")
     assert page.startswith("<!DOCTYPE html>")
     # no script at all, and nothing fetched from anywhere: no src=, no <link>, no @import, no url(http...)

@@ -10,8 +10,9 @@ The modules, one question each: :mod:`~workbench.analysis.retrieval` (segments, 
 context), :mod:`~workbench.analysis.counts` (frequencies, cross-tables),
 :mod:`~workbench.analysis.patterns` (co-occurrence), :mod:`~workbench.analysis.compare`
 (coders side by side), :mod:`~workbench.analysis.timelines` (change over time),
-:mod:`~workbench.analysis.autocoding` (machine coding) and :mod:`~workbench.analysis.words` (word
-frequencies). They select codings through :mod:`workbench.query`, as charts and widgets do.
+:mod:`~workbench.analysis.autocoding` (machine coding), :mod:`~workbench.analysis.words` (word
+frequencies) and :mod:`~workbench.analysis.themes` (what supports each theme). They select codings
+through :mod:`workbench.query`, as charts and widgets do.
 
 Consent: narratives with consent ``"restricted"`` are counted like any other, but their words
 never leave the project through these functions: wherever a frame would show passage or
@@ -34,6 +35,7 @@ from .compare import compare_coders
 from .counts import frequencies, matrix
 from .patterns import cooccurrence
 from .retrieval import kwic, segments
+from .themes import theme_matrix, theme_passages, theme_support
 from .timelines import code_use_over_time, codebook_timeline, memo_timeline
 from .words import stop_words, word_frequencies
 
@@ -56,5 +58,6 @@ def human_coders(p: "Project") -> list[str]:
 __all__ = [
     "RESTRICTED", "AUTO_PREFIX", "AnalysisError", "human_coders", "segments", "frequencies", "cooccurrence",
     "matrix", "kwic", "autocode", "auto_coder_name", "codebook_timeline", "memo_timeline",
-    "code_use_over_time", "compare_coders", "word_frequencies", "stop_words",
+    "code_use_over_time", "compare_coders", "word_frequencies", "stop_words", "theme_passages", "theme_support",
+    "theme_matrix",
 ]

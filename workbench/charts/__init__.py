@@ -30,10 +30,12 @@ from .frequencies import coder_bars, frequency_heatmap
 from .network import code_network, cooccurrence_heatmap
 from .render import save, use_offline_renderer
 from .story import story_strip
+from .themes import pile_sort_heatmap, theme_map, theme_support, theme_timeline
 from .timelines import code_use, codebook_timeline, memo_timeline
 from .words import word_bars
 
 __all__ = ["use_offline_renderer", "save", "frequency_heatmap", "coder_bars", "cooccurrence_heatmap",
            "code_network", "story_strip", "codebook_timeline", "memo_timeline", "code_use", "ChartError",
            "MAX_ROWS", "INACTIVE_COLOR", "agreement_chart", "coder_pair_heatmap", "disagreement_map",
-           "pairwise_agreement", "REFERENCE_LINES", "word_bars"]
+           "pairwise_agreement", "REFERENCE_LINES", "word_bars", "theme_map", "theme_support", "theme_timeline",
+           "pile_sort_heatmap"]

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Iterable
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -117,15 +117,33 @@ def export_xlsx(project: "Project", path: str | os.PathLike, anonymise_coders: b
 
 
 def write_report(project: "Project", path: str | os.PathLike, anonymise_coders: bool = False,
-                 include_memos: bool = True) -> Path:
+                 include_memos: bool = True, agreement: bool | None = None) -> Path:
     """A self-contained HTML report (codebook, frequencies, co-occurrence, agreement, quotes), viewable offline.
+
+    Agreement figures follow the project's method unless *agreement* says (not shown under ``reflexive``).
 
     >>> wb.exchange.write_report(p, "report.html")
     PosixPath('report.html')
     """
     from .report import write_report as _write
 
-    return _write(project, path, anonymise_coders=anonymise_coders, include_memos=include_memos)
+    return _write(project, path, anonymise_coders=anonymise_coders, include_memos=include_memos,
+                  agreement=agreement)
 
 
-__all__ = ["export_qdpx", "export_qdc", "import_qdpx", "import_qdc", "export_csv", "export_xlsx", "write_report"]
+def export_findings(project: "Project", path: str | os.PathLike, format: str | None = None,
+                    themes: Iterable[str] | None = None, quotes: int = 4, anonymise_coders: bool = False) -> Path:
+    """The findings document (``docx``, ``html`` or ``md``): each theme with its definition, the team's theme memo,
+    quotes (restricted stories counted, never quoted) and negative cases; then who and what supports each theme.
+
+    >>> _ = p.themes.add("making room for each other", codes=["reciprocity"], coder="ana")
+    >>> wb.exchange.export_findings(p, "findings.docx")
+    PosixPath('findings.docx')
+    """
+    from .findings import export_findings as _export
+
+    return _export(project, path, format=format, themes=themes, quotes=quotes, anonymise_coders=anonymise_coders)
+
+
+__all__ = ["export_qdpx", "export_qdc", "import_qdpx", "import_qdc", "export_csv", "export_xlsx", "write_report",
+           "export_findings"]

@@ -93,7 +93,7 @@ class ImportPlan:
         codings_ok = sum(len(r) for r in self.rows.values())
         notes_total = len(p.notes) + len(self.selection_memos)
         notes_ok = len(self.memos) + len(self.consumed_notes)
-        code_sets = sum(1 for s in p.sets if s["codes"] or s["notes"])
+        note_sets = sum(1 for s in p.sets if s["notes"] and not s["codes"])
         rows = [
             ("text sources", len(text_sources), len(self.narratives), len(text_sources) - len(self.narratives),
              "as narratives (PDFs with a text representation among them)"),
@@ -107,7 +107,8 @@ class ImportPlan:
              f"{len(self.consumed_notes)} as coding notes, the rest as memos"),
             ("variables", len(p.variables), len(p.variables), 0, "as narrative attributes"),
             ("cases", len(p.cases), len(p.cases), 0, "case name as narrator, case variables as attributes"),
-            ("sets", len(p.sets), len(p.sets) - code_sets, code_sets, "source sets as attributes"),
+            ("sets", len(p.sets), len(p.sets) - note_sets, note_sets,
+             "code sets as themes, source sets as attributes"),
             ("links", p.links, 0, p.links, "not held by the workbench"),
             ("graphs", p.graphs, 0, p.graphs, "not held by the workbench"),
         ]

@@ -306,6 +306,7 @@ class QdeParser:
             return [guid(m.get("targetGUID") or m.get("guid")) for m in children(element, tag)]
 
         self.model.sets.append({"guid": guid(element.get("guid")), "name": element.get("name") or "",
+                                "description": text_of(element, "Description") or "",
                                 "codes": members("MemberCode"), "sources": members("MemberSource"),
                                 "notes": members("MemberNote")})
         drop(element)

@@ -15,9 +15,11 @@ What maps, and what is reported instead:
 * users -> coders; notes -> memos (on a narrative, code or coding) or coding notes;
 * variables and cases -> narrative attributes; a case is the narrator; source sets named
   ``"key: value"`` (ATLAS.ti document groups) -> attributes, other source sets -> ``sets``;
+* code sets -> themes (the workbench writes each theme as a set of its codes, with its definition,
+  central organising idea, phase and owner in the set's description);
 * PDF sources without a text representation, picture, audio and video sources and their
-  selections, transcripts, links, graphs
-  and code sets are **reported** as skipped, with counts: never dropped silently.
+  selections, transcripts, links, graphs and note-only sets are **reported** as skipped, with
+  counts: never dropped silently.
 * texts of any length: they go to the project directly, never through a CSV sheet.
 
 **Missing source files.** A text source whose file is not in the archive is skipped and
@@ -48,6 +50,7 @@ from ._import_plan import FALLBACK_CODER, ImportPlan, PlannedNarrative
 from ._import_texts import plan_attributes, plan_texts
 from ._qde_model import ParsedFile, guid
 from ._qde_parse import parse_qde
+from ._refi_sets import import_theme_sets
 from ._safety import SafeArchive
 from .errors import InvalidXMLError
 from .import_report import ImportReport
@@ -135,6 +138,7 @@ def import_qdpx(path: str | os.PathLike, into: str | os.PathLike, offsets: Any =
         _write_narratives(project, plan.narratives)
         ids = _write_codings(project, plan)
         _write_memos(project, plan, ids)
+        import_theme_sets(project, plan.parsed.sets, plan.code_names, IMPORT_CODER, rationale)
         del project
         plan.release()  # the parsed file is no longer needed: free it before the new project opens
         if into.exists():

@@ -36,6 +36,7 @@ import pandas as pd
 
 from .._time import SECONDS_FORMAT, TIME_FORMAT, utc_now
 from .._version import __version__
+from ._refi_sets import theme_sets
 from ._sharing import Sharing, xml_safe
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -329,6 +330,9 @@ class _Plan:
                 with xf.element(_q(ns, "Notes")):
                     for note in notes:
                         _emit(xf, ns, note)
+            sets = theme_sets(self.project, self.share, self.code_guid, make_guid, self.salt)  # themes
+            if sets:
+                _emit(xf, ns, ("Sets", {}, sets))
             _emit(xf, ns, ("Description", {}, [
                 f"Exported by {origin()} on {_now()}. Text positions are Unicode code points from 0, "
                 "half-open [start, end). Each selection is one coder's reading of a passage."]))

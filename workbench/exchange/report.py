@@ -2,7 +2,9 @@
 
 Sections: what the project holds; the codebook (hierarchy, colours, descriptions, changes
 with their reasons); frequencies (per code, per coder); co-occurrence; agreement between
-coders where at least two coded the same narratives; selected quotes; memos.
+coders where at least two coded the same narratives (not under the ``reflexive`` method unless
+asked: see :mod:`workbench.methods`; with thresholds under ``coding-reliability``); selected
+quotes; memos.
 
 Everything is inline: CSS in a ``<style>`` element, charts as ``<svg>``; no script, no link,
 no web font, so the file shows the same without internet. Charts come from
@@ -28,6 +30,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import WorkbenchError
+from ..methods import WHY_NO_AGREEMENT, reliability, shows_agreement
 from ..names import counted_coders
 from ._sharing import EXPORTED_AT, Sharing, passage_note
 
@@ -257,8 +260,11 @@ def _quotes(share: Sharing, codings: pd.DataFrame, titles: dict[str, str]) -> li
 
 # ---------------------------------------------------------------------- the page
 def write_report(project: "Project", path: str | os.PathLike, anonymise_coders: bool = False,
-                 include_memos: bool = True) -> Path:
+                 include_memos: bool = True, agreement: bool | None = None) -> Path:
     """Write the report as one HTML file that works offline; returns its path.
+
+    *agreement*: show agreement figures (True), leave them out (False), or as the project's method
+    says (None: not under ``reflexive``, where the section says why).
 
     >>> wb.exchange.write_report(p, "report.html")
     PosixPath('report.html')
@@ -270,6 +276,7 @@ def write_report(project: "Project", path: str | os.PathLike, anonymise_coders: 
     if target.is_dir():
         raise WorkbenchError(f"{target} is a folder; give a file name such as report.html.")
     page = _Page(Sharing(project, anonymise_coders=anonymise_coders, include_memos=include_memos))
+    page.show_agreement = shows_agreement(project.method, agreement)
     sections = [("overview", "Overview", page.overview()), ("codebook", "Codebook", page.codebook()),
                 ("frequencies", "Frequencies", page.frequencies()),
                 ("cooccurrence", "Co-occurrence", page.cooccurrence()),
@@ -366,8 +373,15 @@ class _Page:
         return ('<p class="muted">Pairs of codings by the same coder whose passages overlap.</p>'
                 + (f'<div class="chart">{svg}</div>' if svg else "") + _table(pairs.head(30), numeric=("count",)))
 
+    show_agreement = True
+
     def agreement(self) -> str:
+        if not self.show_agreement:
+            return f"<p>{_e(WHY_NO_AGREEMENT)}</p>"
         table, about = _agreement(self.share, self.codings, self.notes)
+        if self.project.method == "coding-reliability" and len(table):
+            table = table.assign(reading=table["alpha_u"].map(reliability))
+            about += " Read against Krippendorff's thresholds: rely on 0.800 or more, tentative from 0.667."
         return f"<p>{about}</p>" + _table(table, numeric=("alpha_u",))
 
     def quotes(self) -> str:

@@ -23,9 +23,10 @@ from ._sharing import Sharing
 from .checks import batch_notes, check_span, checked_narrative, offsets
 from .memos import history_frame, memos_frame, new_memo
 from .sources import SourceCommands, apply_pseudonym_file, finish_parts
+from .theming import ThemesAndMethod
 
 
-class Project(DeprecatedExports, SourceCommands, Sharing):
+class Project(DeprecatedExports, SourceCommands, ThemesAndMethod, Sharing):
     """An open project. Create one with :func:`create_project`, :func:`open_project` or :func:`sample_project`.
 
     >>> p = wb.open_project(p.path)

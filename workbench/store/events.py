@@ -33,6 +33,9 @@ MEMO_FIELDS = ("event", "id", "coder", "at", "kind", "title", "text", "narrative
 MEMO_KINDS = ("reflexive", "analytic", "dialogue")
 #: The kinds of codebook change (each a line in ``events/codebook/<coder>.jsonl``).
 CODEBOOK_KINDS = ("add", "rename", "edit", "merge", "split", "retire", "reinstate")
+#: The kinds of theme change (each a line in ``events/themes/<coder>.jsonl``).
+THEME_KINDS = ("add", "rename", "edit", "codes", "passage", "unpassage", "phase", "merge", "split", "discard",
+               "reinstate", "memo")
 _NAMES = tuple(name for name, _ in CODING_FIELDS)
 _KEEP_NONE = frozenset({"note"})  # a noted event may clear a note: its null is meaningful
 
@@ -193,6 +196,21 @@ def codebook_events(changes: Iterable[dict], coder: str, at: str) -> list[dict]:
     for seq, change in enumerate(changes):
         if change.get("event") not in CODEBOOK_KINDS:
             raise ValueError(f"a codebook event is one of {CODEBOOK_KINDS}, not {change.get('event')!r}")
+        change.update(coder=coder, at=at, seq=seq)
+        events.append(change)
+    return events
+
+
+def theme_events(changes: Iterable[dict], coder: str, at: str) -> list[dict]:
+    """Theme changes stamped as one change: the same coder and time, and their order (``seq``).
+
+    >>> theme_events([{"event": "phase", "theme_id": "t1", "to": "reviewed"}], "ana", "t")
+    [{'event': 'phase', 'theme_id': 't1', 'to': 'reviewed', 'coder': 'ana', 'at': 't', 'seq': 0}]
+    """
+    events = []
+    for seq, change in enumerate(changes):
+        if change.get("event") not in THEME_KINDS:
+            raise ValueError(f"a theme event is one of {THEME_KINDS}, not {change.get('event')!r}")
         change.update(coder=coder, at=at, seq=seq)
         events.append(change)
     return events

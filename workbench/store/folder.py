@@ -9,6 +9,7 @@
     events/codebook/<coder>.jsonl   codebook changes, with who, when and why
     events/codings/<coder>.jsonl    coded / uncoded / noted events of one coder
     events/memos/<coder>.jsonl      memos of one coder
+    events/themes/<coder>.jsonl     theme changes (codes and passages gathered, phases), with who, when and why
     events/withdrawals.jsonl        tombstones of withdrawn stories
 
 Every coder writes only their own files, so a project shared through git merges without
@@ -27,6 +28,7 @@ import pandas as pd
 from .._files import toml_string
 from .._time import SECONDS_FORMAT, MonotonicClock, utc_now
 from ..errors import NotAProjectError
+from ..methods import NEW_PROJECT_METHOD, UNNAMED_METHOD
 from . import logs
 from .event_logs import CodingLog, RecordLog
 from .narratives import CSV_CORE, NarrativeStore, write_narratives_csv
@@ -49,10 +51,11 @@ def create_folder(target: Path, name: str) -> None:
     """
     (target / "workbench.toml").write_text(
         f"# A narrative workbench project: see docs/project-format.md\n"
-        f"name = {toml_string(name)}\nformat_version = {FORMAT_VERSION}\ncreated = \"{utc_now(SECONDS_FORMAT)}\"\n",
+        f"name = {toml_string(name)}\nformat_version = {FORMAT_VERSION}\ncreated = \"{utc_now(SECONDS_FORMAT)}\"\n"
+        f"method = \"{NEW_PROJECT_METHOD}\"  # reflexive, codebook or coding-reliability: see docs/themes.md\n",
         encoding="utf-8")
     (target / "narratives").mkdir()
-    for sub in ("codebook", "codings", "memos"):
+    for sub in ("codebook", "codings", "memos", "themes"):
         (target / "events" / sub).mkdir(parents=True)
     write_narratives_csv(target / "narratives.csv", pd.DataFrame(columns=CSV_CORE))
     (target / ".gitignore").write_text(_GITIGNORE, encoding="utf-8")
@@ -80,6 +83,13 @@ def _read_meta(path: Path) -> dict[str, Any]:
     return meta
 
 
+def _theme_records_without(records: list[dict], nid: str, quoted: set[tuple[str, ...]]) -> list[dict] | None:
+    """Theme *records* without the story's passages and with texts quoting it blanked, or None if untouched."""
+    kept = without_story(records, nid)
+    scrubbed = scrub_quotes(kept if kept is not None else records, quoted)
+    return scrubbed if scrubbed is not None else kept
+
+
 class ProjectFolder:
     """An open project folder: narratives, tombstones and the three kinds of event log.
 
@@ -101,6 +111,7 @@ class ProjectFolder:
         self.codebook = RecordLog(self.path, "codebook")
         self.memos = RecordLog(self.path, "memos")
         self.codings = CodingLog(self.path)
+        self.themes = RecordLog(self.path, "themes")
         self.narratives.load(force=True)
         self.withdrawals.load()
         self.reload()
@@ -110,6 +121,24 @@ class ProjectFolder:
         """The project's name (from ``workbench.toml``)."""
         return str(self.meta.get("name", self.path.name))
 
+    @property
+    def method(self) -> str:
+        """The analytic approach ``workbench.toml`` names (``codebook`` for a project made before methods)."""
+        return str(self.meta.get("method", UNNAMED_METHOD))
+
+    def set_method(self, method: str) -> None:
+        """Name the analytic approach in ``workbench.toml`` (its other lines are kept as they are)."""
+        meta_file = self.path / "workbench.toml"
+        lines = meta_file.read_text(encoding="utf-8").splitlines()
+        line = f"method = {toml_string(method)}"
+        found = [i for i, text in enumerate(lines) if text.split("=")[0].strip() == "method"]
+        if found:
+            lines[found[0]] = line
+        else:
+            lines.append(line)
+        logs.atomic_write(meta_file, "\n".join(lines) + "\n")
+        self.meta = _read_meta(self.path)
+
     def now(self) -> str:
         """UTC time as log text, strictly increasing within this process."""
         return self.clock.now()
@@ -117,10 +146,11 @@ class ProjectFolder:
     # ---- reading ---------------------------------------------------------------------
     def reload(self) -> None:
         """Read every log afresh (resuming from the fold's snapshot where it still holds)."""
-        for log in (self.codebook, self.memos, self.codings):
+        for log in (self.codebook, self.memos, self.codings, self.themes):
             log.reset()
         self.codebook.read_new()
         self.memos.read_new()
+        self.themes.read_new()
         self._on_codebook(self.codebook.records)
         self.codings.resume(len(self.withdrawals.keys))
         self.codings.read_new()
@@ -130,8 +160,8 @@ class ProjectFolder:
         self.narratives.load()
         if self.withdrawals.load():
             return self.reload()
-        codebook, memos = self.codebook.read_new(), self.memos.read_new()
-        if codebook is None or memos is None:
+        codebook, memos, themes = self.codebook.read_new(), self.memos.read_new(), self.themes.read_new()
+        if codebook is None or memos is None or themes is None:
             return self.reload()  # a log was rewritten (a withdrawal): read everything afresh
         if codebook:
             self._codebook_changed()
@@ -166,6 +196,12 @@ class ProjectFolder:
         else:
             self._codebook_changed()
 
+    def write_themes(self, coder: str, records: list[dict]) -> None:
+        """Append theme change *records* to *coder*'s theme log (refused if a passage's story was withdrawn)."""
+        nids = [r.get("narrative") for r in records if r.get("narrative")]
+        if not self.themes.write(coder, records, lambda: self.withdrawals.refuse(nids)):
+            self.reload()
+
     def sync_codebook_yaml(self, wanted: str) -> None:
         """Rewrite ``codebook.yaml`` when it no longer shows *wanted* (e.g. after a git pull)."""
         path = self.path / "codebook.yaml"
@@ -185,5 +221,6 @@ class ProjectFolder:
         for log in (self.codings, self.memos):
             log.rewrite(lambda records: without_story(records, nid))
         self.codebook.rewrite(lambda records: scrub_quotes(records, quoted))
+        self.themes.rewrite(lambda records: _theme_records_without(records, nid, quoted))
         self.narratives.remove(nid)
         self.reload()

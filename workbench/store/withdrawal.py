@@ -21,7 +21,7 @@ from .events import dumps
 
 #: What a codebook text quoting a withdrawn story becomes.
 REMOVED_QUOTE = "[removed: it quoted a withdrawn story]"
-_QUOTING_FIELDS = ("description", "include", "exclude", "example", "rationale")
+_QUOTING_FIELDS = ("description", "include", "exclude", "example", "rationale", "definition", "idea", "text")
 
 
 class Withdrawals:

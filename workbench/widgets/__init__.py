@@ -2,6 +2,7 @@
 
 >>> w = wb.coding_widget(p, coder="ana")
 >>> explorer = wb.disagreement_explorer(p, narrative="kitchen-table", coder="ana")
+>>> board = wb.theme_board(p, coder="ana")
 
 Front-end code is plain ES modules and CSS shipped beside these files (``coding.js``,
 ``coding.css``; helpers shared between widgets in ``shared.js``); there is no build step.
@@ -13,10 +14,11 @@ import importlib
 from typing import Any
 
 from .coding import PROMPTS, CodingWidget, coding_widget
+from .theme_board import ThemeBoard, theme_board  # the module's name is the function's: bind the function
 
 # Other widgets load on first use, so one of them failing to import never takes the rest down.
 _LAZY = {"disagreement_explorer": "disagreement", "DisagreementExplorer": "disagreement",
-         "share_panel": "sharing", "SharePanel": "sharing"}
+         "share_panel": "sharing", "SharePanel": "sharing", "pile_sort": "piles", "PileSort": "piles"}
 
 
 def __getattr__(name: str) -> Any:
@@ -26,4 +28,4 @@ def __getattr__(name: str) -> Any:
 
 
 __all__ = ["coding_widget", "CodingWidget", "PROMPTS", "disagreement_explorer", "DisagreementExplorer",
-           "share_panel", "SharePanel"]
+           "share_panel", "SharePanel", "theme_board", "ThemeBoard", "pile_sort", "PileSort"]

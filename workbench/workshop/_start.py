@@ -92,6 +92,7 @@ def _build(base: Path, code: str, name: str, codebook: str | os.PathLike | None,
         building.mkdir()
         project = create_project(building / "project", codebook=book, name=name, coder=facilitator)
         if isinstance(source, Project):
+            project.set_method(source.method)  # the workshop reads as the project its stories come from
             wanted = list(source.narratives["id"]) if not isinstance(stories, (list, tuple)) else list(stories)
             _copy_stories(source, project, wanted)
         else:

@@ -8,9 +8,13 @@ import pandas as pd
 
 from ..agreement import AgreementError, unit_agreement
 from ..agreement.dialogue import KINDS, disagreements
+from ..methods import shows_agreement
 from ..names import counted_coders
 from ..project import Project
 from ._folder import WorkshopError, empty_frame, shorten
+
+#: What the summary shows for agreement under the reflexive method (see :data:`workbench.methods.WHY_NO_AGREEMENT`).
+NOT_SHOWN = "not shown (reflexive method: readings are compared for dialogue, not scored)"
 
 DIFFERENCE_COLUMNS = ["narrative_id", "title", "code", "stretches", "characters", "kinds", "example",
                       "example_with", "example_without"]
@@ -94,7 +98,11 @@ def summary(project: Project, people: list[str], about: dict[str, Any], particip
     codings = project.codings(coder=people)
     per_story = codings.groupby("narrative_id")["coder"].nunique()
     coded = sorted(set(codings["coder"]), key=str.casefold)
-    alpha = _paragraph_alpha(project, coded) if len(coded) >= 2 and (per_story >= 2).any() else None
+    alpha: Any = None
+    if not shows_agreement(project.method):
+        alpha = NOT_SHOWN
+    elif len(coded) >= 2 and (per_story >= 2).any():
+        alpha = _paragraph_alpha(project, coded)
     return pd.Series({
         **about,
         "participants": len(participants),

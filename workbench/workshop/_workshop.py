@@ -197,6 +197,7 @@ class Workshop:
         ``agreement`` is Krippendorff's alpha over paragraphs, all codes pooled
         (:func:`workbench.agreement.unit_agreement`), rounded to two decimals; it is missing until
         two people coded the same story. It says how alike the readings are, not which is right.
+        Under the ``reflexive`` method (see :mod:`workbench.methods`) it is not shown, and says why.
 
         >>> ws = wb.workshop.start_workshop("workshops", name="Tuesday", stories=["kitchen-table", "two-chairs"])
         >>> ws.add_example_participants()
@@ -223,6 +224,46 @@ class Workshop:
         ['ana', 'ben', 'chipo']
         """
         return rehearse(self.project, self.folder, self.facilitator)
+
+    # ------------------------------------------------------------------ theme elicitation
+    def start_elicitation(self, excerpts: Iterable[str] | pd.DataFrame, name: str = "themes-1",
+                          exist_ok: bool = False) -> Any:
+        """Deal a deck of excerpts (coding ids, or a frame with coding_id) for participants to sort into piles.
+
+        See :mod:`workbench.workshop.elicitation`; :func:`~workbench.workshop.elicitation.pick_excerpts`
+        picks 20 to 40 spread over the stories. The deck is written once (``exist_ok=True`` opens
+        the round *name* when it was dealt before, e.g. after a restart); participants open the
+        round with ``open_elicitation(p, name)``.
+
+        >>> ws = wb.workshop.start_workshop("workshops", stories=["kitchen-table"])
+        >>> _ = ws.add_example_participants()
+        >>> ws.start_elicitation(ws.project.codings()["coding_id"][:5], name="themes-1")
+        <Elicitation 'themes-1': 5 cards, 0 sorts>
+        """
+        from . import _deck
+        from .elicitation import Elicitation
+
+        self.project.refresh()
+        folder = _deck.round_folder(self.folder, name)
+        if exist_ok and (folder / "deck.json").exists():
+            return Elicitation(folder, self.project)
+        deck = _deck.build_deck(self.project, excerpts)
+        _deck.write_deck(folder, deck, by=self.facilitator, about=self.name)
+        return Elicitation(folder, self.project)
+
+    def elicitation(self, name: str = "themes-1") -> Any:
+        """The elicitation round *name* of this workshop, with everyone's sorts so far.
+
+        >>> ws = wb.workshop.start_workshop("workshops", stories=["kitchen-table"])
+        >>> _ = ws.add_example_participants()
+        >>> _ = ws.start_elicitation(ws.project.codings()["coding_id"][:5])
+        >>> ws.elicitation().sorts()
+        {}
+        """
+        from . import _deck
+        from .elicitation import Elicitation
+
+        return Elicitation(_deck.round_folder(self.folder, name), self.project)
 
     def monitor(self, every: float = 10.0) -> Any:
         """A small live panel: participants, their codings and stories, and the places where readings differ.
