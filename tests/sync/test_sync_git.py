@@ -268,3 +268,30 @@ def test_without_a_git_identity_the_coder_signs_for_this_folder_only_and_is_told
     assert "ana <ana@workbench.invalid>" in str(result) and "this folder only" in str(result)
     assert git(p.path, "log", "-1", "--format=%an <%ae>").strip() == "ana <ana@workbench.invalid>"
     assert "ana" not in (tmp_path / "gitconfig").read_text(encoding="utf-8")  # the person's own config untouched
+
+
+def test_a_withdrawal_arriving_by_sync_takes_the_transcript_structure_and_theme_passages_too(team, tmp_path):
+    a, b, _ = team
+    vtt = tmp_path / "call.vtt"
+    vtt.write_text("WEBVTT\n\n00:00:01.000 --> 00:00:04.000\n<v Rosa>I rang at three in the morning.\n\n"
+                   "00:00:04.000 --> 00:00:07.000\n<v Dev>I stayed on the line until it was light.\n",
+                   encoding="utf-8")
+    nid = a.import_transcript(vtt, title="Night call", narrator="R01")
+    wb.sync.sync(a, coder="ana", progress=False)
+    wb.sync.sync(b, coder="ben", progress=False)
+    assert len(b.turns(nid)) == 2
+    cid = b.code(nid, 0, 20, "reciprocity", coder="ben")
+    b.themes.add("staying with someone", codes=["reciprocity"], coder="ben")
+    b.themes.add_passages("staying with someone", [cid], coder="ben")
+    wb.sync.sync(b, coder="ben", progress=False)
+    wb.sync.sync(a, coder="ana", progress=False)
+    a.withdraw(nid, reason="narrator asked", by="ana")
+    wb.sync.sync(a, coder="ana", progress=False)
+    wb.sync.sync(b, coder="ben", progress=False)
+
+    for project in (a, b):
+        assert not (project.path / "narratives" / f"{nid}.structure.json").exists()
+        theme_logs = b"".join(f.read_bytes() for f in (project.path / "events" / "themes").glob("*.jsonl"))
+        assert nid.encode() not in theme_logs and cid.encode() not in theme_logs
+        assert b"rang at three" not in b"".join(f.read_bytes() for f in project.path.rglob("*") if f.is_file()
+                                                and ".git" not in f.parts)

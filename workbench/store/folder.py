@@ -30,7 +30,7 @@ from .._time import SECONDS_FORMAT, MonotonicClock, utc_now
 from ..errors import NotAProjectError
 from ..methods import NEW_PROJECT_METHOD, UNNAMED_METHOD
 from . import logs
-from .event_logs import CodingLog, RecordLog
+from .event_logs import CodingLog, EventLog, RecordLog
 from .narratives import CSV_CORE, NarrativeStore, write_narratives_csv
 from .withdrawal import Withdrawals, scrub_quotes, without_story
 
@@ -81,6 +81,21 @@ def _read_meta(path: Path) -> dict[str, Any]:
             "Upgrade narrative-workbench."
         )
     return meta
+
+
+def purge_story_events(root: Path, nid: str, quoted: set[tuple[str, ...]]) -> None:
+    """Rewrite every event log of the folder at *root* without story *nid* (its tombstone already written).
+
+    Codings, memos and theme passages anchored to it go; codebook and theme texts quoting it
+    (*quoted*: its word runs, :func:`workbench.store.withdrawal.word_runs`) are blanked. The one
+    rule for a withdrawal made here and for one that arrives from another machine by sync.
+
+    >>> purge_story_events(p.path, "no-such-story", set())
+    """
+    for kind in ("codings", "memos"):
+        EventLog(root, kind).rewrite(lambda records: without_story(records, nid))
+    EventLog(root, "codebook").rewrite(lambda records: scrub_quotes(records, quoted))
+    EventLog(root, "themes").rewrite(lambda records: _theme_records_without(records, nid, quoted))
 
 
 def _theme_records_without(records: list[dict], nid: str, quoted: set[tuple[str, ...]]) -> list[dict] | None:
@@ -218,9 +233,6 @@ class ProjectFolder:
     def withdraw(self, nid: str, by: str, reason: str, quoted: set[tuple[str, ...]]) -> None:
         """Withdraw *nid*: tombstone first, then purge every log, codebook quotes, the text and its row."""
         self.withdrawals.record(nid, self.now(), by, reason)
-        for log in (self.codings, self.memos):
-            log.rewrite(lambda records: without_story(records, nid))
-        self.codebook.rewrite(lambda records: scrub_quotes(records, quoted))
-        self.themes.rewrite(lambda records: _theme_records_without(records, nid, quoted))
+        purge_story_events(self.path, nid, quoted)
         self.narratives.remove(nid)
         self.reload()

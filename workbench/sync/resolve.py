@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from pathlib import Path
 from typing import Callable
 
@@ -22,11 +21,11 @@ import pandas as pd
 
 from ..consent import tombstone_key
 from ..errors import WorkbenchError
-from ..store.events import dumps
+from ..store.folder import purge_story_events
 from ..store.logs import atomic_write, parse_lines
 from ..store.narratives import CSV_CORE, write_narratives_csv
 from ..store.structure import remove_files
-from ..store.withdrawal import scrub_quotes, word_runs
+from ..store.withdrawal import word_runs
 
 
 def unique_lines(data: bytes) -> bytes:
@@ -134,19 +133,6 @@ def withdrawn_keys(folder: Path) -> set[str]:
     return {r["key"] for r in parse_lines(path.read_bytes(), path) if r.get("key")} if path.exists() else set()
 
 
-def _purge_lines(path: Path, nids: set[str]) -> bool:
-    """Drop from the log *path* every event about one of *nids* (and notes on their codings); True if any."""
-    lines = path.read_bytes().split(b"\n")
-    records = [(line, json.loads(line) if line.strip() else None) for line in lines]
-    gone = {r.get("id") for _, r in records if isinstance(r, dict) and r.get("narrative") in nids}
-    kept = [line for line, r in records if line.strip() and not (
-        isinstance(r, dict) and (r.get("narrative") in nids or r.get("coding") in gone))]
-    if len(kept) == len([line for line in lines if line.strip()]):
-        return False
-    atomic_write(path, b"".join(line + b"\n" for line in kept))
-    return True
-
-
 def purge_withdrawn(folder: Path, candidates: set[str], text_of: Callable[[str], str | None]) -> list[str]:
     """Purge from *folder* every story among *candidates* whose tombstone is there; the ids purged.
 
@@ -164,17 +150,11 @@ def purge_withdrawn(folder: Path, candidates: set[str], text_of: Callable[[str],
     gone = {nid for nid in candidates if tombstone_key(nid) in keys}
     if not gone:
         return []
-    for nid in gone:
+    for nid in sorted(gone):
+        text = text_of(nid)
+        purge_story_events(folder, nid, word_runs(text) if text else set())
         (folder / "narratives" / f"{nid}.txt").unlink(missing_ok=True)
         remove_files(folder, nid)  # its turns, times and recording leave with it
-    for kind in ("codings", "memos"):
-        for path in sorted((folder / "events" / kind).glob("*.jsonl")):
-            _purge_lines(path, gone)
-    runs = set().union(*(word_runs(text) for nid in gone if (text := text_of(nid))))
-    for path in sorted((folder / "events" / "codebook").glob("*.jsonl")) if runs else []:
-        records = parse_lines(path.read_bytes(), path)
-        if scrub_quotes(records, runs) is not None:
-            atomic_write(path, "".join(dumps(r) for r in records))
     columns, rows = csv_rows((folder / "narratives.csv").read_text(encoding="utf-8"))
     frame = pd.DataFrame([r for nid, r in rows.items() if nid not in gone], columns=columns or CSV_CORE)
     write_narratives_csv(folder / "narratives.csv", frame.fillna(""))
