@@ -265,7 +265,7 @@ class Workshop:
 
         return Elicitation(_deck.round_folder(self.folder, name), self.project)
 
-    def monitor(self, every: float = 10.0) -> Any:
+    def monitor(self, every: float = 2.0) -> Any:
         """A small live panel: participants, their codings and stories, and the places where readings differ.
 
         It looks at the shared folder every *every* seconds (cheaply: it only recomputes when
