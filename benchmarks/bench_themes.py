@@ -4,8 +4,9 @@
 
 The 50 themes (each gathering 2-4 codes, with 4 hand-picked passages and a negative case) are
 written once by the coder ``bench-themes`` into the scale project's ``events/themes/``; a later run
-reuses them. The findings document (all 50 themes) is written once. Each figure is the median wall time of --repeat runs in one warm process (the project
-open, its codings read once), with the median CPU time beside it.
+reuses them. Each figure is the median wall time of --repeat runs in one warm process (the project
+open, its codings read once), with the median CPU time beside it; the findings document (all 50
+themes) is written once.
 """
 
 from __future__ import annotations
