@@ -153,3 +153,19 @@ def test_method_switch(project, sample):
     assert 'name = "Peer stories (sample)"' in (sample.path / "workbench.toml").read_text()
     with pytest.raises(WorkbenchError, match="method must be one of"):
         sample.set_method("grounded")
+
+
+def test_two_people_name_a_theme_alike_at_once(project):
+    # as when two processes add "belonging" at the same moment: two themes, neither overwritten
+    project.themes.add("belonging", codes=["reciprocity"], coder="ana")
+    log = project.path / "events" / "themes" / "ana.jsonl"
+    first = json.loads(log.read_text().splitlines()[0])
+    twin = {**first, "theme_id": "belonging-abcdef", "codes": ["barriers"]}
+    (project.path / "events" / "themes" / "ben.jsonl").write_text(json.dumps(twin) + "\n")
+    p = wb.open_project(project.path)
+    assert p.themes.to_frame()["name"].tolist() == ["belonging", "belonging"]
+    with pytest.raises(WorkbenchError, match="Two people named a theme 'belonging' at once"):
+        p.themes.set_phase("belonging", "reviewed", coder="ana")
+    p.themes.rename("belonging-abcdef", "belonging, as barriers", coder="ben", rationale="two readings")
+    assert p.themes.lookup("belonging").codes == ["reciprocity"]
+    assert p.themes.unplaced_codes() == ["principles", "relational safety"]

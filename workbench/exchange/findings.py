@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Iterable
 import pandas as pd
 
 from .._time import utc_now
-from ..analysis import theme_passages, theme_support
+from ..analysis import theme_matrix, theme_support
 from ..errors import WorkbenchError
 from ..store.logs import atomic_write
 from ..themes import PHASES
@@ -107,17 +107,47 @@ def _quoted(share: Sharing, row: object) -> str:
     return readable(whole_words(share.project.text(row.narrative_id), int(row.start), int(row.end)))
 
 
-def _quotes(rows: pd.DataFrame, share: Sharing, titles: dict[str, str], limit: int) -> tuple[list[Quote], int]:
-    """Up to *limit* quotes, hand-picked first, one per story before a second from any, and the unquoted count."""
+def _quotes(rows: pd.DataFrame, share: Sharing, titles: dict[str, str], limit: int) -> list[Quote]:
+    """Up to *limit* quotes from quotable stories: hand-picked first, one per story before a second from any."""
     quotable = rows[~rows["narrative_id"].isin(share.restricted).to_numpy()]
-    unquoted = int(rows["narrative_id"].isin(share.restricted).sum())
     ranked = quotable.assign(_picked=(quotable["source"] != "picked").astype(int),
                              _nth=quotable.groupby("narrative_id").cumcount(),
                              _len=(quotable["end"] - quotable["start"] - 220).abs())
-    ranked = ranked.sort_values(["_picked", "_nth", "_len"], kind="stable").drop_duplicates("text").head(limit)
+    ranked = ranked.sort_values(["_picked", "_nth", "_len"], kind="stable")
+    ranked = ranked.drop_duplicates(["narrative_id", "start", "end"]).head(limit)
     return [Quote(_quoted(share, r), r.narrator or "a narrator", titles.get(r.narrative_id, r.narrative_id),
                   str(share.coder(r.coder)), r.note if r.source == "picked" else "")
-            for r in ranked.itertuples(index=False)], unquoted
+            for r in ranked.itertuples(index=False)]
+
+
+def _candidates(p: "Project", frame: pd.DataFrame, share: Sharing) -> pd.DataFrame:
+    """What a theme's quotes and negative cases are chosen from: its hand-picked passages and negative cases,
+    and up to two codings per quotable story carrying its codes (a million codings stay quick)."""
+    codings = p.codings()[["coding_id", "narrative_id", "coder", "code", "start", "end"]]
+    quotable = ~codings["narrative_id"].isin(share.restricted).to_numpy()
+    passages = {name: p.themes.passages(name) for name in frame["name"]}
+    wanted = [c for f in passages.values() for c in f["coding_id"] if isinstance(c, str)]
+    by_id = {r.coding_id: r for r in codings[codings["coding_id"].isin(wanted).to_numpy()].itertuples(index=False)}
+    stories = set(share.narratives["id"])
+    rows = []
+    for name, codes in zip(frame["name"], frame["codes"]):
+        picked = set()
+        for e in passages[name].itertuples(index=False):
+            source = "negative case" if e.negative else "picked"
+            c = by_id.get(e.coding_id) if isinstance(e.coding_id, str) else None
+            if c is not None:
+                picked.add(e.coding_id)
+                rows.append([name, source, c.narrative_id, c.coder, int(c.start), int(c.end), e.note, e.coder])
+            elif not isinstance(e.coding_id, str) and e.narrative_id in stories:
+                rows.append([name, source, e.narrative_id, e.coder, int(e.start), int(e.end), e.note, e.coder])
+        hit = codings[codings["code"].isin(list(codes)).to_numpy() & quotable]
+        hit = hit[~hit["coding_id"].isin(list(picked)).to_numpy()].groupby("narrative_id", sort=False).head(2)
+        rows += [[name, "code", r.narrative_id, r.coder, int(r.start), int(r.end), "", ""]
+                 for r in hit.itertuples(index=False)]
+    found = pd.DataFrame(rows, columns=["theme", "source", "narrative_id", "coder", "start", "end", "note",
+                                        "picked_by"])
+    narrators = dict(zip(share.narratives["id"], share.narratives["narrator"].fillna("").astype(str)))
+    return found.assign(narrator=found["narrative_id"].map(narrators).fillna(""))
 
 
 def _negative(rows: pd.DataFrame, share: Sharing, titles: dict[str, str]) -> list[Quote]:
@@ -162,21 +192,25 @@ def findings_content(p: "Project", themes: Iterable[str] | None = None, quotes: 
         raise WorkbenchError("There are no themes to report yet: add one with p.themes.add(name, codes=[...], "
                              "coder=...).")
     support = theme_support(p).set_index("theme")
-    found = theme_passages(p, list(frame["name"]))
+    per_story = theme_matrix(p, columns="narrative", value="passages").reindex(frame["name"], fill_value=0)
+    hidden = [c for c in per_story.columns if c in share.restricted]
+    found = _candidates(p, frame, share)
     titles = dict(zip(share.narratives["id"], share.narratives["title"].fillna("").astype(str)))
     memos = p.themes.memos()
     sections = []
     for row in frame.itertuples(index=False):
         rows = found[found["theme"] == row.name]
-        chosen, unquoted = _quotes(rows[rows["source"] != "negative case"], share, titles, quotes)
         memo = memos[memos["theme"] == row.name].tail(1)
         sections.append(ThemeSection(
             row.name, row.phase, row.definition, row.idea, list(row.codes), _support_line(support.loc[row.name]),
             memo["text"].iloc[0] if len(memo) else "",
             f"{share.coder(memo['coder'].iloc[0])}, {str(memo['at'].iloc[0])[:10]}" if len(memo) else "",
-            chosen, unquoted, _negative(rows[rows["source"] == "negative case"], share, titles)))
+            _quotes(rows[rows["source"] != "negative case"], share, titles, quotes),
+            int(per_story.loc[row.name, hidden].sum()) if hidden else 0,
+            _negative(rows[rows["source"] == "negative case"], share, titles)))
+    readers = theme_matrix(p, columns="coder").reindex(frame["name"], fill_value=0)
     return Findings(f"Findings: {p.name}", _about(p, share, len(sections)), sections,
-                    _table(found, frame, support, share, titles))
+                    _table(per_story, readers, support, share, titles))
 
 
 def _about(p: "Project", share: Sharing, themes: int) -> str:
@@ -191,16 +225,16 @@ def _about(p: "Project", share: Sharing, themes: int) -> str:
     return text
 
 
-def _table(found: pd.DataFrame, frame: pd.DataFrame, support: pd.DataFrame, share: Sharing,
+def _table(per_story: pd.DataFrame, readers: pd.DataFrame, support: pd.DataFrame, share: Sharing,
            titles: dict[str, str]) -> pd.DataFrame:
     """Which stories and which readers support each theme (negative cases not counted)."""
     rows = []
-    backing = found[found["source"] != "negative case"]
-    for name in frame["name"]:
-        part = backing[backing["theme"] == name]
-        stories = sorted({titles.get(n, n) for n in part["narrative_id"]}, key=str.casefold)
-        readers = sorted({str(share.coder(c)) for c in part["coder"]}, key=str.casefold)
-        rows.append([name, int(support.loc[name, "stories"]), "; ".join(stories), ", ".join(readers)])
+    for name in per_story.index:
+        stories = sorted((titles.get(n, n) for n in per_story.columns[per_story.loc[name].to_numpy() > 0]),
+                         key=str.casefold)
+        people = sorted({str(share.coder(c)) for c in readers.columns[readers.loc[name].to_numpy() > 0]},
+                        key=str.casefold)
+        rows.append([name, int(support.loc[name, "stories"]), "; ".join(stories), ", ".join(people)])
     return pd.DataFrame(rows, columns=["theme", "stories", "which stories", "readers"])
 
 

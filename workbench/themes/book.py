@@ -136,6 +136,17 @@ class Themes(ThemeChanges):
         names = self._writer.codebook.name_map()
         return list(dict.fromkeys(names.get(c, c) for c in code_ids))
 
+    def unplaced_codes(self) -> list[str]:
+        """Active codes no active theme gathers, in codebook order: what did we leave out?
+
+        >>> _ = p.themes.add("belonging", codes=["community"], coder="ana")
+        >>> "community" in p.themes.unplaced_codes(), "reciprocity" in p.themes.unplaced_codes()
+        (False, True)
+        """
+        names = self._writer.codebook.name_map()
+        placed = {names.get(c, c) for t in self._active() for c in t.codes}
+        return [name for name in self._writer.codebook.names if name not in placed]
+
     # ---- frames --------------------------------------------------------------------------
     def to_frame(self, include_inactive: bool = False, owner: str | None = None) -> pd.DataFrame:
         """One row per theme: name, definition, idea, phase, codes (current names), passages (hand-picked),
