@@ -36,15 +36,28 @@ def media_type(path: Path) -> str:
     return _TYPES.get(suffix) or mimetypes.guess_type(path.name)[0] or "application/octet-stream"
 
 
-def media_state(project: Project, nid: str, limit: int = MAX_MEDIA_BYTES) -> tuple[dict, bytes]:
+def media_state(project: Project, nid: str, limit: int | None = None) -> tuple[dict, bytes]:
     """What the widget shows about narrative *nid*'s recording, and the bytes to send (``b""`` for none).
 
-    The dict has ``status``: ``"none"`` (no recording), ``"ok"``, ``"missing"`` or ``"too-large"``,
-    with ``name``, ``type``, ``size`` and a ``message`` for a person when it cannot play.
+    The dict has ``status``: ``"none"`` (no recording), ``"ok"``, ``"missing"`` or ``"too-large"``
+    (over *limit* bytes, default :data:`MAX_MEDIA_BYTES`), with ``name``, ``type``, ``size`` and a
+    ``message`` for a person when it cannot play.
 
     >>> media_state(p, nid)[0]["status"]
     'none'
+    >>> import wave
+    >>> with wave.open("night.wav", "wb") as w:
+    ...     w.setnchannels(1); w.setsampwidth(2); w.setframerate(8000); w.writeframes(bytes(16000))
+    >>> _ = Path("night.vtt").write_text("WEBVTT\\n\\n00:00.000 --> 00:01.000\\n<v Ana>Hello.\\n")
+    >>> night = p.import_transcript("night.vtt", narrator="R07", media="night.wav")
+    >>> info, data = media_state(p, night)
+    >>> info["status"], info["type"], len(data) == info["size"]
+    ('ok', 'audio/wav', True)
+    >>> info, data = media_state(p, night, limit=1000)
+    >>> info["status"], data, info["message"][:40]
+    ('too-large', b'', 'The recording night.wav is 0.02 MB, more')
     """
+    limit = MAX_MEDIA_BYTES if limit is None else limit
     path = project.media_path(nid)
     if path is None:
         if any(t["t0"] is not None for t in turn_items(project, nid)):
@@ -60,7 +73,7 @@ def media_state(project: Project, nid: str, limit: int = MAX_MEDIA_BYTES) -> tup
         size = path.stat().st_size
         if size > limit:
             return {**info, "status": "too-large", "size": size, "message": (
-                f"The recording {path.name} is {size / 2**20:.0f} MB, more than the {limit / 2**20:.0f} MB the "
+                f"The recording {path.name} is {_megabytes(size)}, more than the {_megabytes(limit)} the "
                 "widget plays (it is sent to the browser whole). Keep a compressed copy in the project instead, "
                 "for example an MP3 at 64-128 kbit/s.")}, b""
         data = path.read_bytes()
@@ -90,6 +103,11 @@ def time_span(project: Project, nid: str, start: int, end: int) -> tuple[float |
     (None, None)
     """
     return _seconds(project.time_at(nid, start)), _seconds(project.time_at(nid, end))
+
+
+def _megabytes(size: int) -> str:
+    """A size for people: "115 MB" (or "0.02 MB" for a small one)."""
+    return f"{size / 2**20:.0f} MB" if size >= 2**20 else f"{size / 2**20:.2f} MB"
 
 
 def _seconds(value: Any) -> float | None:
