@@ -678,7 +678,8 @@ class CodingView extends WidgetView {
     const node = h("div", {
       class: `wb-hl ${c.mine ? "wb-mine" : "wb-other"}`, "data-wb": "highlight", "data-coding-id": c.id,
       "data-code": c.code, "data-coder": c.coder, role: "button", tabindex: "-1",
-      title: `${c.code}, coded by ${c.coder}${c.note ? ` (note: ${c.note})` : ""}`,
+      title: `${c.code}, coded by ${c.coder}${c.note ? ` (note: ${c.note})` : ""}`
+        + (c.t0 !== null && c.t0 !== undefined ? `\nIn the recording: ${timeSpan(c.t0, c.t1)}` : ""),
       "aria-label": `${c.code}, coded by ${c.coder}: “${this.passage(c.start, c.end, 80)}”`,
       style: { left: `${x}px`, top: `${g.y}px`, width: `${m.labelW}px` },
     });
