@@ -827,8 +827,7 @@ class CodingView extends WidgetView {
     const left = Math.min(...lines.map((l) => l.left));
     const right = Math.max(...lines.map((l) => l.right));
     this.turnLayer.append(h("div", { class: "wb-turn-now", "data-wb": "current-turn", "data-turn": this.turn,
-      style: { left: `${left - 6}px`, top: `${top}px`, width: `${right - left + 10}px`, height: `${bottom - top}px` } },
-    h("span", { class: "wb-turn-tag", text: "▶" })));
+      style: { left: `${left - 6}px`, top: `${top}px`, width: `${right - left + 10}px`, height: `${bottom - top}px` } }));
   }
 
   // ------------------------------------------------------------------ details of one coding
