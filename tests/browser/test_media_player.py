@@ -96,6 +96,10 @@ def test_clicking_a_coded_passage_plays_from_its_time_and_the_turn_is_shown(page
     page.click('[data-wb="detail-play"]')
     page.wait_for_function("t => document.querySelector('[data-wb=\"player\"]').currentTime >= t - 0.05",
                            arg=expected, timeout=10_000)
+    # as the recording moves on, the outline and the words follow to the next turn
+    _player(page, "(a.currentTime = 5.6, 0)")
+    page.wait_for_selector('[data-wb="current-turn"][data-turn="2"]', timeout=10_000)
+    assert page.text_content('[data-wb="now-playing"]').startswith("Now playing: turn 3, Ana")
     assert not [e for e in page.console_errors if "media" in e.lower() or "blob" in e.lower()]
 
 

@@ -812,6 +812,14 @@ class CodingView extends WidgetView {
     const t = turns[index];
     this.nowEl.textContent = t ? `Now playing: turn ${index + 1}, ${t.speaker || "no speaker"}, from ${clock(t.t0)}` : "";
     this.drawTurn();
+    // while it plays on, the text follows the recording to the next turn
+    const box = this.turnLayer.firstChild;
+    if (box && !this.player.paused) {
+      const top = parseFloat(box.style.top);
+      const bottom = top + parseFloat(box.style.height);
+      const at = this.scroller.scrollTop;
+      if (top < at || bottom > at + this.scroller.clientHeight) this.scroller.scrollTop = Math.max(0, top - 40);
+    }
   }
 
   drawTurn() {
