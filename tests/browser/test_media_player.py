@@ -16,7 +16,7 @@ import pytest
 
 import workbench as wb
 
-from _lab import click_text, open_widget
+from _lab import click_text, open_notebook, open_widget, run_all_cells, wait_for_coding_widget, widget_notebook
 
 pytestmark = pytest.mark.browser
 
@@ -114,3 +114,18 @@ def test_a_missing_recording_is_a_notice_not_a_broken_widget(page, lab):
     # the story can still be read and coded
     assert page.text_content('[data-wb="text"]').startswith("Ana: How was the night")
     assert page.locator('[data-wb="code-button"]').count() == 2
+
+
+def test_a_recording_over_the_limit_is_not_sent_and_says_why(page, lab):
+    project = lab.root / "warm-line-large"
+    transcript_project(project)
+    # the limit is 150 MB; lowered here so that the 128 KB test recording is "too large"
+    name = widget_notebook(lab, project, "wb.coding_widget(p, coder='ana', narrative='night-7')",
+                           imports="import workbench.widgets._media as media\nmedia.MAX_MEDIA_BYTES = 10_000\n")
+    open_notebook(page, lab, name)
+    run_all_cells(page)
+    wait_for_coding_widget(page)
+    notice = page.wait_for_selector('[data-wb="media-notice"]').text_content()
+    assert "more than the 0.01 MB the widget plays" in notice and "compressed copy" in notice, notice
+    assert page.locator('[data-wb="player"]').count() == 0
+    assert page.text_content('[data-wb="text"]').startswith("Ana: How was the night")
