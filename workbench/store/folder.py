@@ -107,8 +107,11 @@ def purge_story_events(root: Path, nid: str, quoted: set[tuple[str, ...]]) -> No
 
     >>> purge_story_events(p.path, "no-such-story", set())
     """
-    for kind in ("codings", "memos"):
-        EventLog(root, kind).rewrite(lambda records: without_story(records, nid))
+    EventLog(root, "codings").rewrite(lambda records: without_story(records, nid))
+    memos = EventLog(root, "memos")
+    anchored = frozenset(r.get("id") for path in memos.paths() for r in logs.parse_lines(path.read_bytes(), path)
+                         if r.get("event") == "memo" and r.get("narrative") == nid)
+    memos.rewrite(lambda records: without_story(records, nid, anchored))
     EventLog(root, "codebook").rewrite(lambda records: scrub_quotes(records, quoted))
     EventLog(root, "themes").rewrite(lambda records: _theme_records_without(records, nid, quoted))
 
