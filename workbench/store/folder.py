@@ -243,7 +243,10 @@ class ProjectFolder:
         self.codebook.read_new()
         self.memos.read_new()
         if words_of_deleted(self.memos.records):  # a deleted memo's words came back (a git merge): remove them
-            purge_deleted_memos(self.path)
+            try:
+                purge_deleted_memos(self.path)
+            except OSError:  # a read-only copy still opens; the words are hidden, and go when it is writable
+                pass
             self.memos.reset()
             self.memos.read_new()
         self.themes.read_new()
