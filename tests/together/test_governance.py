@@ -153,3 +153,11 @@ def test_an_endorsement_stamped_before_its_proposal_still_counts(project: wb.Pro
     reopened = wb.open_project(project.path)
     assert reopened.codebook.proposal(pid).status == "applied"
     assert "barriers" not in reopened.codebook
+
+
+def test_a_rule_set_by_another_process_holds_at_once(project: wb.Project) -> None:
+    other = wb.open_project(project.path)  # open before the team switched to proposals
+    project.set_governance("proposals", stewards=["ana"])
+    proposal = other.codebook.rename("barriers", "obstacles", rationale="plainer", coder="ben")
+    assert proposal is not None and proposal.status == "pending"
+    assert "barriers" in wb.open_project(project.path).codebook

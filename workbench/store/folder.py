@@ -27,7 +27,7 @@ from typing import Any, Callable
 
 import pandas as pd
 
-from .._files import toml_string
+from .._files import file_stamp, toml_string
 from .._time import SECONDS_FORMAT, MonotonicClock, utc_now
 from ..errors import NotAProjectError
 from ..methods import NEW_PROJECT_METHOD, UNNAMED_METHOD
@@ -163,6 +163,7 @@ class ProjectFolder:
     def __init__(self, path: str | os.PathLike, on_codebook: Callable[[list[dict]], None]) -> None:
         self.path = Path(path).resolve()
         self.meta = _read_meta(self.path)
+        self._meta_stamp = file_stamp(self.path / "workbench.toml")
         self._on_codebook = on_codebook
         self.clock = MonotonicClock()
         self.narratives = NarrativeStore(self.path)
@@ -202,7 +203,10 @@ class ProjectFolder:
 
     @property
     def governance(self) -> dict:
-        """The ``[governance]`` table of ``workbench.toml`` (empty: the codebook is open)."""
+        """The ``[governance]`` table of ``workbench.toml`` (empty: the codebook is open), as the file says now."""
+        stamp = file_stamp(self.path / "workbench.toml")
+        if stamp != self._meta_stamp:  # another process may have changed the rule: a stat() tells
+            self.meta, self._meta_stamp = _read_meta(self.path), stamp
         table = self.meta.get("governance")
         return dict(table) if isinstance(table, dict) else {}
 
