@@ -68,7 +68,7 @@ def _keyboard_move(page, key: str, rights: int) -> None:
 
 
 def test_a_participant_sorts_cards_into_piles_with_the_mouse_and_the_keyboard(lab, page) -> None:
-    ws = start_workshop(lab.root / "shared", name="Theme day", code="kettle-garden-42", stories=["kitchen-table"])
+    ws = start_workshop(lab.root / "shared", name="Theme day", code="theme-day-42", stories=["kitchen-table"])
     ws.add_example_participants()
     el = ws.start_elicitation(ws.project.codings(coder="ana")["coding_id"][:4], name="themes-1")
     _open(page, lab, ws.project.path, 'wb.pile_sort(p, "themes-1", participant="Sam")', cards=4)

@@ -53,8 +53,8 @@ from ._quote import code_quote
 from ._round import blind_round, round_file
 from ._start import join_workshop, open_workshop, start_workshop
 from ._workshop import Workshop
-from .elicitation import Elicitation, open_elicitation, pick_excerpts
+from .elicitation import Elicitation, dealt_rounds, open_elicitation, pick_excerpts
 
 __all__ = ["Workshop", "WorkshopError", "start_workshop", "open_workshop", "join_workshop", "code_quote",
            "blind_round", "round_file", "practice_root", "ROOT_VARIABLE", "GENERATED_CODE",
-           "Elicitation", "open_elicitation", "pick_excerpts"]
+           "Elicitation", "open_elicitation", "pick_excerpts", "dealt_rounds"]

@@ -291,6 +291,26 @@ def open_elicitation(project: Project, name: str) -> Elicitation:
     return Elicitation(_deck.round_folder(Path(project.path).parent, name), project)
 
 
+def dealt_rounds(project: Project) -> list[str]:
+    """The elicitation rounds the facilitator has dealt in the workshop whose project *project* is, by name.
+
+    A participant's page asks this before opening the cards, so that running the cell before
+    the deal says "not yet" instead of failing.
+
+    >>> ws = wb.workshop.start_workshop("workshops", stories=["kitchen-table"])
+    >>> _ = ws.add_example_participants()
+    >>> dealt_rounds(ws.project)
+    []
+    >>> _ = ws.start_elicitation(ws.project.codings()["coding_id"][:3], name="themes-1")
+    >>> dealt_rounds(ws.project)
+    ['themes-1']
+    """
+    if not isinstance(project, Project):
+        raise WorkshopError("dealt_rounds() needs the workshop's project (p from join_workshop).")
+    folder = Path(project.path).parent / _deck.FOLDER
+    return sorted(d.name for d in folder.glob("*") if (d / "deck.json").exists()) if folder.is_dir() else []
+
+
 def pick_excerpts(project: Project, n: int = 30, code: str | Iterable[str] | None = None,
                   coder: str | None = None, seed: int = 0) -> pd.DataFrame:
     """About *n* codings spread over the stories (and *code*s), to deal as a deck; restricted stories left out.
