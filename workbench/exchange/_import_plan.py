@@ -96,7 +96,8 @@ class ImportPlan:
         note_sets = sum(1 for s in p.sets if s["notes"] and not s["codes"])
         rows = [
             ("text sources", len(text_sources), len(self.narratives), len(text_sources) - len(self.narratives),
-             "as narratives (PDFs with a text representation among them)"),
+             "as narratives" + (f" ({pdfs} from PDFs' text)" if (pdfs := sum(s.representation for s in p.sources))
+                                else "")),
             ("other sources", len(other), 0, len(other), "PDF without text, picture, audio, video: not held"),
             ("codes", len(p.codes), len(self.codes), 0, "hierarchy and colours kept"),
             ("users", len(p.users), len(p.users), 0, "as coders"),
