@@ -43,6 +43,7 @@ class Codebook:
                 include=event.get("include") or "",
                 exclude=event.get("exclude") or "",
                 example=event.get("example") or "",
+                plain=event.get("plain") or "",
                 created_at=event.get("at", ""),
                 created_by=event.get("coder", ""),
                 names=[event.get("name", cid)],
@@ -193,6 +194,7 @@ class Codebook:
                 "include": c.include,
                 "exclude": c.exclude,
                 "example": c.example,
+                "plain": c.plain,
                 "status": c.status,
                 "merged_into": names.get(c.merged_into) if c.merged_into else None,
                 "code_id": c.code_id,
@@ -203,7 +205,7 @@ class Codebook:
             for c in codes
         ]
         columns = ["name", "description", "parent", "color", "include", "exclude", "example",
-                   "status", "merged_into", "code_id", "level", "created_at", "created_by"]
+                   "status", "merged_into", "code_id", "level", "created_at", "created_by", "plain"]
         return pd.DataFrame(rows, columns=columns)
 
     def _depth(self, code: Code) -> int:
@@ -317,7 +319,7 @@ class Codebook:
             unknown = set(item) - {"name", "description", "parent", "color", *_TEXT_FIELDS}
             if unknown:
                 raise CodebookError(f"Unknown field(s) {sorted(unknown)} for a code; use name, description, "
-                                    "parent, color, include, exclude, example.")
+                                    "parent, color, include, exclude, example, plain.")
             parent = item.pop("parent", None)
             in_batch = batch_ids.get(check_code_name(parent).casefold()) if parent else None
             if not item.get("color"):
@@ -335,14 +337,15 @@ class Codebook:
         return [e["code_id"] for e in events]
 
     def _add_event(self, name, description="", parent=None, color=None, include="", exclude="",
-                   example="", rationale="", coder="setup", taken: set[str] | None = None) -> dict:
+                   example="", rationale="", coder="setup", taken: set[str] | None = None, plain="") -> dict:
         name = check_code_name(name)
         if self._find(name) is not None or (taken and name.casefold() in taken):
             raise CodebookError(f"The codebook already has a code called {name!r}; choose another name.")
         parent_id = self.lookup(parent).code_id if parent else None
         color = check_color(color) if color else self._free_color()
         for key, value in (("description", description), ("include", include),
-                           ("exclude", exclude), ("example", example), ("rationale", rationale)):
+                           ("exclude", exclude), ("example", example),
+                           ("rationale", rationale), ("plain", plain)):
             if not isinstance(value, str):
                 raise CodebookError(f"{key} of code {name!r} must be text, got {type(value).__name__}.")
         base = slugify(name, fallback="code")
@@ -352,7 +355,7 @@ class Codebook:
         return {
             "event": "add", "code_id": code_id, "name": name, "description": description,
             "parent": parent_id, "color": color, "include": include, "exclude": exclude,
-            "example": example, "rationale": rationale,
+            "example": example, "rationale": rationale, **({"plain": plain} if plain else {}),
         }
 
     def _free_color(self) -> str:

@@ -10,6 +10,7 @@
     events/codings/<coder>.jsonl    coded / uncoded / noted events of one coder
     events/memos/<coder>.jsonl      memos of one coder
     events/themes/<coder>.jsonl     theme changes (codes and passages gathered, phases), with who, when and why
+    events/narrators/<voice>.jsonl  one narrator's consent history, story returns and answers (``narrator:<pseudonym>``)
     events/withdrawals.jsonl        tombstones of withdrawn stories
 
 Every coder writes only their own files, so a project shared through git merges without
@@ -96,6 +97,11 @@ def purge_story_events(root: Path, nid: str, quoted: set[tuple[str, ...]]) -> No
         EventLog(root, kind).rewrite(lambda records: without_story(records, nid))
     EventLog(root, "codebook").rewrite(lambda records: scrub_quotes(records, quoted))
     EventLog(root, "themes").rewrite(lambda records: _theme_records_without(records, nid, quoted))
+    narrators = EventLog(root, "narrators")
+    narrators.rewrite(lambda records: without_story(records, nid))
+    for path in narrators.paths():  # a narrator with no other story leaves not even their log's name
+        if path.stat().st_size == 0:
+            path.unlink()
 
 
 def _theme_records_without(records: list[dict], nid: str, quoted: set[tuple[str, ...]]) -> list[dict] | None:
@@ -127,6 +133,7 @@ class ProjectFolder:
         self.memos = RecordLog(self.path, "memos")
         self.codings = CodingLog(self.path)
         self.themes = RecordLog(self.path, "themes")
+        self.narrators = RecordLog(self.path, "narrators")
         self.narratives.load(force=True)
         self.withdrawals.load()
         self.reload()
@@ -161,11 +168,12 @@ class ProjectFolder:
     # ---- reading ---------------------------------------------------------------------
     def reload(self) -> None:
         """Read every log afresh (resuming from the fold's snapshot where it still holds)."""
-        for log in (self.codebook, self.memos, self.codings, self.themes):
+        for log in (self.codebook, self.memos, self.codings, self.themes, self.narrators):
             log.reset()
         self.codebook.read_new()
         self.memos.read_new()
         self.themes.read_new()
+        self.narrators.read_new()
         self._on_codebook(self.codebook.records)
         self.codings.resume(len(self.withdrawals.keys))
         self.codings.read_new()
@@ -176,7 +184,7 @@ class ProjectFolder:
         if self.withdrawals.load():
             return self.reload()
         codebook, memos, themes = self.codebook.read_new(), self.memos.read_new(), self.themes.read_new()
-        if codebook is None or memos is None or themes is None:
+        if codebook is None or memos is None or themes is None or self.narrators.read_new() is None:
             return self.reload()  # a log was rewritten (a withdrawal): read everything afresh
         if codebook:
             self._codebook_changed()
@@ -215,6 +223,12 @@ class ProjectFolder:
         """Append theme change *records* to *coder*'s theme log (refused if a passage's story was withdrawn)."""
         nids = [r.get("narrative") for r in records if r.get("narrative")]
         if not self.themes.write(coder, records, lambda: self.withdrawals.refuse(nids)):
+            self.reload()
+
+    def write_narrator(self, voice: str, records: list[dict]) -> None:
+        """Append a narrator's *records* (consent changes, returns, answers) to their log, ``events/narrators/``."""
+        nids = [r.get("narrative") for r in records if r.get("narrative")]
+        if not self.narrators.write(voice, records, lambda: self.withdrawals.refuse(nids)):
             self.reload()
 
     def sync_codebook_yaml(self, wanted: str) -> None:
