@@ -59,6 +59,14 @@ class NarratorVoices:
         row = self._folder.narratives.frame.set_index("id").loc[nid]
         return narrator_voice(str(row.get("narrator") or "").strip() or nid)
 
+    def was_withdrawn(self, nid: str) -> bool:
+        """True if story *nid* was withdrawn (its tombstone matches; nothing else of it is kept).
+
+        >>> p.was_withdrawn("kitchen-table")
+        False
+        """
+        return bool(self._folder.withdrawals.among([nid]))
+
     def _write_voice(self, nid: str, record: dict) -> None:
         self._folder.write_narrator(self.narrator_of(nid), [{**record, "narrative": nid, "at": self._folder.now()}])
 
