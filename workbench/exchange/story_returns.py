@@ -125,7 +125,7 @@ def return_content(p: "Project", nid: str, language: str = "en", coders: str = "
         readings.append(Reading("", list(group["coding_id"]), int(start), int(end), str(code), plain, readers))
     readings.sort(key=lambda r: (r.start, r.end, r.code))
     for number, reading in enumerate(readings, 1):
-        reading.ref = f"R{number}"
+        reading.ref = str(number)
     return ReturnContent(nid, str(row["title"]), p.text(nid), row["consent"] == "restricted", readings,
                          _themes_of(p, nid, readings, others), words)
 
@@ -141,7 +141,7 @@ def _themes_of(p: "Project", nid: str, readings: list[Reading], others: set[tupl
         theme = p.themes.lookup(str(name))
         definition = theme.definition if not _quotes_others(theme.definition, others) else ""
         out.append({"theme_id": theme.theme_id, "name": theme.name, "definition": definition,
-                    "refs": sorted({refs[c] for c in rows["coding_id"] if c in refs}, key=lambda r: int(r[1:]))})
+                    "refs": sorted({refs[c] for c in rows["coding_id"] if c in refs}, key=int)})
     return out
 
 
@@ -214,7 +214,8 @@ def render_html(content: ReturnContent) -> str:
              f'<div data-wb="story">{marked_story_html(content)}</div>', f"<h2>{esc(w['noticed'])}</h2>"]
     for r in content.readings:
         quote = esc(" ".join(content.text[r.start:r.end].split()))
-        body.append(f'<section class="reading" data-wb="reading" id="{r.ref}"><p><span class="ref">{r.ref}</span> '
+        body.append(f'<section class="reading" data-wb="reading" id="reading-{r.ref}">'
+                    f'<p><span class="ref">{r.ref}</span> '
                     f'&ldquo;{quote}&rdquo;</p><p>{esc(r.plain)}</p>'
                     f'<p class="by">{esc(w["read_by"])}: {esc(", ".join(r.readers))}</p>'
                     f'{_question(r.ref, w, r.coding_ids[0])}</section>')
@@ -227,9 +228,10 @@ def render_html(content: ReturnContent) -> str:
     body.append(f'<h2>{esc(w["missed"])}</h2><fieldset data-wb="answer" data-key="story" data-about="">'
                 f'<label>{esc(w["missed_q"])}<br><textarea data-wb="text"></textarea></label>'
                 f'<input type="hidden" data-wb="stance" value="add"></fieldset>')
-    head = json.dumps({"workbench": "story-return-answers", "format": 1, "narrative": content.narrative})
+    head = json.dumps({"workbench": "story-return-answers", "format": 1, "narrative": content.narrative}) \
+        .replace("<", "\\u003c")  # raw text inside <script>: no tag can end it
     body.append(f'<p class="save"><button type="button" data-wb="save">{esc(w["save"])}</button> '
-                f'{esc(w["save_note"])}</p><script type="application/json" id="wb-return">{esc(head)}</script>'
+                f'{esc(w["save_note"])}</p><script type="application/json" id="wb-return">{head}</script>'
                 f"<script>{_SAVE_JS}</script>")
     return (f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" '
             f'content="width=device-width,initial-scale=1"><title>{esc(w["title"])}: {esc(content.title)}</title>'

@@ -68,7 +68,8 @@ class NarratorVoices:
         return bool(self._folder.withdrawals.among([nid]))
 
     def _write_voice(self, nid: str, record: dict) -> None:
-        self._folder.write_narrator(self.narrator_of(nid), [{**record, "narrative": nid, "at": self._folder.now()}])
+        voice = self.narrator_of(nid)
+        self._folder.write_narrator(voice, [{**record, "coder": voice, "narrative": nid, "at": self._folder.now()}])
 
     def _record_consent(self, nid: str, state: str, by: str, reason: str) -> None:
         """Add a consent change to the narrator's history (the column itself is :meth:`set_consent`'s)."""
