@@ -24,7 +24,7 @@ NID = "kitchen-table"
 
 def visible_text(page: str) -> str:
     """The words a reader sees in an HTML return (tags, script and style out)."""
-    page = re.sub(r"<(script|style)[^>]*>.*?</\1>", " ", page, flags=re.S)
+    page = re.sub(r"<(script|style|sup)[^>]*>.*?</\1>", "", page, flags=re.S)  # sup: the reading numbers
     page = re.sub(r"<(br|/p|/h\d|/li|/section|/legend|/label|/fieldset|/span)\b[^>]*>", " ", page)
     return html.unescape(re.sub(r"<[^>]+>", "", page))
 

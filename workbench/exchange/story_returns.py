@@ -162,14 +162,18 @@ def marked_story_html(content: ReturnContent) -> str:
             parts.append(f'<mark data-wb="passage" data-refs="{label}" title="{label}">{piece}</mark>')
         else:
             parts.append(piece)
+        ending = [r.ref for r in content.readings if r.end == b]
+        if ending:
+            parts.append(f'<sup class="ref">{", ".join(ending)}</sup>')
     return "<p>" + "".join(parts) + "</p>"
 
 
 _CSS = ("body{font-family:Georgia,serif;max-width:44em;margin:2em auto;line-height:1.6;color:#222;padding:0 1em}"
-        "h1,h2,h3{font-family:system-ui,sans-serif}mark{background:#fff3b0;padding:0 .1em}"
+        "h1,h2,h3{font-family:system-ui,sans-serif}mark{background:#fff3b0}sup.ref{font-size:.7em;margin:0 .15em}"
         ".reading{border-left:4px solid #0072b2;padding:.3em 1em;margin:1.2em 0;background:#f6f8fa}"
         ".ref{font-family:system-ui,sans-serif;font-weight:bold;color:#0072b2}.by{color:#555;font-size:.9em}"
-        "fieldset{border:none;padding:0;margin:.5em 0}textarea{width:100%;min-height:3em;font:inherit}"
+        "fieldset{border:none;padding:0;margin:.5em 0}fieldset label{margin-right:1.2em}"
+        ".words{display:block;margin-top:.4em}textarea{width:100%;min-height:3em;font:inherit}"
         ".note{background:#fdf1e6;border-left:4px solid #d55e00;padding:.5em 1em}"
         "button{font:inherit;padding:.4em 1em}@media print{button,.save{display:none}}")
 
@@ -180,7 +184,7 @@ def _question(key: str, words: dict[str, str], about: str) -> str:
         for v in ("agree", "disagree", "add"))
     return (f'<fieldset data-wb="answer" data-key="{key}" data-about="{html.escape(about)}">'
             f'<legend>{html.escape(words["meant"])}</legend>{choices}'
-            f'<label>{html.escape(words["your_words"])}<br><textarea name="text-{key}" data-wb="text">'
+            f'<label class="words">{html.escape(words["your_words"])}<br><textarea name="text-{key}" data-wb="text">'
             f'</textarea></label></fieldset>')
 
 
