@@ -160,3 +160,24 @@ def test_answers_reach_another_process(sample: wb.Project) -> None:
             f"p.record_response({NID!r}, 'comment', text='from elsewhere', entered_by='ben')")
     subprocess.run([sys.executable, "-c", code], check=True, env=None)
     assert p.responses(NID)["text"].tolist() == ["from elsewhere"]
+
+
+def test_answers_counted_as_a_voice_of_their_own(sample: wb.Project) -> None:
+    p = sample
+    cid = first_coding(p)
+    code = p.coding(cid)["code"]
+    p.record_response(NID, "disagree", about=cid, text=ANSWER, entered_by="ana")
+    p.record_response(NID, "add", text="You missed the cat.", entered_by="ana")
+    p.set_consent("night-shift", "restricted", by="ana")
+    p.record_response("night-shift", "agree", about=first_coding(p, "night-shift"), text="Yes, exactly that.",
+                      entered_by="ana")
+    by_code = wb.analysis.narrator_answers(p).set_index("code")
+    assert by_code.loc[code, "disagree"] == 1 and by_code.loc["(the whole story)", "add"] == 1
+    assert by_code["answers"].sum() == 3 and not by_code.isna().any().any()
+    by_coder = wb.analysis.narrator_answers(p, by="coder").set_index("coder")
+    assert by_coder.loc["ana", "answers"] == 2 and by_coder.loc["ana", "narrators"] == 2
+    words = wb.analysis.narrator_words(p)
+    assert ANSWER in set(words["answer"]) and "Yes, exactly that." not in set(words["answer"])
+    assert "[restricted]" in set(words["answer"])
+    with pytest.raises(WorkbenchError, match="by must be one of"):
+        wb.analysis.narrator_answers(p, by="colour")
