@@ -14,9 +14,10 @@ from __future__ import annotations
 import html
 import json
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Mapping
+from typing import TYPE_CHECKING, Iterable, Mapping
 
 from ..analysis import theme_passages
 from ..codebook import plain_words
@@ -29,6 +30,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from ..project import Project
 
 FORMATS = ("html", "docx", "pdf")
+_WORD = re.compile(r"\w+")  # words as word_runs counts them
 CODERS = ("team", "names", "roles")
 #: The words of a return, per language (add a language by adding its dict).
 WORDS: dict[str, dict[str, str]] = {"en": {
@@ -88,8 +90,40 @@ def _reader_name(coder: str, coders: str, roles: Mapping[str, str] | None, words
     return coder
 
 
-def _quotes_others(text: str, others: set[tuple[str, ...]]) -> bool:
-    return bool(text) and bool(word_runs(text) & others)
+def quoted_stories(texts: Iterable[str], stories: Mapping[str, str], size: int = 4) -> dict[str, set[str]]:
+    """For each of *texts* (the team's words), the ids of *stories* (id -> text) it shares a run of *size* words with.
+
+    One pass over the stories, building a run only where a word could start one of the texts' runs.
+
+    >>> quoted_stories(["we sat at the table", "something else here now"], {"a": "Then we sat at the table."})
+    {'we sat at the table': {'a'}, 'something else here now': set()}
+    """
+    runs = {t: word_runs(t, size) for t in dict.fromkeys(texts) if t}
+    wanted: set[tuple[str, ...]] = set().union(*runs.values()) if runs else set()
+    where: dict[tuple[str, ...], set[str]] = {}
+    firsts = {r[0] for r in wanted}
+    for sid, story in stories.items() if wanted else ():
+        words = _WORD.findall(story.casefold())
+        for i in range(len(words) - size + 1):
+            if words[i] in firsts and (run := tuple(words[i:i + size])) in wanted:
+                where.setdefault(run, set()).add(sid)
+    return {t: set().union(*(where.get(run, set()) for run in r)) for t, r in runs.items()}
+
+
+_QUOTED: dict[tuple, dict[str, set[str]]] = {}  # (project folder, its stories) -> team text -> stories it quotes
+
+
+def _quoting_others(p: "Project", nid: str, texts: list[str]) -> set[str]:
+    """Those of *texts* that quote a story other than *nid*; remembered per project and set of stories, so that
+    giving every story back reads the corpus once."""
+    ids = tuple(sorted(p.narratives["id"]))
+    known = _QUOTED.setdefault((str(p.path), ids), {})
+    if len(_QUOTED) > 4:
+        _QUOTED.pop(next(iter(_QUOTED)))
+    missing = [t for t in dict.fromkeys(texts) if t and t not in known]
+    if missing:
+        known.update(quoted_stories(missing, {i: p.text(i) for i in ids}))
+    return {t for t in texts if t and known[t] - {nid}}
 
 
 def return_content(p: "Project", nid: str, language: str = "en", coders: str = "team",
@@ -111,26 +145,28 @@ def return_content(p: "Project", nid: str, language: str = "en", coders: str = "
         raise WorkbenchError(f"Story {nid!r} {why}. Choose a story from p.narratives['id'].")
     words = WORDS[language]
     row = p.narratives.set_index("id").loc[nid]
-    others: set[tuple[str, ...]] = set()
-    for other in ids - {nid}:
-        others |= word_runs(p.text(other))
     codings = p.codings(narrative=nid)
     codings = codings[[not (is_machine(c) or is_narrator(c)) for c in codings["coder"]]]
     readings: list[Reading] = []
     for (start, end, code), group in codings.groupby(["start", "end", "code"], sort=True):
         plain = plain_words(p.codebook.lookup(code)) if code in p.codebook else str(code)
-        if _quotes_others(plain, others):
-            plain = str(code)
         readers = sorted({_reader_name(c, coders, roles, words) for c in group["coder"]})
         readings.append(Reading("", list(group["coding_id"]), int(start), int(end), str(code), plain, readers))
     readings.sort(key=lambda r: (r.start, r.end, r.code))
     for number, reading in enumerate(readings, 1):
         reading.ref = str(number)
+    themes = _themes_of(p, nid, readings)
+    # the team's words in the return: left out where they quote another story (4 words or more)
+    quoted = _quoting_others(p, nid, [r.plain for r in readings] + [t["definition"] for t in themes])
+    for reading in readings:
+        reading.plain = reading.code if reading.plain in quoted else reading.plain
+    for theme in themes:
+        theme["definition"] = "" if theme["definition"] in quoted else theme["definition"]
     return ReturnContent(nid, str(row["title"]), p.text(nid), row["consent"] == "restricted", readings,
-                         _themes_of(p, nid, readings, others), words)
+                         themes, words)
 
 
-def _themes_of(p: "Project", nid: str, readings: list[Reading], others: set[tuple[str, ...]]) -> list[dict]:
+def _themes_of(p: "Project", nid: str, readings: list[Reading]) -> list[dict]:
     if not len(p.themes):
         return []
     found = theme_passages(p, negative=False)
@@ -139,8 +175,7 @@ def _themes_of(p: "Project", nid: str, readings: list[Reading], others: set[tupl
     out = []
     for name, rows in found.groupby("theme", sort=False):
         theme = p.themes.lookup(str(name))
-        definition = theme.definition if not _quotes_others(theme.definition, others) else ""
-        out.append({"theme_id": theme.theme_id, "name": theme.name, "definition": definition,
+        out.append({"theme_id": theme.theme_id, "name": theme.name, "definition": theme.definition,
                     "refs": sorted({refs[c] for c in rows["coding_id"] if c in refs}, key=int)})
     return out
 
