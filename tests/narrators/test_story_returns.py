@@ -204,3 +204,20 @@ def test_return_is_in_the_overview(sample: wb.Project, tmp_path: Path) -> None:
     row = sample.consent_overview().set_index("narrative_id").loc[NID]
     assert row["returned"] != "" and not row["return_requested"]
     assert zipfile.is_zipfile(wb.exchange.story_return(sample, NID, tmp_path / "b.docx", format="docx"))
+
+
+def test_a_return_in_spanish(sample: wb.Project, tmp_path: Path) -> None:
+    p = sample
+    page = wb.exchange.story_return(p, NID, tmp_path / "vuelta.html", language="es").read_text(encoding="utf-8")
+    assert '<html lang="es">' in page and "¿Es esto lo que querías decir?" in html.unescape(page)
+    path = wb.exchange.story_return(p, NID, tmp_path / "vuelta.docx", format="docx", language="es")
+    document = docx.Document(str(path))
+    table = next(t for t in document.tables if t.rows[0].cells[0].text == "ref")
+    table.rows[1].cells[2].text = "Sí"
+    table.rows[2].cells[2].text = "No del todo"
+    document.save(str(path))
+    report = wb.exchange.import_story_return(p, path, entered_by="ana")
+    assert report["stance"].tolist() == ["agree", "disagree"]
+    with pytest.raises(WorkbenchError, match="language must be one of"):
+        wb.exchange.story_return(p, NID, tmp_path / "x.html", language="xx")
+    assert not (tmp_path / "x.html").exists()

@@ -21,8 +21,8 @@ if TYPE_CHECKING:  # pragma: no cover
     from ..project import Project
 
 _AGREE = {"yes", "y", "agree", "agreed", "x", "\u2713", "\u2714", "true", "si", "s\u00ed"}
-_DISAGREE = {"no", "n", "not really", "disagree", "disagreed", "wrong", "false"}
-_ADD = {"something to add", "add", "more", "missed"}
+_DISAGREE = {"no", "n", "not really", "disagree", "disagreed", "wrong", "false", "no del todo"}
+_ADD = {"something to add", "add", "more", "missed", "quiero añadir algo", "añadir"}
 REPORT_COLUMNS = ["about", "stance", "text", "status", "response_id"]
 
 
@@ -31,6 +31,8 @@ def stance_of(written: str, text: str, whole_story: bool = False) -> str | None:
 
     >>> stance_of("Yes", ""), stance_of("not really", "x"), stance_of("", "more to say"), stance_of("", "")
     ('agree', 'disagree', 'comment', None)
+    >>> stance_of("Sí", ""), stance_of("No del todo", "")
+    ('agree', 'disagree')
     """
     said = " ".join(written.casefold().strip(" .!").split())
     if said in _AGREE:

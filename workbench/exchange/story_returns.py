@@ -51,6 +51,26 @@ WORDS: dict[str, dict[str, str]] = {"en": {
     "docx_note": ("Write your answers in the table: in the middle column Yes, Not really or Something to add, "
                   "and anything you want to say in the last column."),
     "ref": "ref",
+}, "es": {
+    "title": "Tu historia, tal como la leímos",
+    "intro": ("Gracias por compartir tu historia. Aquí está con tus propias palabras, con los pasajes que nos "
+              "llamaron la atención marcados. Para cada uno decimos, con palabras sencillas, lo que vimos en él. "
+              "Tú conoces tu historia mejor que nadie: dinos dónde la leímos bien, dónde nos equivocamos y qué "
+              "se nos escapó."),
+    "restricted": ("Pediste que tus palabras no se citen en nada de lo que publiquemos. Esta copia es solo para "
+                   "ti: contiene únicamente tu propia historia."),
+    "story": "Tu historia", "noticed": "Lo que notamos",
+    "themes": "Dónde encaja tu historia en lo que estamos aprendiendo",
+    "meant": "¿Es esto lo que querías decir?", "agree": "Sí", "disagree": "No del todo",
+    "add": "Quiero añadir algo", "your_words": "Tus palabras (si quieres)", "missed": "¿Qué se nos escapó?",
+    "missed_q": "¿Se nos escapó algo, o hay algo que quieras decir sobre cómo leímos tu historia?",
+    "read_by": "Lo leyó", "save": "Guardar mis respuestas",
+    "save_note": ("Tus respuestas se guardan como un pequeño archivo en este ordenador. Envíanoslo o tráelo; "
+                  "esta página no envía nada a ninguna parte."),
+    "team": "el equipo", "group": "varios de nosotros juntos", "reader": "una persona del equipo",
+    "docx_note": ("Escribe tus respuestas en la tabla: en la columna del medio Sí, No del todo o Quiero añadir "
+                  "algo, y lo que quieras decir en la última."),
+    "ref": "ref",
 }}
 
 
@@ -78,6 +98,7 @@ class ReturnContent:
     readings: list[Reading]
     themes: list[dict] = field(default_factory=list)  # theme_id, name, definition, refs
     words: dict[str, str] = field(default_factory=dict)
+    language: str = "en"
 
 
 def _reader_name(coder: str, coders: str, roles: Mapping[str, str] | None, words: dict[str, str]) -> str:
@@ -163,7 +184,7 @@ def return_content(p: "Project", nid: str, language: str = "en", coders: str = "
     for theme in themes:
         theme["definition"] = "" if theme["definition"] in quoted else theme["definition"]
     return ReturnContent(nid, str(row["title"]), p.text(nid), row["consent"] == "restricted", readings,
-                         themes, words)
+                         themes, words, language)
 
 
 def _themes_of(p: "Project", nid: str, readings: list[Reading]) -> list[dict]:
@@ -272,7 +293,7 @@ def render_html(content: ReturnContent) -> str:
     body.append(f'<p class="save"><button type="button" data-wb="save">{esc(w["save"])}</button> '
                 f'{esc(w["save_note"])}</p><script type="application/json" id="wb-return">{head}</script>'
                 f"<script>{_SAVE_JS}</script>")
-    return (f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" '
+    return (f'<!DOCTYPE html><html lang="{content.language}"><head><meta charset="utf-8"><meta name="viewport" '
             f'content="width=device-width,initial-scale=1"><title>{esc(w["title"])}: {esc(content.title)}</title>'
             f"<style>{_CSS}</style></head><body>{''.join(body)}</body></html>")
 
