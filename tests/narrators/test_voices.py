@@ -181,3 +181,18 @@ def test_answers_counted_as_a_voice_of_their_own(sample: wb.Project) -> None:
     assert "[restricted]" in set(words["answer"])
     with pytest.raises(WorkbenchError, match="by must be one of"):
         wb.analysis.narrator_answers(p, by="colour")
+
+
+def test_answers_come_back_from_a_workbench_qdpx(sample: wb.Project, tmp_path: Path) -> None:
+    p = sample
+    cid = first_coding(p)
+    p.record_response(NID, "disagree", about=cid, text=ANSWER, entered_by="ana")
+    p.record_response(NID, "agree", entered_by="ana")
+    p.record_response(NID, "add", text="You missed the cat.", entered_by="ana")
+    back = wb.import_qdpx(wb.exchange.export_qdpx(p, tmp_path / "team.qdpx"), into=tmp_path / "back")
+    answers = back.responses(NID)
+    assert answers[["narrator", "about", "stance", "text"]].values.tolist() == [
+        ["narrator:R01", "coding", "disagree", ANSWER], ["narrator:R01", "story", "agree", ""],
+        ["narrator:R01", "story", "add", "You missed the cat."]]
+    assert back.coding(answers["coding_id"].iloc[0])["text"] == p.coding(cid)["text"]
+    assert not back.memos()["text"].str.contains("You missed the cat").any()

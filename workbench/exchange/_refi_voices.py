@@ -16,6 +16,19 @@ if TYPE_CHECKING:  # pragma: no cover
     from ..project import Project
 
 _STANCE = {"agree": "agrees with", "disagree": "disagrees with", "add": "adds to", "comment": "comments on"}
+_DESCRIPTION = "Narrator's answer: "
+#: How the name of an answer's note begins ("Answer from narrator:R01"): an import reads such notes back as answers.
+ANSWER_NAME = "Answer from narrator:"
+
+
+def stance_of_description(description: str) -> str:
+    """The stance an answer's note description names (``comment`` when it names none).
+
+    >>> stance_of_description("Narrator's answer: disagrees with ana's reading 'reciprocity'")
+    'disagree'
+    """
+    said = description.removeprefix(_DESCRIPTION)
+    return next((stance for stance, words in _STANCE.items() if said.startswith(words)), "comment")
 
 
 def answer_description(row: dict, reader: str) -> str:
@@ -31,7 +44,7 @@ def answer_description(row: dict, reader: str) -> str:
         what = f"the theme {row.get('theme')!r}"
     else:
         what = "how the story was read"
-    return f"Narrator's answer: {stance} {what}"
+    return f"{_DESCRIPTION}{stance} {what}"
 
 
 def narrator_notes(project: "Project", share: Sharing, guid: Callable[[str], str], coding_ids: set,
