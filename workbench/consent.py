@@ -2,6 +2,7 @@
 
 - ``given``: the story may be read, coded, quoted and exported.
 - ``restricted``: counted and coded, never quoted: its words show as :data:`RESTRICTED`.
+- ``return requested``: the narrator asked to see how their story was read (history only).
 - ``withdrawn``: gone. Its text, codings and memos leave the folder; a one-way tombstone
   (:func:`tombstone_key`) lets writers refuse the story without keeping its id.
 """
@@ -14,6 +15,10 @@ from typing import Any, Iterable
 import pandas as pd
 
 CONSENT_VALUES = ("given", "restricted", "withdrawn")
+#: A narrator asked to see how their story was read: a step in the consent conversation, not a column value.
+RETURN_REQUESTED = "return requested"
+#: Every state a narrator's consent history records.
+CONSENT_STATES = (*CONSENT_VALUES, RETURN_REQUESTED)
 #: Shown instead of the words of a restricted story, in every table, chart, tooltip and export.
 RESTRICTED = "[restricted]"
 

@@ -4,7 +4,8 @@ Every coding belongs to a named coder. Two prefixes mark coders that are not one
 independent reading:
 
 - ``auto:`` a machine coder (``autocode`` writes as ``auto:<pattern>``);
-- ``group:`` a group's negotiated reading, recorded beside each person's own.
+- ``group:`` a group's negotiated reading, recorded beside each person's own;
+- ``narrator:`` a narrator's own answer to how their story was read (a distinct voice, never a coder).
 
 :func:`counted_coders` is the one place that decides which coders count for a question.
 """
@@ -20,7 +21,9 @@ from .errors import CodebookError, CoderNameError
 AUTO_PREFIX = "auto:"
 #: Prefix of a group's negotiated reading: not one more independent coder.
 GROUP_PREFIX = "group:"
-RESERVED_PREFIXES = (AUTO_PREFIX, GROUP_PREFIX)
+#: Prefix of a narrator answering how their story was read: a voice of its own, never counted as a coder.
+NARRATOR_PREFIX = "narrator:"
+RESERVED_PREFIXES = (AUTO_PREFIX, GROUP_PREFIX, NARRATOR_PREFIX)
 
 _CODER = re.compile(r"^[^\s./\x00-\x1f\x7f][^/\x00-\x1f\x7f]{0,63}$")
 MAX_CODE_NAME = 120
@@ -76,16 +79,38 @@ def is_group(coder: Any) -> bool:
     return str(coder).startswith(GROUP_PREFIX)
 
 
+def is_narrator(coder: Any) -> bool:
+    """True for a narrator's own voice (``narrator:...``).
+
+    >>> is_narrator("narrator:R07"), is_narrator("ana")
+    (True, False)
+    """
+    return str(coder).startswith(NARRATOR_PREFIX)
+
+
+def narrator_voice(pseudonym: Any) -> str:
+    """The name a narrator's answers are recorded under: ``narrator:<pseudonym>``.
+
+    >>> narrator_voice("R07"), narrator_voice("narrator:R07")
+    ('narrator:R07', 'narrator:R07')
+    """
+    name = str(pseudonym).strip()
+    return check_coder(name if is_narrator(name) else NARRATOR_PREFIX + name)
+
+
 def counted_coders(coders: Iterable[Any], *, groups: bool = False, machines: bool = False) -> list[str]:
     """The coders whose readings count, sorted: every person, plus groups or machines only when asked.
 
     Agreement and dialogue compare independent readings, so they leave both out; "who took part"
-    keeps groups (``groups=True``) and leaves machines out.
+    keeps groups (``groups=True``) and leaves machines out. Narrators (``narrator:...``) are never
+    coders: their answers are a distinct voice, shown beside the readings, never counted among them.
 
     >>> counted_coders(["ben", "auto:help", "group:tue", "ana"])
     ['ana', 'ben']
     >>> counted_coders(["ben", "auto:help", "group:tue"], groups=True)
     ['ben', 'group:tue']
+    >>> counted_coders(["ben", "narrator:R07"], groups=True, machines=True)
+    ['ben']
     """
     return sorted({str(c) for c in coders
-                   if (machines or not is_machine(c)) and (groups or not is_group(c))})
+                   if (machines or not is_machine(c)) and (groups or not is_group(c)) and not is_narrator(c)})

@@ -11,7 +11,8 @@ context), :mod:`~workbench.analysis.counts` (frequencies, cross-tables),
 :mod:`~workbench.analysis.patterns` (co-occurrence), :mod:`~workbench.analysis.compare`
 (coders side by side), :mod:`~workbench.analysis.timelines` (change over time),
 :mod:`~workbench.analysis.autocoding` (machine coding), :mod:`~workbench.analysis.words` (word
-frequencies) and :mod:`~workbench.analysis.themes` (what supports each theme). They select codings
+frequencies), :mod:`~workbench.analysis.themes` (what supports each theme) and
+:mod:`~workbench.analysis.voices` (how narrators answered the reading, a voice of its own). They select codings
 through :mod:`workbench.query`, as charts and widgets do.
 
 Consent: narratives with consent ``"restricted"`` are counted like any other, but their words
@@ -37,6 +38,7 @@ from .patterns import cooccurrence
 from .retrieval import kwic, segments
 from .themes import theme_matrix, theme_passages, theme_support
 from .timelines import code_use_over_time, codebook_timeline, memo_timeline
+from .voices import narrator_answers, narrator_words
 from .words import stop_words, word_frequencies
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -59,5 +61,5 @@ __all__ = [
     "RESTRICTED", "AUTO_PREFIX", "AnalysisError", "human_coders", "segments", "frequencies", "cooccurrence",
     "matrix", "kwic", "autocode", "auto_coder_name", "codebook_timeline", "memo_timeline",
     "code_use_over_time", "compare_coders", "word_frequencies", "stop_words", "theme_passages", "theme_support",
-    "theme_matrix",
+    "theme_matrix", "narrator_answers", "narrator_words",
 ]

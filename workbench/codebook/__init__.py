@@ -14,8 +14,8 @@ from __future__ import annotations
 
 from ..names import check_code_name
 from .book import Codebook
-from .codes import PALETTE, Code, CodebookWriter, check_color
+from .codes import PALETTE, Code, CodebookWriter, check_color, plain_words
 from .files import codebook_events_from_doc, read_codebook_file
 
 __all__ = ["Codebook", "CodebookWriter", "Code", "read_codebook_file", "codebook_events_from_doc",
-           "check_code_name", "check_color", "PALETTE"]
+           "check_code_name", "check_color", "plain_words", "PALETTE"]

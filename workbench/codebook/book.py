@@ -48,6 +48,7 @@ class Codebook(CodebookChanges):
                 include=event.get("include") or "",
                 exclude=event.get("exclude") or "",
                 example=event.get("example") or "",
+                plain=event.get("plain") or "",
                 created_at=event.get("at", ""),
                 created_by=event.get("coder", ""),
                 names=[event.get("name", cid)],
@@ -198,6 +199,7 @@ class Codebook(CodebookChanges):
                 "include": c.include,
                 "exclude": c.exclude,
                 "example": c.example,
+                "plain": c.plain,
                 "status": c.status,
                 "merged_into": names.get(c.merged_into) if c.merged_into else None,
                 "code_id": c.code_id,
@@ -208,7 +210,7 @@ class Codebook(CodebookChanges):
             for c in codes
         ]
         columns = ["name", "description", "parent", "color", "include", "exclude", "example",
-                   "status", "merged_into", "code_id", "level", "created_at", "created_by"]
+                   "status", "merged_into", "code_id", "level", "created_at", "created_by", "plain"]
         return pd.DataFrame(rows, columns=columns)
 
     def _depth(self, code: Code) -> int:

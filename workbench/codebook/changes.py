@@ -41,15 +41,18 @@ class CodebookChanges:
         example: str = "",
         rationale: str = "",
         coder: str = "setup",
+        plain: str = "",
     ) -> Any:
         """Add a code; returns its stable id (under proposals, the :class:`~.proposals.Proposal`).
+
+        *plain* says what the code means in a narrator's words (story returns show it).
 
         >>> p.codebook.add("speaking plainly", parent="community", color="#7570b3",
         ...                rationale="stories kept naming what services had no word for", coder="chipo")
         'speaking-plainly'
         """
         added = self.add_many([{"name": name, "description": description, "parent": parent, "color": color,
-                                "include": include, "exclude": exclude, "example": example}],
+                                "include": include, "exclude": exclude, "example": example, "plain": plain}],
                               rationale=rationale, coder=coder)
         return added[0] if isinstance(added, list) else added
 
@@ -72,7 +75,7 @@ class CodebookChanges:
             unknown = set(item) - {"name", "description", "parent", "color", *_TEXT_FIELDS}
             if unknown:
                 raise CodebookError(f"Unknown field(s) {sorted(unknown)} for a code; use name, description, "
-                                    "parent, color, include, exclude, example.")
+                                    "parent, color, include, exclude, example, plain.")
             parent = item.pop("parent", None)
             in_batch = batch_ids.get(check_code_name(parent).casefold()) if parent else None
             if not item.get("color"):
@@ -92,14 +95,15 @@ class CodebookChanges:
         return [e["code_id"] for e in events]
 
     def _add_event(self, name, description="", parent=None, color=None, include="", exclude="",
-                   example="", rationale="", coder="setup", taken: set[str] | None = None) -> dict:
+                   example="", rationale="", coder="setup", taken: set[str] | None = None, plain="") -> dict:
         name = check_code_name(name)
         if self._find(name) is not None or (taken and name.casefold() in taken):
             raise CodebookError(f"The codebook already has a code called {name!r}; choose another name.")
         parent_id = self.lookup(parent).code_id if parent else None
         color = check_color(color) if color else self._free_color()
         for key, value in (("description", description), ("include", include),
-                           ("exclude", exclude), ("example", example), ("rationale", rationale)):
+                           ("exclude", exclude), ("example", example), ("rationale", rationale),
+                           ("plain", plain)):
             if not isinstance(value, str):
                 raise CodebookError(f"{key} of code {name!r} must be text, got {type(value).__name__}.")
         base = slugify(name, fallback="code")
@@ -109,7 +113,7 @@ class CodebookChanges:
         return {
             "event": "add", "code_id": code_id, "name": name, "description": description,
             "parent": parent_id, "color": color, "include": include, "exclude": exclude,
-            "example": example, "rationale": rationale,
+            "example": example, "rationale": rationale, **({"plain": plain} if plain else {}),
         }
 
     def _free_color(self) -> str:

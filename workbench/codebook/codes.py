@@ -14,7 +14,8 @@ PALETTE = [
     "#4e79a7", "#e15759", "#76b7b2", "#59a14f", "#b07aa1", "#9c755f", "#f28e2b",
 ]
 _COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
-_TEXT_FIELDS = ("description", "include", "exclude", "example")
+#: ``plain`` is the code in a narrator's words (what a story return shows; empty: the description stands in).
+_TEXT_FIELDS = ("description", "include", "exclude", "example", "plain")
 
 
 @dataclass
@@ -29,6 +30,7 @@ class Code:
     include: str = ""
     exclude: str = ""
     example: str = ""
+    plain: str = ""  # the code described for a narrator, in plain words (story returns); optional
     status: str = "active"  # active | retired | merged
     merged_into: str | None = None
     created_at: str = ""
@@ -55,6 +57,17 @@ class CodebookWriter:
     project: Any = None
     #: the governance table of ``workbench.toml`` (``{"mode": "open"}`` when None or empty)
     governance: Callable[[], dict] | None = None
+
+
+def plain_words(code: Code) -> str:
+    """What a code means in a narrator's words: its plain description, or else its description.
+
+    >>> plain_words(Code("c", "c", description="Mutual aid"))
+    'Mutual aid'
+    >>> plain_words(Code("c", "c", description="Mutual aid", plain="You helped each other"))
+    'You helped each other'
+    """
+    return (code.plain or code.description or code.name).strip()
 
 
 def check_color(color: Any) -> str:

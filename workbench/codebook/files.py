@@ -86,6 +86,8 @@ def codebook_events_from_doc(doc: Any, source: str = "codebook") -> list[dict]:
         event = {"event": "add", "code_id": code_id, "name": name, "parent": parent, "color": color}
         for key in _TEXT_FIELDS:
             value = item.get(key) or ""
+            if key == "plain" and not value:
+                continue  # an optional field: codebooks without it read as before
             event[key] = " ".join(str(value).split()) if key != "example" else str(value).strip()
         events.append(event)
     for event in events:  # parents by id, now every name has one

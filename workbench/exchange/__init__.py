@@ -145,5 +145,34 @@ def export_findings(project: "Project", path: str | os.PathLike, format: str | N
     return _export(project, path, format=format, themes=themes, quotes=quotes, anonymise_coders=anonymise_coders)
 
 
-__all__ = ["export_qdpx", "export_qdc", "import_qdpx", "import_qdc", "export_csv", "export_xlsx", "write_report",
+def story_return(project: "Project", narrative: str, path: str | os.PathLike, format: str = "html",
+                 language: str = "en", coders: str = "team", roles: dict[str, str] | None = None,
+                 by: str = "setup") -> Path:
+    """Give a story back to its narrator (``html``, ``docx`` or ``pdf``): their own words, the passages the team
+    coded in plain words, the themes it supports, and questions inviting an answer. Only this story; no memos;
+    readers named as *coders* says (``"team"``, ``"names"``, or ``"roles"`` from *roles*). Refused for a
+    withdrawn story. Recorded in the narrator's history (``p.consent_overview()``).
+
+    >>> wb.exchange.story_return(p, "kitchen-table", "kitchen-table.html")
+    PosixPath('kitchen-table.html')
+    """
+    from .story_returns import story_return as _write
+
+    return _write(project, narrative, path, format=format, language=language, coders=coders, roles=roles, by=by)
+
+
+def import_story_return(project: "Project", path: str | os.PathLike, entered_by: str = "setup") -> "pd.DataFrame":
+    """Record the narrator's answers from a returned story: the filled-in ``.docx`` or the HTML form's ``.json``.
+
+    >>> path = wb.exchange.story_return(p, "kitchen-table", "kitchen-table.docx", format="docx")
+    >>> wb.exchange.import_story_return(p, path, entered_by="ana")["status"].tolist()
+    []
+    """
+    from .return_answers import import_story_return as _import
+
+    return _import(project, path, entered_by=entered_by)
+
+
+__all__ = ["story_return", "import_story_return",
+           "export_qdpx", "export_qdc", "import_qdpx", "import_qdc", "export_csv", "export_xlsx", "write_report",
            "export_findings"]

@@ -15,6 +15,9 @@ _CSS = ("body{font-family:Georgia,serif;max-width:46em;margin:2em auto;line-heig
         "td,th{border:1px solid #ccc;padding:.3em .5em;vertical-align:top;text-align:left}")
 
 
+_ANSWERS = "What narrators said about our reading"
+
+
 def _by(quote: Any, marked: bool = False) -> str:
     """Who told it, in which story, and who read (or marked) it."""
     role = "marked by" if marked else "read by"
@@ -71,6 +74,8 @@ def render_markdown(doc: Any) -> str:
         for quote in section.negative:
             text, by = _negative_text(quote)
             out += ([f"> “{text}”", ">", f"> — {by}", ""] if text else [f"- {by}", ""])
+    if doc.answers:
+        out += [f"## {_ANSWERS}", "", *[f"- {line}" for line in doc.answers], ""]
     out += ["## Which stories and which readers support each theme", "", _markdown_table(doc.table), ""]
     return "\n".join(out)
 
@@ -110,6 +115,9 @@ def render_html(doc: Any) -> str:
             out.append(f'<blockquote><p>“{e(text)}”</p><p class="by">— {e(by)}</p></blockquote>' if text
                        else f'<p class="muted">{e(by)}</p>')
         out.append("</section>")
+    if doc.answers:
+        out.append(f"<section><h2>{_ANSWERS}</h2><ul>" + "".join(f"<li>{e(a)}</li>" for a in doc.answers)
+                   + "</ul></section>")
     out.append("<section><h2>Which stories and which readers support each theme</h2><table><thead><tr>"
                + "".join(f"<th>{e(c)}</th>" for c in doc.table.columns) + "</tr></thead><tbody>"
                + "".join("<tr>" + "".join(f"<td>{e(str(v))}</td>" for v in row) + "</tr>"
@@ -149,6 +157,10 @@ def render_docx(doc: Any) -> bytes:
             if text:
                 word.add_paragraph(f"“{text}”", style="Quote")
             word.add_paragraph().add_run(f"— {by}" if text else by).italic = True
+    if doc.answers:
+        word.add_heading(_ANSWERS, level=1)
+        for line in doc.answers:
+            word.add_paragraph(line, style="List Bullet")
     word.add_heading("Which stories and which readers support each theme", level=1)
     table = word.add_table(rows=1, cols=len(doc.table.columns))
     table.style = "Table Grid"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from .._text import decode_bytes
 from ._import_names import participants, valid_time
 from ._import_plan import ImportPlan
+from ._refi_voices import ANSWER_NAME, stance_of_description
 from ._safety import SafeArchive
 from .refi_write import MEMO_KINDS
 
@@ -74,6 +75,9 @@ def _note_memo(plan: ImportPlan, archive: SafeArchive, info: dict, known: set[st
         return None
     memo = _memo(text, plan.coder(info["user"]), title=info["name"] or None, kind=kind)
     memo["participants"], memo["created_at"] = people, valid_time(info.get("created"))
+    if plan.ours and (info["name"] or "").startswith(ANSWER_NAME):  # a narrator's answer comes back as one
+        memo["answer"] = stance_of_description(description)
+        memo["text"] = "" if text == f"({memo['answer']})" else text
     return memo
 
 

@@ -23,6 +23,7 @@ from ..errors import WorkbenchError
 from ..store.logs import atomic_write
 from ..themes import PHASES
 from ._findings_render import render_docx, render_html, render_markdown
+from ._refi_voices import answer_description
 from ._sharing import EXPORTED_AT, Sharing
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -68,6 +69,8 @@ class Findings:
     about: str
     themes: list[ThemeSection]
     table: pd.DataFrame
+    #: narrators' answers to the reading (stories with consent given), each "who, story: what. “words”"
+    answers: list[str] = field(default_factory=list)
 
 
 def readable(text: str, words: int = QUOTE_WORDS) -> str:
@@ -210,7 +213,29 @@ def findings_content(p: "Project", themes: Iterable[str] | None = None, quotes: 
             _negative(rows[rows["source"] == "negative case"], share, titles)))
     readers = theme_matrix(p, columns="coder").reindex(frame["name"], fill_value=0)
     return Findings(f"Findings: {p.name}", _about(p, share, len(sections)), sections,
-                    _table(per_story, readers, support, share, titles))
+                    _table(per_story, readers, support, share, titles), narrator_answers(p, share, titles))
+
+
+def narrator_answers(p: "Project", share: Sharing, titles: dict[str, str]) -> list[str]:
+    """The narrators' answers the document shows: stories with consent given quoted, restricted ones counted.
+
+    >>> narrator_answers(p, Sharing(p), {})
+    []
+    """
+    answers = p.responses()
+    lines, hidden = [], 0
+    for row in answers.to_dict("records"):
+        if not share.quotable(row["narrative_id"]):
+            hidden += 1
+            continue
+        said = f" \u201c{row['text']}\u201d" if row["text"] else ""
+        what = answer_description(row, str(share.coder(row["coder"]))).removeprefix("Narrator's answer: ")
+        lines.append(f"{row['narrator'].removeprefix('narrator:')}, {titles.get(row['narrative_id'], '')}: "
+                     f"{what}.{said}")
+    if hidden:
+        lines.append(f"{_count(hidden, 'answer', 'answers')} from narrators with restricted consent: counted, "
+                     "not quoted.")
+    return lines
 
 
 def _about(p: "Project", share: Sharing, themes: int) -> str:

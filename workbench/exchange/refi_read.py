@@ -176,9 +176,24 @@ def _write_codings(project: "Project", plan: ImportPlan) -> dict[str, str]:
 
 def _write_memos(project: "Project", plan: ImportPlan, ids: dict[str, str]) -> None:
     for memo in plan.memos:
+        if memo.get("answer") and _write_answer(project, memo, ids.get(memo["coding"]) if memo["coding"] else None):
+            continue
         project.memo(memo["text"], coder=memo["coder"], narrative=memo["narrative"], code=memo["code"],
                      coding=ids.get(memo["coding"]) if memo["coding"] else None, kind=memo["kind"],
                      title=memo["title"], participants=memo["participants"], created_at=memo.get("created_at"))
+
+
+def _write_answer(project: "Project", memo: dict, coding: str | None) -> bool:
+    """A narrator's answer the workbench exported, recorded again as theirs; False if it cannot be (then a memo)."""
+    nid = project.coding(coding)["narrative_id"] if coding else memo["narrative"]
+    if not nid:
+        return False
+    try:
+        project.record_response(nid, memo["answer"], about=coding, text=memo["text"], entered_by="imported",
+                                via="other")
+    except WorkbenchError:
+        return False
+    return True
 
 
 def _times(values: pd.Series) -> pd.Series:

@@ -37,6 +37,7 @@ import pandas as pd
 from .._time import SECONDS_FORMAT, TIME_FORMAT, utc_now
 from .._version import __version__
 from ._refi_sets import theme_sets
+from ._refi_voices import narrator_notes
 from ._sharing import Sharing, xml_safe
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -302,6 +303,8 @@ class _Plan:
                 "guid": guid, "name": memo["title"] or None, "creatingUser": self.user_guid.get(memo["coder"]),
                 "creationDateTime": created.strftime(TIME_FORMAT) if created is not None else None,
             }, [("Description", {}, [description]), ("PlainTextContent", {}, [memo["text"] or ""])]))
+        self.memo_nodes += narrator_notes(project, share, lambda i: make_guid(self.salt, "answer", i), coding_ids,
+                                          self.notes_on_coding, self.notes_on_narrative)  # narrators' answers
 
     # ------------------------------------------------------------------ writing
     def write(self, xf) -> None:

@@ -11,7 +11,7 @@ import pandas as pd
 
 from .._text import canonical_text, sha256_text
 from ..codebook import Codebook, CodebookWriter
-from ..consent import CONSENT_VALUES
+from ..consent import CONSENT_STATES, RETURN_REQUESTED
 from ..errors import ConsentError, SpanError, UnknownCodingError, UnknownNarrativeError, WorkbenchError
 from ..names import check_coder
 from ..store import ProjectFolder
@@ -23,12 +23,14 @@ from ._sharing import Sharing
 from .checks import batch_notes, check_span, checked_narrative, offsets
 from .journaling import MemoCare
 from .memos import history_frame, memos_frame, new_memo
+from .narrators import NarratorVoices
 from .sources import SourceCommands, apply_pseudonym_file, finish_parts
 from .theming import ThemesAndMethod
 from .together import WorkingTogether
 
 
-class Project(DeprecatedExports, SourceCommands, ThemesAndMethod, Sharing, MemoCare, WorkingTogether):
+class Project(DeprecatedExports, SourceCommands, ThemesAndMethod, NarratorVoices, Sharing, MemoCare,
+              WorkingTogether):
     """An open project. Create one with :func:`create_project`, :func:`open_project` or :func:`sample_project`.
 
     >>> p = wb.open_project(p.path)
@@ -191,20 +193,22 @@ class Project(DeprecatedExports, SourceCommands, ThemesAndMethod, Sharing, MemoC
         self._check_narrative(nid)
         self._folder.narratives.update(nid, {check_attribute_name(k): cell(v) for k, v in attributes.items()})
 
-    def set_consent(self, nid: str, consent: str) -> None:
-        """Record the narrator's consent: ``"given"``, ``"restricted"`` (counted, never quoted) or ``"withdrawn"``.
+    def set_consent(self, nid: str, consent: str, by: str = "setup", reason: str = "") -> None:
+        """Record the narrator's consent: ``"given"``, ``"restricted"`` (counted, never quoted), ``"withdrawn"``
+        (the same as :meth:`withdraw`) or ``"return requested"``; who recorded it and why go in its history.
 
-        ``"withdrawn"`` is the same as :meth:`withdraw`.
-
-        >>> p.set_consent("kitchen-table", "restricted")
+        >>> p.set_consent("kitchen-table", "restricted", by="ana", reason="asked not to be quoted")
         """
-        if consent not in CONSENT_VALUES:
-            raise ConsentError(f"consent must be one of {CONSENT_VALUES}, not {consent!r}.")
+        if consent not in CONSENT_STATES:
+            raise ConsentError(f"consent must be one of {CONSENT_STATES}, not {consent!r}.")
         if consent == "withdrawn":
-            self.withdraw(nid, reason="consent set to withdrawn")
+            self.withdraw(nid, reason=reason or "consent set to withdrawn", by=by)
             return
+        if consent == RETURN_REQUESTED:
+            return self.request_return(nid, by=by, reason=reason)
         self._check_narrative(nid)
         self._folder.narratives.update(nid, {"consent": consent})
+        self._record_consent(nid, consent, by, reason)
 
     # ------------------------------------------------------------------ coding
     def code(self, nid: str, start: int, end: int, code: str, coder: str, note: str | None = None) -> str:

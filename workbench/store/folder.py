@@ -10,6 +10,7 @@
     events/codings/<coder>.jsonl    coded / uncoded / noted events of one coder
     events/memos/<coder>.jsonl      memos of one coder
     events/themes/<coder>.jsonl     theme changes (codes and passages gathered, phases), with who, when and why
+    events/narrators/<voice>.jsonl  one narrator's consent history, story returns and answers (``narrator:<pseudonym>``)
     events/withdrawals.jsonl        tombstones of withdrawn stories
 
 Every coder writes only their own files, so a project shared through git merges without
@@ -114,6 +115,11 @@ def purge_story_events(root: Path, nid: str, quoted: set[tuple[str, ...]]) -> No
     memos.rewrite(lambda records: without_story(records, nid, anchored))
     EventLog(root, "codebook").rewrite(lambda records: scrub_quotes(records, quoted))
     EventLog(root, "themes").rewrite(lambda records: _theme_records_without(records, nid, quoted))
+    narrators = EventLog(root, "narrators")
+    narrators.rewrite(lambda records: without_story(records, nid))
+    for path in narrators.paths():  # a narrator with no other story leaves not even their log's name
+        if path.stat().st_size == 0:
+            path.unlink()
 
 
 def words_of_deleted(records: list[dict]) -> bool:
@@ -173,6 +179,7 @@ class ProjectFolder:
         self.codings = CodingLog(self.path)
         self.themes = RecordLog(self.path, "themes")
         self.coders = RecordLog(self.path, "coders")
+        self.narrators = RecordLog(self.path, "narrators")
         self.narratives.load(force=True)
         self.withdrawals.load()
         self.reload()
@@ -242,7 +249,7 @@ class ProjectFolder:
     # ---- reading ---------------------------------------------------------------------
     def reload(self) -> None:
         """Read every log afresh (resuming from the fold's snapshot where it still holds)."""
-        for log in (self.codebook, self.memos, self.codings, self.themes, self.coders):
+        for log in (self.codebook, self.memos, self.codings, self.themes, self.coders, self.narrators):
             log.reset()
         self.codebook.read_new()
         self.memos.read_new()
@@ -255,6 +262,7 @@ class ProjectFolder:
             self.memos.read_new()
         self.themes.read_new()
         self.coders.read_new()
+        self.narrators.read_new()
         self._on_codebook(self.codebook.records)
         self.codings.resume(len(self.withdrawals.keys))
         self.codings.read_new()
@@ -265,7 +273,8 @@ class ProjectFolder:
         if self.withdrawals.load():
             return self.reload()
         codebook, memos, themes = self.codebook.read_new(), self.memos.read_new(), self.themes.read_new()
-        if codebook is None or memos is None or themes is None or self.coders.read_new() is None:
+        if codebook is None or memos is None or themes is None or self.coders.read_new() is None \
+                or self.narrators.read_new() is None:
             return self.reload()  # a log was rewritten (a withdrawal): read everything afresh
         if codebook:
             self._codebook_changed()
@@ -319,6 +328,12 @@ class ProjectFolder:
         """Append theme change *records* to *coder*'s theme log (refused if a passage's story was withdrawn)."""
         nids = [r.get("narrative") for r in records if r.get("narrative")]
         if not self.themes.write(coder, records, lambda: self.withdrawals.refuse(nids)):
+            self.reload()
+
+    def write_narrator(self, voice: str, records: list[dict]) -> None:
+        """Append a narrator's *records* (consent changes, returns, answers) to their log, ``events/narrators/``."""
+        nids = [r.get("narrative") for r in records if r.get("narrative")]
+        if not self.narrators.write(voice, records, lambda: self.withdrawals.refuse(nids)):
             self.reload()
 
     def sync_codebook_yaml(self, wanted: str) -> None:

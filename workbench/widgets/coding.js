@@ -48,7 +48,7 @@ class CodingView extends WidgetView {
     this.build();
     this.listen();
     for (const key of ["project_name", "coders", "narratives", "doc", "codebook", "codings", "memos", "prompts",
-      "media"]) {
+      "media", "voices"]) {
       this.dirty.add(key);
     }
     this.flush();
@@ -58,7 +58,7 @@ class CodingView extends WidgetView {
   // ------------------------------------------------------------------ wiring
   listen() {
     this.watch(["coder", "project_name", "narratives", "narrative", "doc", "codings", "hidden", "codebook",
-      "coders", "view", "memos", "prompts", "locked", "media", "media_data"]);
+      "coders", "view", "memos", "prompts", "locked", "media", "media_data", "voices"]);
 
     const onSelection = () => this.readSelection();
     document.addEventListener("selectionchange", onSelection);
@@ -114,6 +114,7 @@ class CodingView extends WidgetView {
     if (d.has("codings") || d.has("doc") || d.has("view")) this.renderDetails();
     if (d.has("media") || d.has("media_data") || d.has("doc")) this.renderMedia();
     if (d.has("memos") || d.has("doc") || d.has("view")) this.renderMemos();
+    if (d.has("voices") || d.has("doc")) this.renderVoices();
     if (d.has("prompts")) this.renderPrompt();
     if (d.has("codebook") || d.has("codings") || d.has("doc")) this.renderMemoTie();
   }
@@ -202,7 +203,7 @@ class CodingView extends WidgetView {
     this.detailsEl = h("section", { class: "wb-panel wb-details", "data-wb": "coding-details", hidden: true,
       "aria-label": "Selected coding" });
     const memos = this.buildMemos();
-    const side = h("aside", { class: "wb-side" }, codes, this.detailsEl, memos);
+    const side = h("aside", { class: "wb-side" }, codes, this.detailsEl, memos, this.buildVoices());
 
     this.root.append(this.skipEl, head, this.errorEl, h("div", { class: "wb-main" }, nav, reader, side));
     this.el.append(this.root);
@@ -374,7 +375,8 @@ class CodingView extends WidgetView {
       ...(doc.attributes || []).map(([k, v]) => `${k}: ${v}`)].filter(Boolean);
     this.docMeta.textContent = meta.join(" · ");
     this.consentEl.hidden = doc.consent !== "restricted";
-    this.consentEl.textContent = "Restricted consent: this story may be coded, analysed and counted, but never quoted.";
+    this.consentEl.textContent = "Restricted consent: this story may be coded, analysed and counted, but never quoted." +
+      (doc.consent_note ? ` The narrator asked not to be quoted: ${doc.consent_note}` : "");
     if (same) return false;
     this.docId = doc.id || null;
     this.text = text;
@@ -1119,6 +1121,31 @@ class CodingView extends WidgetView {
     });
     if (!items.length) items.push(h("li", { class: "wb-small", text: "No memos on this narrative yet." }));
     clear(this.memoList).append(...items);
+  }
+
+  // ------------------------------------------------------------------ the narrator's voice
+  buildVoices() {
+    // the narrator's own answers to how the story was read: beside the readings, never one of them
+    this.voiceList = h("ul", { class: "wb-memos", "data-wb": "voice-list", tabindex: "0",
+      "aria-label": "The narrator's answers" });
+    this.voicePanel = h("section", { class: "wb-panel wb-voice-panel", "data-wb": "voices", hidden: true,
+      "aria-label": "The narrator's answers" }, h("h3", { class: "wb-h", text: "The narrator's answers" }),
+    this.voiceList);
+    return this.voicePanel;
+  }
+
+  renderVoices() {
+    const voices = this.model.get("voices") || [];
+    this.voicePanel.hidden = !voices.length;
+    clear(this.voiceList).append(...voices.map((v) => {
+      const about = v.about === "coding" ? `${v.coder}'s reading “${v.code}”`
+        : v.about === "theme" ? `the theme “${v.theme}”` : "the whole story";
+      const passage = v.start >= 0 ? ` (“${(this.text || "").slice(v.start, Math.min(v.end, v.start + 60))}…”)` : "";
+      return h("li", { class: "wb-memo wb-voice", "data-wb": "voice", "data-stance": v.stance },
+        h("p", { class: "wb-memo-meta" }, h("span", { class: "wb-badge", text: v.stance }),
+          ` ${v.narrator} ${v.says} · ${about}${passage}`),
+        v.text ? h("p", { class: "wb-memo-text", text: v.text }) : null);
+    }));
   }
 
   // ------------------------------------------------------------------ keys, status, errors

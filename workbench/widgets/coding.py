@@ -35,7 +35,7 @@ from ..errors import WorkbenchError
 from ..names import check_coder
 from ..project import Project
 from ..workshop import blind_round, round_file
-from . import _assets, _media
+from . import _assets, _media, _voices
 from ._base import ProjectWidget, cell_text, text_arg
 
 #: What a workshop participant sees when they ask for others' codings before the facilitator's reveal.
@@ -79,6 +79,7 @@ class CodingWidget(ProjectWidget):
     coders = t.List().tag(sync=True)
     view = t.Unicode("mine").tag(sync=True)
     memos = t.List().tag(sync=True)
+    voices = t.List().tag(sync=True)  # the narrator's answers on this story (never a coder's reading)
     prompts = t.List().tag(sync=True)
     #: Why others' codings cannot be shown now (a workshop's blind round), or "" when they can.
     locked = t.Unicode("").tag(sync=True)
@@ -217,6 +218,7 @@ class CodingWidget(ProjectWidget):
         item = next((i for i in self.narratives if i["id"] == nid), None) or {}
         self.doc = {"id": nid, "title": item.get("title", nid), "narrator": item.get("narrator", ""),
                     "consent": item.get("consent", "given"), "attributes": item.get("attributes", []),
+                    "consent_note": _voices.consent_note(self._project, nid),
                     "text": self._project.text(nid), "turns": _media.turn_items(self._project, nid)}
         self._times = {}
         info, data = _media.media_state(self._project, nid)
@@ -245,6 +247,7 @@ class CodingWidget(ProjectWidget):
         self.hidden = 0 if self.view == "blind" else len(self._all_rows) - len(shown)
 
     def _load_memos(self) -> None:
+        self.voices = [] if self.view == "blind" else _voices.voice_items(self._project, self.narrative)
         if not self.narrative:
             self.memos = []
             return
@@ -440,7 +443,7 @@ def coding_widget(project: Project, coder: str, narrative: str | None = None, vi
 def _watched_stamp(root: Path) -> tuple:
     """Sizes and times of the files other people's work arrives in (cheap: stat() only)."""
     events = root / "events"
-    return (folder_stamp(events, ("codings", "codebook", "memos"), suffix=".jsonl"),
+    return (folder_stamp(events, ("codings", "codebook", "memos", "narrators"), suffix=".jsonl"),
             file_stamp(events / "withdrawals.jsonl"), file_stamp(root / "narratives.csv"),
             file_stamp(round_file(root)))
 

@@ -27,14 +27,14 @@ class ExplorerView extends WidgetView {
     this.build();
     this.listen();
     for (const key of ["project_name", "coder", "narratives", "codes", "code", "doc", "lanes", "items", "position",
-      "memos", "people", "groups", "notice"]) this.dirty.add(key);
+      "memos", "people", "groups", "notice", "voices"]) this.dirty.add(key);
     this.flush();
   }
 
   // ------------------------------------------------------------------ wiring
   listen() {
     this.watch(["coder", "project_name", "narratives", "codes", "code", "compared", "doc", "lanes", "items", "total",
-      "position", "memos", "people", "groups", "notice"]);
+      "position", "memos", "people", "groups", "notice", "voices"]);
     this.onWidthChange(this.page, () => {
       this.chunks.settle(); // the blocks' heights change with the width
       this.layout();
@@ -58,6 +58,7 @@ class ExplorerView extends WidgetView {
     if (d.has("position") || d.has("total") || d.has("items") || d.has("notice")) this.renderNav();
     if (d.has("position") || d.has("items") || d.has("doc") || d.has("codes")) this.renderDetail();
     if (d.has("memos") || d.has("position") || d.has("items")) this.renderMemos();
+    if (d.has("voices") || d.has("position") || d.has("items")) this.renderVoices();
   }
 
   // ------------------------------------------------------------------ skeleton
@@ -192,8 +193,12 @@ class ExplorerView extends WidgetView {
 
   buildMemoList() {
     this.memoList = h("ul", { class: "wb-memos", "data-wb": "dx-memo-list" });
+    // the narrator's own answers, beside the readings (a voice of its own, never a lane of a coder)
+    this.voiceList = h("ul", { class: "wb-memos", "data-wb": "dx-voice-list" });
+    this.voiceHead = h("h3", { class: "wb-h", text: "The narrator's answers" });
     return h("section", { class: "wb-panel", "aria-label": "Dialogue memos on this narrative" },
-      h("h3", { class: "wb-h", text: "Dialogue memos on this narrative" }), this.memoList);
+      h("h3", { class: "wb-h", text: "Dialogue memos on this narrative" }), this.memoList, this.voiceHead,
+      this.voiceList);
   }
 
   // ------------------------------------------------------------------ state helpers
@@ -528,6 +533,21 @@ class ExplorerView extends WidgetView {
       h("p", { class: "wb-memo-text", text: m.text })));
     if (!items.length) items.push(h("li", { class: "wb-dx-muted wb-dx-small", text: "No dialogue memos on this narrative yet." }));
     clear(this.memoList).append(...items);
+  }
+
+  renderVoices() {
+    const voices = this.model.get("voices") || [];
+    const now = this.current();
+    this.voiceHead.hidden = this.voiceList.hidden = !voices.length;
+    clear(this.voiceList).append(...voices.map((v) => {
+      const here = now && v.start >= 0 && v.start < now.passage_end && v.end > now.passage_start;
+      const about = v.about === "coding" ? `${v.coder}'s reading “${v.code}”`
+        : v.about === "theme" ? `the theme “${v.theme}”` : "the whole story";
+      return h("li", { class: "wb-memo", "data-wb": "dx-voice", "data-stance": v.stance, "data-here": here ? "yes" : "no" },
+        h("p", { class: "wb-dx-muted wb-dx-small" }, h("span", { class: "wb-badge", text: v.stance }),
+          ` ${v.narrator} ${v.says} · ${about}${here ? " · at this place" : ""}`),
+        v.text ? h("p", { class: "wb-memo-text", text: v.text }) : null);
+    }));
   }
 
   participants() {

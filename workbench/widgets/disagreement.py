@@ -31,7 +31,7 @@ from ..errors import CoderNameError, WorkbenchError
 from ..names import check_coder, counted_coders, is_group
 from ..project import Project
 from ..query import check_codes
-from . import _assets
+from . import _assets, _voices
 from ._base import UTC_FORMAT, ProjectWidget, cell_text, text_arg
 
 __all__ = ["DisagreementExplorer", "disagreement_explorer"]
@@ -57,6 +57,7 @@ class DisagreementExplorer(ProjectWidget):
     people = t.List().tag(sync=True)  # names offered as participants
     groups = t.List().tag(sync=True)  # group coder names already used
     notice = t.Unicode("").tag(sync=True)  # why there is nothing to compare, when there is not
+    voices = t.List().tag(sync=True)  # the narrator's answers on this story, beside the readings
 
     def __init__(self, project: Project, coder: str, narrative: str | Iterable[str] | None = None,
                  code: str | None = None, coders: Iterable[str] | None = None, **kwargs: Any) -> None:
@@ -269,7 +270,7 @@ class DisagreementExplorer(ProjectWidget):
     def _load_narrative(self, nid: str) -> None:
         p = self._project
         if not nid:
-            self.doc, self.lanes, self.items, self.memos = {}, [], [], []
+            self.doc, self.lanes, self.items, self.memos, self.voices = {}, [], [], [], []
             return
         item = next((i for i in self.narratives if i["id"] == nid), {})
         row = p.narratives.set_index("id").loc[nid]
@@ -298,6 +299,7 @@ class DisagreementExplorer(ProjectWidget):
              "passage_end": int(r["passage_end"])}
             for i, r in here.iterrows()
         ]
+        self.voices = _voices.voice_items(p, nid)
         memos = p.memos(narrative=nid, kind="dialogue")
         self.memos = [
             {"id": str(m["memo_id"]), "coder": str(m["coder"]), "at": m["created_at"].strftime(UTC_FORMAT),
