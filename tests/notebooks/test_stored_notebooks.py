@@ -26,7 +26,8 @@ ALL = sorted(NOTEBOOKS.rglob("*.ipynb"))
 ALL = [p for p in ALL if ".ipynb_checkpoints" not in p.parts
        and not any(part.startswith("participants-") for part in p.relative_to(NOTEBOOKS).parts)]
 EXPECTED = ["01_start_here", "02_code_a_story", "03_a_living_codebook", "04_reflexive_memos",
-            "05_agreement_and_dialogue", "06_patterns_and_webs", "07_exchange", "08_codes_to_themes", "workshop/facilitator",
+            "05_agreement_and_dialogue", "06_patterns_and_webs", "07_exchange", "08_codes_to_themes",
+            "09_giving_stories_back", "workshop/facilitator",
             "workshop/participant"]
 
 
