@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import html
-import json
 import os
 import re
 import zipfile
@@ -165,38 +164,6 @@ def test_pdf_return(sample: wb.Project, tmp_path: Path, monkeypatch: pytest.Monk
     monkeypatch.setenv("WORKBENCH_CHROMIUM", str(CHROMIUM))
     path = wb.exchange.story_return(sample, NID, tmp_path / "back.pdf", format="pdf")
     assert path.read_bytes()[:5] == b"%PDF-" and path.stat().st_size > 5000
-
-
-def test_html_form_in_chromium_saves_answers_that_import(sample: wb.Project, tmp_path: Path) -> None:
-    playwright = pytest.importorskip("playwright.sync_api")
-    if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} is missing (apt-get install chromium)")
-    p = sample
-    path = wb.exchange.story_return(p, NID, tmp_path / "back.html")
-    content = wb.exchange.story_returns.return_content(p, NID)
-    with playwright.sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"], headless=True)
-        page = browser.new_page(accept_downloads=True)
-        page.goto(path.as_uri())
-        assert page.locator('[data-wb="reading"]').count() == len(content.readings)
-        assert page.locator('mark[data-wb="passage"]').count() >= 1
-        assert page.get_by_text("Is this what you meant?").first.is_visible()
-        first = page.locator('[data-wb="reading"]').nth(0)
-        first.get_by_label("Not really").check()
-        first.locator('[data-wb="text"]').fill("That night was about company, not help.")
-        page.locator('[data-key="story"] textarea').fill("You missed the cat.")
-        with page.expect_download() as download:
-            page.locator('[data-wb="save"]').click()
-        saved = tmp_path / download.value.suggested_filename
-        download.value.save_as(saved)
-        browser.close()
-    data = json.loads(saved.read_text(encoding="utf-8"))
-    assert data["narrative"] == NID and len(data["answers"]) == 2
-    report = wb.exchange.import_story_return(p, saved, entered_by="ben")
-    assert report["status"].tolist() == ["recorded", "recorded"]
-    answers = p.responses(NID)
-    assert answers["stance"].tolist() == ["disagree", "add"] and set(answers["via"]) == {"html form"}
-    assert answers["coding_id"].iloc[0] == content.readings[0].coding_ids[0]
 
 
 def test_return_is_in_the_overview(sample: wb.Project, tmp_path: Path) -> None:
