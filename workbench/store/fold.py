@@ -23,6 +23,7 @@ from .passages import Passages
 
 #: The columns of ``p.codings()``; the fold keeps one more, ``_code_id``, for renames.
 CODING_COLUMNS = ["coding_id", "narrative_id", "start", "end", "code", "coder", "created_at", "note", "text"]
+_BATCH_EVENTS = 1024  # single writes waiting to be folded are turned into an Arrow table this many at a time
 WithdrawnAmong = Callable[[Iterable[Any]], set]
 Names = Callable[[], dict]
 
@@ -323,7 +324,11 @@ class CodingState:
         """Events of *coder* to fold on the next read: an Arrow table, or a list of event dicts."""
         last = self._pending[-1] if self._pending else None
         if isinstance(events, list) and last is not None and last[0] == coder and isinstance(last[1], list):
-            last[1].extend(events)  # a script's many single writes become one table
+            last[1].extend(events)  # a script's many single writes become tables of _BATCH_EVENTS
+            if len(last[1]) >= _BATCH_EVENTS:  # made now, a batch at a time, not all at the next read
+                from .events import coding_events_table
+
+                self._pending[-1] = (coder, coding_events_table(last[1]))
             return
         self._pending.append((coder, list(events) if isinstance(events, list) else events))
 
