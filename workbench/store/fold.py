@@ -133,18 +133,19 @@ def _in_order(table: Any, rows: np.ndarray, names: dict[str, str], passages: Pas
     Reordering a big table is a gather from all over memory; columns with few distinct values
     (narrative, coder, code) are gathered as small integer codes instead, and times as integers.
     """
+    import pyarrow as pa
     import pyarrow.compute as pc
 
     narrative, coder, code_id, code = (_dictionary(table[c]) for c in ("narrative", "coder", "code_id", "code"))
     starts, ends = table["start"].to_numpy(), table["end"].to_numpy()
     if len(rows) > 1:
         rows = rows[_reading_order(_ranks(narrative)[rows], starts[rows], ends[rows], _ranks(coder)[rows])]
-    current = pa_array([names.get(c) for c in code_id.dictionary.to_pylist()])
+    current = pa_array([names.get(c) for c in code_id.dictionary.to_pylist()]).cast(pa.large_string())
     return _folded_table({
         "coding_id": _combined(table["id"]).take(rows), "narrative_id": _gathered(narrative, rows),
         "start": starts[rows], "end": ends[rows],
         "code": pc.coalesce(current.take(code_id.indices.take(rows)), _gathered(code, rows)),
-        "coder": _gathered(coder, rows), "created_at": _timestamps(_combined(table["at"])).take(rows),
+        "coder": _gathered(coder, rows), "created_at": _combined(_timestamps(table["at"])).take(rows),
         "note": _combined(table["note"]).take(rows), "text": _passages(table, narrative, rows, starts, ends, passages),
         "_code_id": _gathered(code_id, rows),
     })
@@ -220,8 +221,10 @@ def _ranks(encoded: Any) -> np.ndarray:
 
 
 def _gathered(encoded: Any, rows: np.ndarray) -> Any:
-    """The strings of a dictionary-encoded column at *rows*: small codes gathered, then looked up."""
-    return encoded.dictionary.take(encoded.indices.take(rows))
+    """The strings of a dictionary-encoded column at *rows*: small codes gathered, then looked up (as large strings)."""
+    import pyarrow as pa
+
+    return encoded.dictionary.cast(pa.large_string()).take(encoded.indices.take(rows))
 
 
 def with_notes(table: Any, notes: dict) -> Any:
