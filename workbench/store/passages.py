@@ -40,7 +40,7 @@ class Passages:
         self._base = np.zeros(0, dtype=np.int64)  # where each story starts in _data
         self._length = np.zeros(0, dtype=np.int64)  # its length in code points
         self._map_at = np.zeros(0, dtype=np.int64)  # where its code-point -> byte table starts, -1 if ASCII
-        self._map = np.zeros(0, dtype=np.int64)
+        self._map = np.zeros(0, dtype=np.int32)  # byte offsets within a story fit in 32 bits (see _MAX_BUFFER)
 
     def _slots(self, nids: list) -> np.ndarray:
         """Each of *nids*' slot, reading new (or replaced) stories in first; -1 where a story is unknown."""
@@ -72,7 +72,7 @@ class Passages:
             else:  # byte offset of each code point (and of the end)
                 points = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
                 widths = 1 + (points >= 0x80) + (points >= 0x800) + (points >= 0x10000)
-                maps.append(np.concatenate([[0], np.cumsum(widths)]))
+                maps.append(np.concatenate([[0], np.cumsum(widths)]).astype(np.int32))
                 map_at.append(map_size)
                 map_size += len(text) + 1
             size += len(data)
@@ -80,7 +80,7 @@ class Passages:
         self._base = np.concatenate([self._base, bases]).astype(np.int64)
         self._length = np.concatenate([self._length, lengths]).astype(np.int64)
         self._map_at = np.concatenate([self._map_at, map_at]).astype(np.int64)
-        self._map = np.concatenate([self._map, *maps]).astype(np.int64)
+        self._map = np.concatenate([self._map, *maps]).astype(np.int32)
 
     def fits(self, nids: list, codes: np.ndarray, starts: Any, ends: Any) -> np.ndarray:
         """Which rows (story ``nids[codes]``, ``[start, end)``) can be cut: a known story, a span inside it.
