@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import threading
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Mapping
 
 import pandas as pd
 
 from . import events as ev
 from . import logs
-from .fold import CodingState, WithdrawnAmong, folded_schema
+from .fold import CodingState, WithdrawnAmong, folded_schema, story_codes
+from .passages import Passages
 
 _SNAPSHOT_EVENTS = 50_000  # a fold of this many events read from the logs is worth a snapshot
 
@@ -124,11 +125,14 @@ class RecordLog(EventLog):
 
 
 class CodingLog(EventLog):
-    """The coding logs, feeding a :class:`CodingState`; the fold is snapshotted for the next open."""
+    """The coding logs, feeding a :class:`CodingState`; the fold is snapshotted for the next open.
 
-    def __init__(self, root: Path) -> None:
+    Given the stories' *texts*, passages are cut from them rather than read from the logs.
+    """
+
+    def __init__(self, root: Path, texts: Callable[[], Mapping[str, str]] | None = None) -> None:
         super().__init__(root, "codings")
-        self.state = CodingState()
+        self.state = CodingState(Passages(texts) if texts is not None else None)
         self._snapshot = root / ".workbench-cache" / "codings.arrow"
         self._fresh = True  # the first fold of this process may be worth a snapshot
 
@@ -139,10 +143,19 @@ class CodingLog(EventLog):
         self._fresh = True
 
     def take(self, path: Path, data: bytes) -> None:
-        """Parse coding events (pyarrow for bulk) and hand them to the fold."""
-        table = ev.codings_from_bytes(data, path)
+        """Parse coding events (pyarrow for bulk; without passages the fold can cut) and hand them to the fold."""
+        table = ev.codings_from_bytes(data, path, self._cuttable if self.state.passages is not None else None)
         if table is not None:
             self.state.add(logs.coder_from_file(path), table)
+
+    def _cuttable(self, events: Any) -> bool:
+        """True if the passage of every ``coded`` event in *events* can be cut from its story."""
+        import pyarrow.compute as pc
+
+        coded = pc.equal(events["event"], "coded").fill_null(False).to_numpy(zero_copy_only=False)
+        nids, codes = story_codes(pc.dictionary_encode(events["narrative"].combine_chunks()))
+        starts, ends = events["start"].to_numpy(), events["end"].to_numpy()
+        return bool((self.state.passages.fits(nids, codes, starts, ends) | ~coded).all())
 
     def write(self, coder: str, records: list[dict], guard: Callable[[], None] | None = None,
               lines: str | None = None, table: Any = None) -> bool:

@@ -14,7 +14,7 @@ from functools import lru_cache
 from itertools import chain, repeat
 from json.encoder import encode_basestring as _quote  # keeps non-ASCII readable, like record_line
 from pathlib import Path
-from typing import Any, Iterable, Mapping
+from typing import Any, Callable, Iterable, Mapping
 
 from . import logs
 
@@ -82,9 +82,11 @@ def coding_event(**values: Any) -> dict[str, Any]:
     return {name: values[name] for name in _NAMES if name in values}
 
 
-@lru_cache(maxsize=1)
-def coding_schema() -> Any:
+@lru_cache(maxsize=2)
+def coding_schema(passages: bool = True) -> Any:
     """The Arrow schema coding events are parsed into (every field but those the file name gives).
+
+    Without ``text`` when *passages* is false: the fold cuts passages from the stories instead.
 
     >>> coding_schema().names
     ['event', 'id', 'at', 'narrative', 'start', 'end', 'code', 'code_id', 'text', 'note']
@@ -92,7 +94,8 @@ def coding_schema() -> Any:
     import pyarrow as pa
 
     types = {"text": pa.string(), "int": pa.int64()}
-    return pa.schema([(name, types[kind]) for name, kind in CODING_FIELDS if name not in FROM_FILE])
+    return pa.schema([(name, types[kind]) for name, kind in CODING_FIELDS
+                      if name not in FROM_FILE and (passages or name != "text")])
 
 
 def _encoded(kind: str, values: list) -> list[str]:
@@ -166,16 +169,29 @@ def coding_events_table(records: Iterable[Mapping[str, Any]]) -> Any:
     return pa.Table.from_pylist(list(records), schema=coding_schema())
 
 
-def codings_from_bytes(data: bytes, source: Path) -> Any:
+def codings_from_bytes(data: bytes, source: Path, cuttable: Callable[[Any], bool] | None = None) -> Any:
     """Coding events in *data* (whole lines of *source*) as an Arrow table, or ``None`` if there are none.
 
     Bulk data goes through pyarrow's JSON reader; on a torn or foreign line (or a little data)
-    the careful line-by-line parser reads it instead, skipping bad lines with a warning.
+    the careful line-by-line parser reads it instead, skipping bad lines with a warning. When
+    *cuttable* (given the events parsed without ``text``) says every passage can be cut from the
+    stories, bulk data is read without the passages (most of its bytes): ``text`` is then empty.
 
     >>> codings_from_bytes(b'{"event":"coded","id":"c1","narrative":"n","start":0,"end":3}\\n', Path("x")).num_rows
     1
     """
-    table = logs.parse_lines_fast(data, source, coding_schema()) if len(data) > 1 << 16 else None
+    table = None
+    if len(data) > 1 << 16:
+        if cuttable is not None:
+            table = logs.parse_lines_fast(data, source, coding_schema(passages=False))
+            if table is not None and cuttable(table):
+                import pyarrow as pa
+
+                field = coding_schema().field("text")
+                return table.add_column(coding_schema().get_field_index("text"), field,
+                                        pa.nulls(table.num_rows, field.type))
+        if table is not None or cuttable is None:
+            table = logs.parse_lines_fast(data, source, coding_schema())
     if table is None:
         records = logs.parse_lines(data, source)
         if not records:

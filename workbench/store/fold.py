@@ -19,9 +19,11 @@ import numpy as np
 import pandas as pd
 
 from .merge import merged
+from .passages import Passages
 
 #: The columns of ``p.codings()``; the fold keeps one more, ``_code_id``, for renames.
 CODING_COLUMNS = ["coding_id", "narrative_id", "start", "end", "code", "coder", "created_at", "note", "text"]
+_BATCH_EVENTS = 1024  # single writes waiting to be folded are turned into an Arrow table this many at a time
 WithdrawnAmong = Callable[[Iterable[Any]], set]
 Names = Callable[[], dict]
 
@@ -101,12 +103,13 @@ def _removals_and_notes(table: Any, is_coded: np.ndarray, owners: Callable[[list
 
 
 def fold(table: Any, names: dict[str, str], withdrawn_among: WithdrawnAmong,
-         owners: Callable[[list], dict] = lambda ids: {}) -> tuple[Any, set, dict]:
+         owners: Callable[[list], dict] = lambda ids: {}, passages: Passages | None = None) -> tuple[Any, set, dict]:
     """Fold coding events (an Arrow table of event fields plus ``coder``) into codings.
 
     Returns the new codings as an Arrow table in reading order (with ``_code_id``), the ids of
     codings removed and the notes set, for the caller to apply to what was folded before;
-    *owners* tells the coder of earlier codings the events touch.
+    *owners* tells the coder of earlier codings the events touch. With *passages*, each passage
+    is cut from its story (the events' ``text`` is used only where a story cannot be cut).
     """
     import pyarrow as pa
     import pyarrow.compute as pc
@@ -121,30 +124,57 @@ def fold(table: Any, names: dict[str, str], withdrawn_among: WithdrawnAmong,
         gone, notes = _removals_and_notes(table, is_coded, owners)
         if gone:
             keep &= ~pc.is_in(table["id"], value_set=pa.array(list(gone))).to_numpy(zero_copy_only=False)
-    return with_notes(_in_order(table, np.flatnonzero(keep), names), notes), gone, notes
+    return with_notes(_in_order(table, np.flatnonzero(keep), names, passages), notes), gone, notes
 
 
-def _in_order(table: Any, rows: np.ndarray, names: dict[str, str]) -> Any:
+def _in_order(table: Any, rows: np.ndarray, names: dict[str, str], passages: Passages | None) -> Any:
     """The codings of event *rows*, in reading order, as folded columns.
 
     Reordering a big table is a gather from all over memory; columns with few distinct values
     (narrative, coder, code) are gathered as small integer codes instead, and times as integers.
     """
+    import pyarrow as pa
     import pyarrow.compute as pc
 
     narrative, coder, code_id, code = (_dictionary(table[c]) for c in ("narrative", "coder", "code_id", "code"))
     starts, ends = table["start"].to_numpy(), table["end"].to_numpy()
     if len(rows) > 1:
         rows = rows[_reading_order(_ranks(narrative)[rows], starts[rows], ends[rows], _ranks(coder)[rows])]
-    current = pa_array([names.get(c) for c in code_id.dictionary.to_pylist()])
+    current = pa_array([names.get(c) for c in code_id.dictionary.to_pylist()]).cast(pa.large_string())
     return _folded_table({
         "coding_id": _combined(table["id"]).take(rows), "narrative_id": _gathered(narrative, rows),
         "start": starts[rows], "end": ends[rows],
         "code": pc.coalesce(current.take(code_id.indices.take(rows)), _gathered(code, rows)),
-        "coder": _gathered(coder, rows), "created_at": _timestamps(_combined(table["at"])).take(rows),
-        "note": _combined(table["note"]).take(rows), "text": _combined(table["text"]).take(rows),
+        "coder": _gathered(coder, rows), "created_at": _combined(_timestamps(table["at"])).take(rows),
+        "note": _combined(table["note"]).take(rows), "text": _passages(table, narrative, rows, starts, ends, passages),
         "_code_id": _gathered(code_id, rows),
     })
+
+
+def _passages(table: Any, narrative: Any, rows: np.ndarray, starts: np.ndarray, ends: np.ndarray,
+              passages: Passages | None) -> Any:
+    """The passage of each of *rows*: cut from its story, else (no story to cut from) the event's own ``text``."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if passages is None:
+        return _combined(table["text"]).take(rows)
+    nids, codes = story_codes(narrative)
+    cut, ok = passages.cut(nids, codes[rows], starts[rows], ends[rows])
+    if ok.all():
+        return cut
+    return pc.if_else(pa.array(ok), cut, _combined(table["text"]).take(rows).cast(pa.large_string()))
+
+
+def story_codes(narrative: Any) -> tuple[list, np.ndarray]:
+    """A dictionary-encoded narrative column as ``(narrative ids, each row's index into them)``; nulls index ``None``.
+
+    >>> import pyarrow as pa, pyarrow.compute as pc
+    >>> story_codes(pc.dictionary_encode(pa.array(["a", None, "a"])))
+    (['a', None], array([0, 1, 0]))
+    """
+    nids = narrative.dictionary.to_pylist() + [None]
+    return nids, narrative.indices.fill_null(len(nids) - 1).to_numpy(zero_copy_only=False).astype(np.int64)
 
 
 def _reading_order(narrative: np.ndarray, start: np.ndarray, end: np.ndarray, coder: np.ndarray) -> np.ndarray:
@@ -191,8 +221,10 @@ def _ranks(encoded: Any) -> np.ndarray:
 
 
 def _gathered(encoded: Any, rows: np.ndarray) -> Any:
-    """The strings of a dictionary-encoded column at *rows*: small codes gathered, then looked up."""
-    return encoded.dictionary.take(encoded.indices.take(rows))
+    """The strings of a dictionary-encoded column at *rows*: small codes gathered, then looked up (as large strings)."""
+    import pyarrow as pa
+
+    return encoded.dictionary.cast(pa.large_string()).take(encoded.indices.take(rows))
 
 
 def with_notes(table: Any, notes: dict) -> Any:
@@ -275,7 +307,8 @@ class CodingState:
     0        c1   ana  hope
     """
 
-    def __init__(self) -> None:
+    def __init__(self, passages: Passages | None = None) -> None:
+        self.passages = passages  # cuts each coding's passage from its story (else the events' text is kept)
         self.reset()
 
     def reset(self) -> None:
@@ -287,12 +320,18 @@ class CodingState:
         self._saved_names: dict | None = None  # the code names a snapshot was folded with
         self.names_stale = False
         self.folded_events = 0  # events the last fold took in: the caller may snapshot a big one
+        if self.passages is not None:
+            self.passages.reset()
 
     def add(self, coder: str, events: Any) -> None:
         """Events of *coder* to fold on the next read: an Arrow table, or a list of event dicts."""
         last = self._pending[-1] if self._pending else None
         if isinstance(events, list) and last is not None and last[0] == coder and isinstance(last[1], list):
-            last[1].extend(events)  # a script's many single writes become one table
+            last[1].extend(events)  # a script's many single writes become tables of _BATCH_EVENTS
+            if len(last[1]) >= _BATCH_EVENTS:  # made now, a batch at a time, not all at the next read
+                from .events import coding_events_table
+
+                self._pending[-1] = (coder, coding_events_table(last[1]))
             return
         self._pending.append((coder, list(events) if isinstance(events, list) else events))
 
@@ -317,7 +356,7 @@ class CodingState:
         if self._table is None or self._pending:
             events = events_table(self._pending)
             self.folded_events, self._pending, self._frame = events.num_rows, [], None
-            new, gone, notes = fold(events, names(), withdrawn_among, self._owners)
+            new, gone, notes = fold(events, names(), withdrawn_among, self._owners, self.passages)
             if self._table is None:
                 self._table, self.names_stale = new.cast(folded_schema()), False
             else:

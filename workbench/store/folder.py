@@ -176,7 +176,7 @@ class ProjectFolder:
         self.withdrawals = Withdrawals(self.path)
         self.codebook = RecordLog(self.path, "codebook")
         self.memos = RecordLog(self.path, "memos")
-        self.codings = CodingLog(self.path)
+        self.codings = CodingLog(self.path, texts=lambda: self.narratives.texts)
         self.themes = RecordLog(self.path, "themes")
         self.coders = RecordLog(self.path, "coders")
         self.narrators = RecordLog(self.path, "narrators")

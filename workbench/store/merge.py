@@ -65,13 +65,23 @@ def _positions(base: Any, new: Any, names: list[str], bounds: np.ndarray) -> np.
     key_n = n_start * width + n_end
     positions, first = np.empty(len(wanted), dtype=np.int64), np.empty(len(wanted), dtype=np.int64)
     runs = np.flatnonzero(np.array([a != b for a, b in zip(wanted[1:], wanted[:-1])], dtype=bool)) + 1
+    slots, found = np.empty(len(wanted), dtype=np.int64), np.empty(len(wanted), dtype=bool)
     for lo_n, hi_n in zip([0, *runs.tolist()], [*runs.tolist(), len(wanted)]):
         slot = bisect.bisect_left(names, wanted[lo_n])  # each narrative's rows searched within its own run
-        lo = int(bounds[slot])
-        hi = int(bounds[slot + 1]) if slot < len(names) and names[slot] == wanted[lo_n] else lo
-        key_b = b_start[lo:hi] * width + b_end[lo:hi]
-        positions[lo_n:hi_n] = lo + np.searchsorted(key_b, key_n[lo_n:hi_n], side="right")
-        first[lo_n:hi_n] = lo + np.searchsorted(key_b, key_n[lo_n:hi_n], side="left")
+        slots[lo_n:hi_n], found[lo_n:hi_n] = slot, slot < len(names) and names[slot] == wanted[lo_n]
+    if width * width * (len(names) + 1) < 2 ** 62:  # one key (run, start, end) for every row: one search
+        run_key = np.repeat(np.arange(len(names), dtype=np.int64) * (width * width), np.diff(bounds))
+        key_b = run_key + b_start * width + b_end
+        key_new = slots * (width * width) + np.where(found, key_n, -1)  # a new narrative: before the next one
+        positions, first = np.searchsorted(key_b, key_new, side="right"), np.searchsorted(key_b, key_new, side="left")
+    else:
+        for lo_n, hi_n in zip([0, *runs.tolist()], [*runs.tolist(), len(wanted)]):
+            slot = int(slots[lo_n])
+            lo = int(bounds[slot])
+            hi = int(bounds[slot + 1]) if found[lo_n] else lo
+            key_b = b_start[lo:hi] * width + b_end[lo:hi]
+            positions[lo_n:hi_n] = lo + np.searchsorted(key_b, key_n[lo_n:hi_n], side="right")
+            first[lo_n:hi_n] = lo + np.searchsorted(key_b, key_n[lo_n:hi_n], side="left")
     tied = np.flatnonzero(first < positions)
     if len(tied):  # base rows of the same passage are ordered by coder: the new row goes among them
         coders = new["coder"].take(tied).to_pylist()
@@ -99,6 +109,28 @@ class _Rows:
             offset, i = offset + taken, i + 1
         return pieces
 
+    def around(self, places: list[int], extra: Any, firsts: list[int], stops: list[int]) -> list:
+        """These rows with rows ``[firsts[k], stops[k])`` of batch *extra* put before row ``places[k]`` (ascending).
+
+        The stretches between places are found for all of them at once; one within a batch is one slice.
+        """
+        lows, highs = np.array([0, *places], dtype=np.int64), np.array([*places, self.starts[-1]], dtype=np.int64)
+        starts = np.array(self.starts, dtype=np.int64)
+        batch = np.searchsorted(starts, lows, side="right") - 1
+        within = highs <= starts[np.minimum(batch + 1, len(starts) - 1)]
+        pieces, batches, cut = [], self.batches, extra.slice
+        runs = zip(firsts, stops)
+        for low, high, i, one in zip(lows.tolist(), highs.tolist(), batch.tolist(), within.tolist()):
+            if high > low:
+                if one:
+                    pieces.append(batches[i].slice(low - self.starts[i], high - low))
+                else:
+                    pieces += self.slice(low, high - low)
+            run = next(runs, None)
+            if run is not None:
+                pieces.append(cut(run[0], run[1] - run[0]))
+        return pieces
+
 
 def _spliced(base: Any, new: Any, names: list[str], bounds: np.ndarray, known: list) -> Any:
     """*base* with the *new* rows put in their places between slices of *base*: nothing is copied.
@@ -117,14 +149,8 @@ def _spliced(base: Any, new: Any, names: list[str], bounds: np.ndarray, known: l
     at = positions[order]
     firsts = np.flatnonzero(np.diff(at, prepend=-1))
     stops = np.append(firsts[1:], len(at))
-    source, extra = _Rows(base, known[1] if known and known[0] is base else None), _Rows(new)
-    pieces, done = [], 0
-    for first, stop, place in zip(firsts.tolist(), stops.tolist(), at[firsts].tolist()):
-        if place > done:
-            pieces += source.slice(done, place - done)
-        pieces += extra.slice(first, stop - first)
-        done = place
-    pieces += source.slice(done, base.num_rows - done)
+    source = _Rows(base, known[1] if known and known[0] is base else None)
+    pieces = source.around(at[firsts].tolist(), new.combine_chunks().to_batches()[0], firsts.tolist(), stops.tolist())
     joined = pa.Table.from_batches(pieces, schema=base.schema)
     if len(pieces) > _MAX_CHUNKS:
         return joined.combine_chunks()
