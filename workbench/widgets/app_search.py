@@ -63,7 +63,7 @@ def find_passages(project: Project, words: str, narrative: str | None = None, co
 
 
 class SearchPanel(ProjectWidget):
-    """The Stories tab's search: type, choose this story or all, go to a hit, code it. Made by :func:`~workbench.app`."""
+    """The Stories tab's search: type, choose this story or all, go to a hit, code it (made by ``wb.app``)."""
 
     _esm = _assets.esm("app.js")
     _css = _assets.css("app.css")
