@@ -211,9 +211,9 @@ class CodebookView extends Panel {
       clear(this.tree);
       for (const code of this.model.get("codes")) {
         const item = h("li", { role: "treeitem", tabindex: 0, "data-wb": "cb-code", "data-code": code.name,
-          "aria-level": String((code.level || 0) + 1), style: `margin-left: ${(code.level || 0) * 1.2}em`,
+          "aria-level": String((code.level || 0) + 1), style: { marginLeft: `${(code.level || 0) * 1.2}em` },
           class: code.status === "active" ? "" : "wb-app-inactive", onclick: () => this.choose(code.name) },
-          h("span", { class: "wb-app-swatch", style: `background: ${code.color || "#888"}`, "aria-hidden": "true" }),
+          h("span", { class: "wb-app-swatch", style: { background: code.color || "#888" }, "aria-hidden": "true" }),
           h("span", { text: code.status === "active" ? code.name : `${code.name} (${code.status})` }));
         item.addEventListener("keydown", (e) => { if (e.key === "Enter" || e.key === " ") { e.preventDefault(); this.choose(code.name); } });
         this.tree.append(item);

@@ -61,8 +61,9 @@ class App(ipywidgets.VBox):
         self._project, self._coder = project, coder
         self._panels: dict[str, Any] = {}
         self.bar = TabBar(project, coder, tabs=[{"key": k, "label": v} for k, v in TABS.items()])
-        self.stack = ipywidgets.Stack(children=[ipywidgets.HTML("") for _ in TABS], selected_index=0)
-        super().__init__(children=[self.bar, self.stack])
+        self.stack = ipywidgets.Stack(children=[ipywidgets.HTML("") for _ in TABS], selected_index=0,
+                                      layout=ipywidgets.Layout(width="100%"))
+        super().__init__(children=[self.bar, self.stack], layout=ipywidgets.Layout(width="100%"))
         self.add_class("wb-app")
         self.bar.observe(lambda change: self._open(change["new"]), names="tab")
         self.select(tab)
@@ -135,7 +136,7 @@ class App(ipywidgets.VBox):
         }
         main, shown = makers[tab]()
         self._panels[tab] = main
-        box = ipywidgets.VBox(shown)
+        box = ipywidgets.VBox(shown, layout=ipywidgets.Layout(width="100%"))
         box.add_class(f"wb-app-{tab}")
         children = list(self.stack.children)
         children[list(TABS).index(tab)] = box
