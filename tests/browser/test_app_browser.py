@@ -58,7 +58,7 @@ def test_rename_through_the_codebook_editor_lands_with_its_reason(page, lab):
     page.locator('[data-wb="cb-new-name"]').fill("give and take")
     page.locator('[data-wb="cb-reason"]').fill("the group's own words for it")
     page.locator('[data-wb="cb-rename"]').click()
-    event = wait_for_event(project.path, "ana", lambda e: e.get("event") == "rename", kind="codebook", timeout=30)
+    event = wait_for_event(project.path, "ana", lambda e: e.get("to") == "give and take", kind="codebook", timeout=30)
     assert (event["from"], event["to"], event["rationale"]) == ("reciprocity", "give and take",
                                                                "the group's own words for it")
     page.wait_for_selector('[data-wb="cb-code"][data-code="give and take"]', timeout=30_000)
@@ -75,7 +75,7 @@ def test_a_search_hit_coded_from_the_list_lands_with_exact_offsets(page, lab):
         int(hit.get_attribute("data-end"))
     page.locator('[data-wb="search-code"]').select_option("reciprocity")
     hit.locator('[data-wb="search-code-hit"]').click()
-    event = wait_for_event(project.path, "ana", lambda e: e.get("narrative_id") == nid and e.get("start") == start,
+    event = wait_for_event(project.path, "ana", lambda e: e.get("narrative") == nid and e.get("start") == start,
                            timeout=30)
     assert (event["end"], project.refresh().text(nid)[start:end].lower()) == (end, "warm line")
     # pick a hit in another story than the one open, and go there
