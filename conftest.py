@@ -29,6 +29,7 @@ def _doctest_world(request, doctest_namespace, tmp_path, monkeypatch):
     import workbench as wb
 
     monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("WORKBENCH_JOURNAL_HOME", str(tmp_path / "home" / "journals"))  # private journals
     doctest_namespace.update(wb=wb, pd=pd, np=np, nid="kitchen-table")
     source = "".join(example.source for example in request.node.dtest.examples)
     if _USES_PROJECT.search(source):

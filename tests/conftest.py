@@ -17,6 +17,12 @@ STORY = (
 )
 
 
+@pytest.fixture(autouse=True)
+def _private_journals(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Private journals go to the test's own folder, never the real home."""
+    monkeypatch.setenv("WORKBENCH_JOURNAL_HOME", str(tmp_path / "home" / "journals"))
+
+
 @pytest.fixture
 def project(tmp_path: Path) -> wb.Project:
     """A small project with a two-level codebook and one story (CRLF input, an emoji)."""

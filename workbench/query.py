@@ -150,7 +150,8 @@ def checked_codings(p: "Project", coder: str | Iterable[str] | None = None, code
 def with_dimension(p: "Project", frame: pd.DataFrame, by: str) -> tuple[pd.DataFrame, str]:
     """Add the column that *by* names (code, coder, narrative, speaker or an attribute) to a codings frame.
 
-    ``"speaker"`` is whose turn of a transcript holds most of each coding (see ``p.with_speakers``).
+    ``"speaker"`` is whose turn of a transcript holds most of each coding (see ``p.with_speakers``);
+    ``"coder_<attribute>"`` is an attribute of the coder (``coder_role``: see ``p.set_coder_attributes``).
 
     Returns the frame and the column's name.
 
@@ -162,11 +163,29 @@ def with_dimension(p: "Project", frame: pd.DataFrame, by: str) -> tuple[pd.DataF
         return frame, by
     if by == "speaker" and by not in p.attributes:
         return p.with_speakers(frame), "speaker"
+    if by.startswith("coder_") and by not in p.attributes:
+        return with_coder_attribute(p, frame, by), by
     column = narrative_column(p, by)
     if column == "id":
         return frame, "narrative_id"
     lookup = p.narratives.set_index("id")[column]
     return frame.assign(**{column: frame["narrative_id"].map(lookup)}), column
+
+
+def with_coder_attribute(p: "Project", frame: pd.DataFrame, by: str) -> pd.DataFrame:
+    """A codings frame with the column *by* (``coder_<attribute>``): each coding's coder's value, or ``(not set)``.
+
+    >>> p.set_coder_attributes("ana", role="peer worker")
+    >>> with_coder_attribute(p, p.codings(coder="ana"), "coder_role")["coder_role"].unique().tolist()
+    ['peer worker']
+    """
+    attributes = p.coder_attributes
+    name = by.removeprefix("coder_")
+    if name not in attributes.columns:
+        raise AnalysisError(f"No coder attribute {name!r} was recorded (asked for {by!r}); coder attributes here: "
+                            f"{', '.join(attributes.columns) or '(none: see p.set_coder_attributes)'}.")
+    values = frame["coder"].map(attributes[name]).astype(object)
+    return frame.assign(**{by: values.where(values.notna(), "(not set)")})
 
 
 def restricted_narratives(p: "Project") -> set[str]:

@@ -236,6 +236,8 @@ def test_progress_differences_and_summary_of_participants_in_other_processes(ws:
         "Ben": {"codings": 3, "stories": 2, "codes": 3, "memos": 1},
         "Chipo": {"codings": 0, "stories": 0, "codes": 0, "memos": 0},
     }
+    assert "last_active" not in progress  # off unless the facilitator turns it on (and tells the room)
+    progress = ws.progress(show_activity=True)
     assert progress.loc["Chipo", "last_active"] is pd.NaT or pd.isna(progress.loc["Chipo", "last_active"])
     assert progress.loc["Ben", "last_active"] >= progress.loc["Ben", "last_active"].normalize()
 

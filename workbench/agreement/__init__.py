@@ -19,6 +19,7 @@ from typing import Any
 
 from workbench.agreement.corpus import pairwise_agreement, text_units, unit_agreement
 from workbench.agreement.dialogue import disagreements, record_group_reading
+from workbench.agreement.groups import agreement_by
 from workbench.agreement.measures import (
     AgreementError,
     brennan_prediger,
@@ -36,6 +37,7 @@ from workbench.agreement.unitizing import unitized_alpha, unitized_disagreement_
 
 __all__ = [
     "AgreementError",
+    "agreement_by",
     "bootstrap",
     "brennan_prediger",
     "cohen_kappa",

@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
-import importlib
-import warnings
 from typing import Any, Iterable, Iterator
 
 import pandas as pd
 import yaml
 
-from .._text import slugify
 from ..errors import CodebookError, UnknownCodeError
-from ..names import check_code_name
-from .codes import _TEXT_FIELDS, PALETTE, Code, CodebookWriter, check_color
+from ..store.events import PROPOSAL_KINDS
+from .changes import CodebookChanges
+from .codes import _TEXT_FIELDS, PALETTE, Code, CodebookWriter
+from .proposals import Proposal, ProposalFold
 
 
-class Codebook:
+class Codebook(CodebookChanges):
     """The project's current codebook and its history (read through ``p.codebook``).
 
     >>> code_id = p.codebook.add("mutuality", description="Both sides give", parent="reciprocity")
@@ -26,6 +25,7 @@ class Codebook:
         self._writer = writer
         self._codes: dict[str, Code] = {}
         self._events: list[dict] = []
+        self._proposals = ProposalFold()
 
     # ---- folding -------------------------------------------------------------------
     def _apply(self, event: dict) -> None:
@@ -33,6 +33,11 @@ class Codebook:
         kind = event.get("event")
         codes = self._codes
         cid = event.get("code_id")
+        if kind in PROPOSAL_KINDS:
+            self._events.append(event)
+            for change in self._proposals.take(event, self._misfit):
+                self._apply(change)
+            return
         if kind == "add" and cid and cid not in codes:
             codes[cid] = Code(
                 code_id=cid,
@@ -70,7 +75,7 @@ class Codebook:
         Ordered by time, then coder, then order within a change: two coders' changes made at the
         same instant on two machines fold the same way wherever the logs were merged.
         """
-        self._codes, self._events = {}, []
+        self._codes, self._events, self._proposals = {}, [], ProposalFold()
         for event in sorted(events, key=lambda e: (e.get("at") or "", e.get("coder") or "", e.get("seq") or 0)):
             self._apply(event)
 
@@ -233,15 +238,23 @@ class Codebook:
                 detail = f"-> {', '.join(names.get(s, s) for s in e.get('into', []))}"
             elif kind == "edit":
                 detail = ", ".join(f"{k}={v!r}" for k, v in (e.get("changes") or {}).items())
+            elif kind in PROPOSAL_KINDS:
+                proposal = self._proposals.items.get(e.get("proposal_id"))
+                cid = None
+                detail = f"proposal {e.get('proposal_id')}: {proposal.summary if proposal else ''}"
+                if kind != "propose":
+                    detail += f" | {e.get('text') or ''}".rstrip(" |")
             else:
                 detail = ""
+            if e.get("proposal"):
+                detail += f" (proposal {e['proposal']}, put into effect by {e.get('applied_by')})"
             rows.append({
                 "at": pd.Timestamp(e.get("at")) if e.get("at") else pd.NaT,
                 "coder": e.get("coder"),
                 "event": kind,
                 "code": e.get("from") if kind == "rename" else names.get(cid, cid),
                 "detail": detail,
-                "rationale": e.get("rationale", ""),
+                "rationale": e.get("rationale", "") or "",
             })
         return pd.DataFrame(rows, columns=["at", "coder", "event", "code", "detail", "rationale"])
 
@@ -275,219 +288,102 @@ class Codebook:
             ]
         return yaml.safe_dump(doc, sort_keys=False, allow_unicode=True, width=100)
 
-    # ---- changes (each writes one or more events) ----------------------------------
-    def add(
-        self,
-        name: str,
-        description: str = "",
-        parent: str | None = None,
-        color: str | None = None,
-        include: str = "",
-        exclude: str = "",
-        example: str = "",
-        rationale: str = "",
-        coder: str = "setup",
-    ) -> str:
-        """Add a code; returns its stable id.
+    # ---- governance: proposals and the voices about them ------------------------------
+    @property
+    def governance(self) -> dict:
+        """How codebook changes are made here: ``{"mode": "open"}`` or proposals with their rule.
 
-        >>> p.codebook.add("speaking plainly", parent="community", color="#7570b3",
-        ...                rationale="stories kept naming what services had no word for", coder="chipo")
-        'speaking-plainly'
+        >>> p.codebook.governance
+        {'mode': 'open'}
         """
-        return self.add_many([{"name": name, "description": description, "parent": parent, "color": color,
-                               "include": include, "exclude": exclude, "example": example}],
-                             rationale=rationale, coder=coder)[0]
+        found = self._writer.governance() if self._writer.governance is not None else None
+        return dict(found) if found else {"mode": "open"}
 
-    def add_many(self, codes: Iterable[dict], rationale: str = "", coder: str = "setup") -> list[str]:
-        """Add several codes in one codebook change (parents may be earlier codes of the same list).
+    def proposals(self, status: str | None = "pending") -> pd.DataFrame:
+        """Proposed changes, oldest first: the pending ones, or those of a *status* (None: all).
 
-        Each item has ``name`` and optionally ``description, parent, color, include, exclude, example``.
-        All are checked before anything is written. Returns their ids.
+        Columns: proposal_id, summary, proposed_by, proposed_at, rationale, status, endorsed_by,
+        objected_by, rule, applied_at.
 
-        >>> p.codebook.add_many([{"name": "care"}, {"name": "care at night", "parent": "care"}], coder="ana")
-        ['care', 'care-at-night']
+        >>> p.set_governance("proposals", endorsements=1)
+        >>> proposal = p.codebook.rename("barriers", "obstacles", rationale="plainer", coder="ana")
+        >>> p.codebook.proposals()[["summary", "proposed_by", "status"]]
+                       summary proposed_by   status
+        0  rename barriers -> obstacles         ana  pending
         """
         self._writer.refresh()
-        events: list[dict] = []
-        taken: set[str] = set()
-        batch_ids: dict[str, str] = {}
-        used = {c.color.lower() for c in self._active()}
-        for item in codes:
-            item = dict(item)
-            unknown = set(item) - {"name", "description", "parent", "color", *_TEXT_FIELDS}
-            if unknown:
-                raise CodebookError(f"Unknown field(s) {sorted(unknown)} for a code; use name, description, "
-                                    "parent, color, include, exclude, example.")
-            parent = item.pop("parent", None)
-            in_batch = batch_ids.get(check_code_name(parent).casefold()) if parent else None
-            if not item.get("color"):
-                item["color"] = next((c for c in PALETTE if c not in used), PALETTE[len(used) % len(PALETTE)])
-            event = self._add_event(**item, parent=None if in_batch else parent, rationale=rationale,
-                                    coder=coder, taken=taken)
-            if in_batch:
-                event["parent"] = in_batch
-            taken |= {event["name"].casefold(), event["code_id"]}
-            batch_ids[event["name"].casefold()] = event["code_id"]
-            used.add(event["color"])
-            events.append(event)
-        if events:
-            self._writer.write(events, coder)
-        return [e["code_id"] for e in events]
+        return self._proposals.frame(status)
 
-    def _add_event(self, name, description="", parent=None, color=None, include="", exclude="",
-                   example="", rationale="", coder="setup", taken: set[str] | None = None) -> dict:
-        name = check_code_name(name)
-        if self._find(name) is not None or (taken and name.casefold() in taken):
-            raise CodebookError(f"The codebook already has a code called {name!r}; choose another name.")
-        parent_id = self.lookup(parent).code_id if parent else None
-        color = check_color(color) if color else self._free_color()
-        for key, value in (("description", description), ("include", include),
-                           ("exclude", exclude), ("example", example), ("rationale", rationale)):
-            if not isinstance(value, str):
-                raise CodebookError(f"{key} of code {name!r} must be text, got {type(value).__name__}.")
-        base = slugify(name, fallback="code")
-        code_id, n = base, 2
-        while code_id in self._codes or (taken and code_id in taken):
-            code_id, n = f"{base}-{n}", n + 1
-        return {
-            "event": "add", "code_id": code_id, "name": name, "description": description,
-            "parent": parent_id, "color": color, "include": include, "exclude": exclude,
-            "example": example, "rationale": rationale,
-        }
+    def proposal(self, proposal_id: str) -> Proposal:
+        """One proposal by its id, with everyone's words (``endorsements``, ``objections``: person -> text).
 
-    def _free_color(self) -> str:
-        """The first palette colour no active code uses (cycling when all are taken)."""
-        used = {c.color.lower() for c in self._active()}
-        return next((c for c in PALETTE if c not in used), PALETTE[len(self._codes) % len(PALETTE)])
-
-    def edit(self, name: str, rationale: str = "", coder: str = "setup", **changes: Any) -> None:
-        """Change a code's description, include/exclude notes, example, colour or parent."""
-        self._writer.refresh()
-        code = self.lookup(name)
-        clean: dict[str, Any] = {}
-        for key, value in changes.items():
-            if key in _TEXT_FIELDS:
-                if not isinstance(value, str):
-                    raise CodebookError(f"{key} must be text.")
-                clean[key] = value
-            elif key == "color":
-                clean[key] = check_color(value)
-            elif key == "parent":
-                clean[key] = self.lookup(value).code_id if value else None
-                if clean[key] and self._would_cycle(code.code_id, clean[key]):
-                    raise CodebookError(f"{value!r} is below {name!r}: a code cannot be its own ancestor.")
-            else:
-                raise CodebookError(f"Cannot edit {key!r}; editable: {', '.join((*_TEXT_FIELDS, 'color', 'parent'))}. "
-                                    "Use rename() to change a name.")
-        if not clean:
-            raise CodebookError("Nothing to change: pass e.g. description='...'.")
-        self._writer.write(
-            [{"event": "edit", "code_id": code.code_id, "changes": clean, "rationale": rationale}], coder)
-
-    def _would_cycle(self, code_id: str, new_parent: str) -> bool:
-        current: str | None = new_parent
-        while current:
-            if current == code_id:
-                return True
-            current = self._codes[current].parent if current in self._codes else None
-        return False
-
-    def rename(self, name: str, new_name: str, rationale: str = "", coder: str = "setup") -> None:
-        """Rename a code; existing codings follow, and history keeps the old name."""
-        self._writer.refresh()
-        code = self.lookup(name)
-        new_name = check_code_name(new_name)
-        clash = self._find(new_name)
-        if clash is not None and clash.code_id != code.code_id:
-            raise CodebookError(f"There is already a code called {new_name!r}; merge() the two codes instead.")
-        self._writer.write(
-            [{"event": "rename", "code_id": code.code_id, "from": code.name, "to": new_name, "rationale": rationale}],
-            coder)
-
-    def merge(self, names: list[str] | str, into: str, rationale: str = "", coder: str = "setup") -> None:
-        """Merge codes *names* into *into* (an existing code, or a new one created here).
-
-        Codings of the merged codes count as *into* from now on; they are not rewritten.
+        >>> p.set_governance("proposals", stewards=["ana"])
+        >>> pid = p.codebook.retire("power dynamics", rationale="too vague", coder="ben").proposal_id
+        >>> p.codebook.proposal(pid).status
+        'pending'
         """
         self._writer.refresh()
-        names = [names] if isinstance(names, str) else list(names)
-        if not names:
-            raise CodebookError("merge() needs at least one code to merge.")
-        sources = [self.lookup(n) for n in names]
-        events = []
-        target = self._find(check_code_name(into))
-        if target is None:
-            first = sources[0]
-            add = self._add_event(into, description=f"Merged from {', '.join(n for n in names)}.",
-                                  parent=self._codes[first.parent].name if first.parent in self._codes
-                                  and self._codes[first.parent].status == "active" else None,
-                                  color=first.color, rationale=rationale, coder=coder)
-            events.append(add)
-            target_id = add["code_id"]
-        else:
-            target_id = target.code_id
-        ids = [s.code_id for s in sources if s.code_id != target_id]
-        if not ids:
-            raise CodebookError(f"Nothing to merge: {names} is just {into!r}.")
-        events.append({"event": "merge", "sources": ids, "into": target_id, "rationale": rationale})
-        self._writer.write(events, coder)
+        if proposal_id not in self._proposals.items:
+            raise CodebookError(f"There is no proposal {proposal_id!r}; see p.codebook.proposals(status=None).")
+        return self._proposals.items[proposal_id]
 
-    def split(self, name: str, into: list[str] | dict[str, str], rationale: str = "", coder: str = "setup",
-              keep: bool = False) -> list[str]:
-        """Split a code into new codes (a list of names, or ``{name: description}``).
+    def endorse(self, proposal_id: str, coder: str, text: str) -> Proposal:
+        """Endorse a pending proposal, in your own words; it takes effect if that meets the project's rule.
 
-        Existing codings stay with the original code (a person decides where each belongs);
-        the original is retired unless ``keep=True``.
+        >>> p.set_governance("proposals", endorsements=1)
+        >>> pid = p.codebook.rename("barriers", "obstacles", rationale="plainer", coder="ana").proposal_id
+        >>> p.codebook.endorse(pid, "ben", "yes: it is the word people use").status
+        'applied'
+        >>> "obstacles" in p.codebook
+        True
         """
-        self._writer.refresh()
-        code = self.lookup(name)
-        items = into.items() if isinstance(into, dict) else [(n, "") for n in into]
-        if not items:
-            raise CodebookError("split() needs the names of the new codes.")
-        taken: set[str] = set()
-        events = []
-        for new_name, description in items:
-            add = self._add_event(new_name, description=description,
-                                  parent=self._codes[code.parent].name if code.parent in self._codes else None,
-                                  rationale=rationale, coder=coder, taken=taken)
-            taken.update({add["name"].casefold(), add["code_id"]})
-            events.append(add)
-        events.append({"event": "split", "code_id": code.code_id, "into": [e["code_id"] for e in events],
-                       "keep": keep, "rationale": rationale})
-        self._writer.write(events, coder)
-        return [e["name"] for e in events[:-1]]
+        return self._voice("endorse", proposal_id, coder, text)
 
-    def retire(self, name: str, rationale: str = "", coder: str = "setup") -> None:
-        """Retire a code: it is no longer offered, its codings and history stay."""
-        self._writer.refresh()
-        code = self.lookup(name)
-        self._writer.write(
-            [{"event": "retire", "code_id": code.code_id, "rationale": rationale}], coder)
+    def object(self, proposal_id: str, coder: str, text: str) -> Proposal:
+        """Object to a pending proposal, saying why; under ``endorsements`` each objection offsets one endorsement.
 
-    def add_events(self, events: list[dict], coder: str = "setup") -> None:
-        """Write ready ``add`` events (from :func:`~workbench.codebook.read_codebook_file`) as one change.
-
-        >>> p.codebook.add_events([{"event": "add", "code_id": "dusk", "name": "dusk"}], coder="ana")
+        >>> p.set_governance("proposals", endorsements=1)
+        >>> pid = p.codebook.retire("power dynamics", rationale="too vague", coder="ana").proposal_id
+        >>> p.codebook.object(pid, "ben", "the stories need it, keep it").objections
+        {'ben': 'the stories need it, keep it'}
         """
-        self._writer.write(list(events), coder)
+        return self._voice("object", proposal_id, coder, text)
 
-    def import_qdc(self, path: str, coder: str = "setup",
-                   rationale: str = "imported from a REFI-QDA codebook") -> pd.DataFrame:
-        """Deprecated: use ``wb.exchange.import_qdc(p, path)`` (this form goes after 2027-06-30).
+    def withdraw_proposal(self, proposal_id: str, coder: str, text: str = "") -> Proposal:
+        """Withdraw your own pending proposal (the proposal and what people said stay in the history).
 
-        Adds the codes of a REFI-QDA codebook (``.qdc``) that this codebook lacks; returns a report frame.
+        >>> p.set_governance("proposals", endorsements=2)
+        >>> pid = p.codebook.retire("power dynamics", rationale="too vague", coder="ana").proposal_id
+        >>> p.codebook.withdraw_proposal(pid, "ana", "Ben convinced me").status
+        'withdrawn'
         """
-        warnings.warn("p.codebook.import_qdc(path) moved to wb.exchange.import_qdc(p, path); "
-                      "the old form goes after 2027-06-30.", DeprecationWarning, stacklevel=2)
-        exchange = importlib.import_module("workbench.exchange")  # a higher layer: no import edge upward
-        return exchange.import_qdc(self._writer.project, path, coder=coder, rationale=rationale)
+        proposal = self.proposal(proposal_id)
+        if proposal.proposed_by != coder:
+            raise CodebookError(f"Only {proposal.proposed_by!r}, who proposed it, can withdraw proposal "
+                                f"{proposal_id!r}; object to it instead.")
+        return self._voice("withdraw", proposal_id, coder, text, need_words=False)
 
-    def reinstate(self, name: str, rationale: str = "", coder: str = "setup") -> None:
-        """Bring back a retired or merged code."""
-        self._writer.refresh()
-        code = self._find(name, active_only=False)
-        if code is None or code.status == "active":
-            raise CodebookError(f"{name!r} is not a retired or merged code.")
-        self._writer.write(
-            [{"event": "reinstate", "code_id": code.code_id, "rationale": rationale}], coder)
+    def _voice(self, kind: str, proposal_id: str, coder: str, text: str, need_words: bool = True) -> Proposal:
+        proposal = self.proposal(proposal_id)
+        if proposal.status != "pending":
+            raise CodebookError(f"Proposal {proposal_id!r} is {proposal.status}; only a pending one can be answered.")
+        if not isinstance(text, str) or (need_words and not text.strip()):
+            raise CodebookError(f"Say in your own words why you {kind}: text='...'.")
+        self._writer.write([{"event": kind, "proposal_id": proposal_id, "text": text.strip()}], coder)
+        return self._proposals.items[proposal_id]
 
+    def _misfit(self, changes: list[dict]) -> str:
+        """Why *changes* no longer apply to the codebook as it stands ("" when they do)."""
+        born = {c.get("code_id") for c in changes if c.get("event") == "add"}
+        for change in changes:
+            kind, cid = change.get("event"), change.get("code_id")
+            if kind == "add" and (cid in self._codes or self._find(change.get("name", ""))):
+                return f"a code {change.get('name')!r} exists already"
+            ids = [cid] if kind != "merge" else [*change.get("sources", []), change.get("into")]
+            if kind != "add" and any(i not in self._codes and i not in born for i in ids if i):
+                return "a code it changes is no longer there"
+            if kind == "rename":
+                clash = self._find(change.get("to", ""))
+                if clash is not None and clash.code_id != cid:
+                    return f"a code {change.get('to')!r} exists already"
+        return ""

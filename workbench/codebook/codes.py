@@ -53,6 +53,8 @@ class CodebookWriter:
     project_name: Callable[[], str]
     #: the project as the exchange functions take it (only for the deprecated :meth:`Codebook.import_qdc`)
     project: Any = None
+    #: the governance table of ``workbench.toml`` (``{"mode": "open"}`` when None or empty)
+    governance: Callable[[], dict] | None = None
 
 
 def check_color(color: Any) -> str:

@@ -21,12 +21,14 @@ from ..store.withdrawal import word_runs
 from ._deprecated import DeprecatedExports
 from ._sharing import Sharing
 from .checks import batch_notes, check_span, checked_narrative, offsets
+from .journaling import MemoCare
 from .memos import history_frame, memos_frame, new_memo
 from .sources import SourceCommands, apply_pseudonym_file, finish_parts
 from .theming import ThemesAndMethod
+from .together import WorkingTogether
 
 
-class Project(DeprecatedExports, SourceCommands, ThemesAndMethod, Sharing):
+class Project(DeprecatedExports, SourceCommands, ThemesAndMethod, Sharing, MemoCare, WorkingTogether):
     """An open project. Create one with :func:`create_project`, :func:`open_project` or :func:`sample_project`.
 
     >>> p = wb.open_project(p.path)
@@ -37,7 +39,8 @@ class Project(DeprecatedExports, SourceCommands, ThemesAndMethod, Sharing):
 
     def __init__(self, path: str | os.PathLike) -> None:
         self.codebook = Codebook(CodebookWriter(refresh=self.refresh, write=self._write_codebook_events,
-                                                project_name=lambda: self.name, project=self))
+                                                project_name=lambda: self.name, project=self,
+                                                governance=lambda: self._folder.governance))
         self._folder = ProjectFolder(path, on_codebook=self.codebook.load_events)
         self.path = self._folder.path
         self._folder.sync_codebook_yaml(self.codebook.to_yaml())
@@ -367,11 +370,12 @@ class Project(DeprecatedExports, SourceCommands, ThemesAndMethod, Sharing):
 
     def memo(self, text: str, coder: str, narrative: str | None = None, code: str | None = None,
              coding: str | None = None, kind: str = "reflexive", title: str | None = None,
-             participants: Iterable[str] | None = None, created_at: Any = None) -> str:
+             participants: Iterable[str] | None = None, created_at: Any = None, private: bool = False) -> str:
         """Write a memo (``kind`` ``"reflexive"``, ``"analytic"`` or ``"dialogue"``); returns its id.
 
         Tie it to a narrative, a code or a coding, or to nothing (a project memo). A dialogue
         memo names who took part. ``created_at`` is for importers that keep another tool's times.
+        ``private=True`` keeps it in your private journal, outside the project folder (:meth:`journal`).
 
         >>> mid = p.memo("I noticed I name coercion quickly; I worked in those services.", coder="ana",
         ...              narrative="kitchen-table", kind="reflexive")
@@ -385,6 +389,8 @@ class Project(DeprecatedExports, SourceCommands, ThemesAndMethod, Sharing):
         event = new_memo(text, coder, kind, at=self._folder.now(), created_at=created_at, participants=participants,
                          title=title, narrative=narrative, code_id=code_id, coding=coding,
                          code=self.codebook.resolve(code_id).name if code_id else None)
+        if private:
+            return self._write_private(event, coder)
         self._folder.write_memo(coder, event)
         return event["id"]
 

@@ -49,6 +49,7 @@ def memos_frame(records: Iterable[dict], names: dict[str, str], withdrawn_among:
       coder      kind text
     0   ana  analytic    x
     """
+    records = current_memos(records)
     rows = [
         {"memo_id": m.get("id"), "coder": m.get("coder"), "created_at": m.get("at"), "kind": m.get("kind"),
          "title": m.get("title"), "text": m.get("text"), "narrative_id": m.get("narrative"),
@@ -65,6 +66,28 @@ def memos_frame(records: Iterable[dict], names: dict[str, str], withdrawn_among:
         if wanted is not None:
             frame = frame[frame[column] == wanted]
     return frame.sort_values("created_at", kind="stable").reset_index(drop=True)
+
+
+def current_memos(records: Iterable[dict]) -> list[dict]:
+    """Memo events as they read now: each with its writer's latest edit, deleted ones left out, replies apart.
+
+    >>> memo = new_memo("first words", "ana", "analytic", at="2026-01-01T00:00:00.000000Z")
+    >>> edit = {"event": "edit", "id": memo["id"], "coder": "ana", "text": "better words", "title": None}
+    >>> [m["text"] for m in current_memos([memo, edit])]
+    ['better words']
+    """
+    records = list(records)
+    memos = {r.get("id"): dict(r) for r in records if r.get("event") == "memo"}
+    for record in records:
+        memo = memos.get(record.get("id"))
+        if memo is None or record.get("coder") != memo.get("coder"):
+            continue  # only a memo's writer changes its words
+        if record.get("event") == "edit":
+            memo["text"] = record.get("text") or memo.get("text")
+            memo["title"] = record.get("title") if record.get("title") is not None else memo.get("title")
+        elif record.get("event") == "deleted":
+            memo["deleted"] = True
+    return [m for m in memos.values() if not m.get("deleted")]
 
 
 def _coding_rows(events: pd.DataFrame, withdrawn_among: Callable[[Iterable], set]) -> pd.DataFrame:

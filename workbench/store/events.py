@@ -31,8 +31,18 @@ FROM_FILE = frozenset({"coder"})
 MEMO_FIELDS = ("event", "id", "coder", "at", "kind", "title", "text", "narrative", "code", "code_id", "coding",
                "participants")
 MEMO_KINDS = ("reflexive", "analytic", "dialogue")
+#: What else a memo log holds: a memo's words changed by its writer, its tombstone, a reply in a dialogue.
+MEMO_CHANGE_FIELDS = {
+    "edit": ("event", "id", "coder", "at", "text", "title"),
+    "deleted": ("event", "id", "coder", "at"),  # a tombstone: when, never what
+    "reply": ("event", "id", "coder", "at", "memo", "text"),
+}
 #: The kinds of codebook change (each a line in ``events/codebook/<coder>.jsonl``).
 CODEBOOK_KINDS = ("add", "rename", "edit", "merge", "split", "retire", "reinstate")
+#: The kinds of governance event beside them: a change proposed, endorsed, objected to, withdrawn.
+PROPOSAL_KINDS = ("propose", "endorse", "object", "withdraw")
+#: Fields of a coder-attributes event (``events/coders/<writer>.jsonl``): who it is about, and the values.
+CODER_FIELDS = ("event", "person", "attributes", "coder", "at")
 #: The kinds of theme change (each a line in ``events/themes/<coder>.jsonl``).
 THEME_KINDS = ("add", "rename", "edit", "codes", "passage", "unpassage", "phase", "merge", "split", "discard",
                "reinstate", "memo")
@@ -186,16 +196,41 @@ def memo_event(**values: Any) -> dict[str, Any]:
     return {name: ("memo" if name == "event" else values.get(name)) for name in MEMO_FIELDS}
 
 
+def memo_change(**values: Any) -> dict[str, Any]:
+    """An edit, a tombstone or a reply of a memo log, its fields in the written order; others refused.
+
+    >>> memo_change(event="deleted", id="m1", coder="ana", at="t")
+    {'event': 'deleted', 'id': 'm1', 'coder': 'ana', 'at': 't'}
+    """
+    fields = MEMO_CHANGE_FIELDS.get(values.get("event"))
+    if fields is None:
+        raise ValueError(f"a memo change is one of {tuple(MEMO_CHANGE_FIELDS)}, not {values.get('event')!r}")
+    unknown = set(values) - set(fields)
+    if unknown:
+        raise ValueError(f"a {values['event']} event has no field(s) {sorted(unknown)}")
+    return {name: values.get(name) for name in fields}
+
+
+def coder_event(person: str, attributes: Mapping[str, str], coder: str, at: str) -> dict[str, Any]:
+    """The event that sets attributes of *person* (a coder), written by *coder*.
+
+    >>> coder_event("ana", {"role": "peer worker"}, "ana", "t")
+    {'event': 'attributes', 'person': 'ana', 'attributes': {'role': 'peer worker'}, 'coder': 'ana', 'at': 't'}
+    """
+    return {"event": "attributes", "person": person, "attributes": dict(attributes), "coder": coder, "at": at}
+
+
 def codebook_events(changes: Iterable[dict], coder: str, at: str) -> list[dict]:
-    """Codebook changes stamped as one change: the same coder and time, and their order (``seq``).
+    """Codebook changes (or proposals about them) stamped as one change: the same coder and time, their order.
 
     >>> codebook_events([{"event": "retire", "code_id": "hope"}], "ana", "t")
     [{'event': 'retire', 'code_id': 'hope', 'coder': 'ana', 'at': 't', 'seq': 0}]
     """
     events = []
     for seq, change in enumerate(changes):
-        if change.get("event") not in CODEBOOK_KINDS:
-            raise ValueError(f"a codebook event is one of {CODEBOOK_KINDS}, not {change.get('event')!r}")
+        if change.get("event") not in CODEBOOK_KINDS + PROPOSAL_KINDS:
+            raise ValueError(f"a codebook event is one of {CODEBOOK_KINDS + PROPOSAL_KINDS}, "
+                             f"not {change.get('event')!r}")
         change.update(coder=coder, at=at, seq=seq)
         events.append(change)
     return events

@@ -18,7 +18,9 @@ conflicts, and many people can code one project on a shared server at once.
 
 from __future__ import annotations
 
+import hashlib
 import os
+import secrets
 import tomllib
 from pathlib import Path
 from typing import Any, Callable
@@ -31,6 +33,7 @@ from ..errors import NotAProjectError
 from ..methods import NEW_PROJECT_METHOD, UNNAMED_METHOD
 from . import logs
 from .event_logs import CodingLog, EventLog, RecordLog
+from .events import dumps
 from .narratives import CSV_CORE, NarrativeStore, write_narratives_csv
 from .withdrawal import Withdrawals, scrub_quotes, without_story
 
@@ -52,6 +55,7 @@ def create_folder(target: Path, name: str) -> None:
     (target / "workbench.toml").write_text(
         f"# A narrative workbench project: see docs/project-format.md\n"
         f"name = {toml_string(name)}\nformat_version = {FORMAT_VERSION}\ncreated = \"{utc_now(SECONDS_FORMAT)}\"\n"
+        f"id = \"{secrets.token_hex(8)}\"  # keys what is kept outside the folder (a private journal)\n"
         f"method = \"{NEW_PROJECT_METHOD}\"  # reflexive, codebook or coding-reliability: see docs/themes.md\n",
         encoding="utf-8")
     (target / "narratives").mkdir()
@@ -60,6 +64,17 @@ def create_folder(target: Path, name: str) -> None:
     write_narratives_csv(target / "narratives.csv", pd.DataFrame(columns=CSV_CORE))
     (target / ".gitignore").write_text(_GITIGNORE, encoding="utf-8")
     (target / ".gitattributes").write_text(_GITATTRIBUTES, encoding="utf-8")
+
+
+def toml_value(value: Any) -> str:
+    """A text, a whole number or a list of texts as TOML.
+
+    >>> toml_value(["ana", "ben"]), toml_value(2)
+    ('["ana", "ben"]', '2')
+    """
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(toml_value(v) for v in value) + "]"
+    return str(value) if isinstance(value, int) else toml_string(str(value))
 
 
 def _read_meta(path: Path) -> dict[str, Any]:
@@ -98,6 +113,32 @@ def purge_story_events(root: Path, nid: str, quoted: set[tuple[str, ...]]) -> No
     EventLog(root, "themes").rewrite(lambda records: _theme_records_without(records, nid, quoted))
 
 
+def words_of_deleted(records: list[dict]) -> bool:
+    """Whether memo *records* still hold words of a memo that has a tombstone.
+
+    >>> words_of_deleted([{"event": "memo", "id": "m1", "text": "x"}, {"event": "deleted", "id": "m1"}])
+    True
+    """
+    deleted = {r.get("id") for r in records if r.get("event") == "deleted"}
+    return bool(deleted) and any(r.get("id") in deleted and r.get("event") in ("memo", "edit") for r in records)
+
+
+def purge_deleted_memos(root: Path) -> None:
+    """Rewrite the memo logs at *root* without the words of every memo that has a tombstone.
+
+    >>> purge_deleted_memos(p.path)
+    """
+    log = EventLog(root, "memos")
+    deleted = {r.get("id") for path in log.paths() for r in logs.parse_lines(path.read_bytes(), path)
+               if r.get("event") == "deleted"}
+    if deleted:
+        def keep(records: list[dict]) -> list[dict] | None:
+            kept = [r for r in records if not (r.get("id") in deleted and r.get("event") in ("memo", "edit"))]
+            return kept if len(kept) != len(records) else None
+
+        log.rewrite(keep)
+
+
 def _theme_records_without(records: list[dict], nid: str, quoted: set[tuple[str, ...]]) -> list[dict] | None:
     """Theme *records* without the story's passages and with texts quoting it blanked, or None if untouched."""
     kept = without_story(records, nid)
@@ -127,6 +168,7 @@ class ProjectFolder:
         self.memos = RecordLog(self.path, "memos")
         self.codings = CodingLog(self.path)
         self.themes = RecordLog(self.path, "themes")
+        self.coders = RecordLog(self.path, "coders")
         self.narratives.load(force=True)
         self.withdrawals.load()
         self.reload()
@@ -146,13 +188,45 @@ class ProjectFolder:
         meta_file = self.path / "workbench.toml"
         lines = meta_file.read_text(encoding="utf-8").splitlines()
         line = f"method = {toml_string(method)}"
-        found = [i for i, text in enumerate(lines) if text.split("=")[0].strip() == "method"]
+        top = next((i for i, text in enumerate(lines) if text.lstrip().startswith("[")), len(lines))
+        found = [i for i, text in enumerate(lines[:top]) if text.split("=")[0].strip() == "method"]
         if found:
             lines[found[0]] = line
         else:
-            lines.append(line)
+            lines.insert(top, line)  # a top-level key goes before the first [table]
         logs.atomic_write(meta_file, "\n".join(lines) + "\n")
         self.meta = _read_meta(self.path)
+
+    @property
+    def governance(self) -> dict:
+        """The ``[governance]`` table of ``workbench.toml`` (empty: the codebook is open)."""
+        table = self.meta.get("governance")
+        return dict(table) if isinstance(table, dict) else {}
+
+    def set_governance(self, table: dict) -> None:
+        """Write the ``[governance]`` table of ``workbench.toml`` (its other lines are kept as they are)."""
+        meta_file = self.path / "workbench.toml"
+        lines, kept, inside = meta_file.read_text(encoding="utf-8").splitlines(), [], False
+        for text in lines:
+            if text.strip().startswith("["):
+                inside = text.split("#")[0].strip() == "[governance]"
+            if not inside:
+                kept.append(text)
+        while kept and not kept[-1].strip():
+            kept.pop()
+        kept += ["", "[governance]  # who changes the codebook, and how: see docs/collaboration.md"]
+        kept += [f"{key} = {toml_value(value)}" for key, value in table.items()]
+        logs.atomic_write(meta_file, "\n".join(kept) + "\n")
+        self.meta = _read_meta(self.path)
+
+    @property
+    def project_id(self) -> str:
+        """The project's stable id: ``id`` in ``workbench.toml``, or (older projects) one made from its name and
+        creation time, the same in every copy and clone."""
+        if isinstance(self.meta.get("id"), str) and self.meta["id"]:
+            return self.meta["id"]
+        seed = f"{self.meta.get('name', '')}\n{self.meta.get('created', '')}"
+        return "p-" + hashlib.sha256(seed.encode("utf-8")).hexdigest()[:16]
 
     def now(self) -> str:
         """UTC time as log text, strictly increasing within this process."""
@@ -161,11 +235,16 @@ class ProjectFolder:
     # ---- reading ---------------------------------------------------------------------
     def reload(self) -> None:
         """Read every log afresh (resuming from the fold's snapshot where it still holds)."""
-        for log in (self.codebook, self.memos, self.codings, self.themes):
+        for log in (self.codebook, self.memos, self.codings, self.themes, self.coders):
             log.reset()
         self.codebook.read_new()
         self.memos.read_new()
+        if words_of_deleted(self.memos.records):  # a deleted memo's words came back (a git merge): remove them
+            purge_deleted_memos(self.path)
+            self.memos.reset()
+            self.memos.read_new()
         self.themes.read_new()
+        self.coders.read_new()
         self._on_codebook(self.codebook.records)
         self.codings.resume(len(self.withdrawals.keys))
         self.codings.read_new()
@@ -176,7 +255,7 @@ class ProjectFolder:
         if self.withdrawals.load():
             return self.reload()
         codebook, memos, themes = self.codebook.read_new(), self.memos.read_new(), self.themes.read_new()
-        if codebook is None or memos is None or themes is None:
+        if codebook is None or memos is None or themes is None or self.coders.read_new() is None:
             return self.reload()  # a log was rewritten (a withdrawal): read everything afresh
         if codebook:
             self._codebook_changed()
@@ -202,6 +281,21 @@ class ProjectFolder:
     def write_memo(self, coder: str, memo: dict) -> None:
         """Append *memo* to *coder*'s memo log (refused if its narrative was withdrawn meanwhile)."""
         if not self.memos.write(coder, [memo], lambda: self.withdrawals.refuse([memo.get("narrative")])):
+            self.reload()
+
+    def delete_memo(self, coder: str, memo_id: str, tombstone: dict) -> None:
+        """Remove the words of *coder*'s memo *memo_id* (and of its edits) from their log, leaving *tombstone*."""
+        log = self.memos
+        path = log.path_of(coder)
+        with log.lock(path):
+            records = logs.parse_lines(path.read_bytes(), path) if path.exists() else []
+            kept = [r for r in records if not (r.get("id") == memo_id and r.get("event") in ("memo", "edit"))]
+            logs.atomic_write(path, "".join(dumps(r) for r in [*kept, tombstone]))
+        self.reload()
+
+    def write_coders(self, coder: str, records: list[dict]) -> None:
+        """Append coder-attribute *records*, written by *coder*, to ``events/coders/<coder>.jsonl``."""
+        if not self.coders.write(coder, records):
             self.reload()
 
     def write_codebook(self, coder: str, records: list[dict]) -> None:

@@ -6,7 +6,7 @@ from typing import Any, Iterable
 
 import pandas as pd
 
-from ..agreement import AgreementError, unit_agreement
+from ..agreement import AgreementError, pairwise_agreement, unit_agreement
 from ..agreement.dialogue import KINDS, disagreements
 from ..methods import shows_agreement
 from ..names import counted_coders
@@ -45,6 +45,28 @@ def progress(project: Project, people: list[str], by: str = "participant") -> pd
     frame["last_active"] = _last_active(codings, memos).reindex(people)
     frame.index.name = "participant"
     return frame
+
+
+def codes_used(project: Project, people: list[str]) -> pd.DataFrame:
+    """Each code *people* used: codings, stories, people (how many), most codings first."""
+    codings = project.codings(coder=people)
+    if not len(codings):
+        return pd.DataFrame({"codings": [], "stories": [], "people": []}, dtype="int64").rename_axis("code")
+    grouped = codings.groupby("code")
+    frame = pd.DataFrame({"codings": grouped.size(), "stories": grouped["narrative_id"].nunique(),
+                          "people": grouped["coder"].nunique()}).astype("int64")
+    order = frame.assign(_name=frame.index.str.casefold()).sort_values(["codings", "_name"], ascending=[False, True])
+    return frame.loc[order.index]
+
+
+def pair_agreement(project: Project, people: list[str]) -> pd.DataFrame:
+    """Each two people's agreement over paragraphs (Krippendorff's alpha, all codes): coder_a, coder_b, value."""
+    coded = sorted(set(project.codings(coder=people)["coder"]), key=str.casefold)
+    if len(coded) < 2:
+        return pd.DataFrame(columns=["coder_a", "coder_b", "value"])
+    pairs = pairwise_agreement(project, unit="paragraph", coders=coded)
+    pairs = pairs[[coded.index(a) < coded.index(b) for a, b in zip(pairs["coder_a"], pairs["coder_b"])]]
+    return pairs[["coder_a", "coder_b", "value"]].reset_index(drop=True)
 
 
 def _per_story(project: Project, codings: pd.DataFrame, people: list[str]) -> pd.DataFrame:

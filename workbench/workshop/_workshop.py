@@ -140,13 +140,16 @@ class Workshop:
     def _people(self) -> list[str]:
         return _views.taking_part(self.project, self.participants)
 
-    def progress(self, by: str = "participant") -> pd.DataFrame:
-        """Who coded how much, and where. Re-run it to see the latest (it reads the shared folder).
+    def progress(self, by: str = "participant", show_activity: bool = False) -> pd.DataFrame:
+        """What was coded, by whom and where. Re-run it to see the latest (it reads the shared folder).
 
         ``by="participant"``: one row per person (everyone who joined, and anyone else who coded),
-        with codings, stories (how many they coded), codes (distinct codes used), memos and
-        last_active (UTC time of their latest coding or memo). ``by="story"``: one row per story,
-        one column per person, each cell the number of codings.
+        with codings, stories (how many they coded), codes (distinct codes used) and memos.
+        ``by="story"``: one row per story, one column per person, each cell the number of codings.
+
+        When each person last did something is left out: a room that sees its minutes watched
+        codes for the watcher. ``show_activity=True`` adds ``last_active`` (UTC time of their latest
+        coding or memo); if you turn it on, tell the room first.
 
         >>> ws = wb.workshop.start_workshop("workshops", stories=["kitchen-table", "two-chairs"])
         >>> ws.add_example_participants()
@@ -164,7 +167,31 @@ class Workshop:
         Two chairs           8    6     10
         """
         self.project.refresh()
-        return _views.progress(self.project, self._people(), by=by)
+        frame = _views.progress(self.project, self._people(), by=by)
+        return frame if show_activity or by != "participant" else frame.drop(columns="last_active")
+
+    def codes_used(self) -> pd.DataFrame:
+        """What was coded: each code used so far, with its codings, stories and people, most used first.
+
+        >>> ws = wb.workshop.start_workshop("workshops", stories=["kitchen-table"])
+        >>> _ = ws.add_example_participants()
+        >>> ws.codes_used().columns.tolist()
+        ['codings', 'stories', 'people']
+        """
+        self.project.refresh()
+        return _views.codes_used(self.project, self._people())
+
+    def pair_agreement(self) -> pd.DataFrame:
+        """Each two people's agreement over paragraphs, all codes pooled (Krippendorff's alpha): coder_a, coder_b,
+        value. Shown in the live panel only with ``monitor(colour_pairs=True)``.
+
+        >>> ws = wb.workshop.start_workshop("workshops", stories=["kitchen-table"])
+        >>> _ = ws.add_example_participants()
+        >>> ws.pair_agreement()[["coder_a", "coder_b"]].values.tolist()
+        [['ana', 'ben'], ['ana', 'chipo'], ['ben', 'chipo']]
+        """
+        self.project.refresh()
+        return _views.pair_agreement(self.project, self._people())
 
     def differences(self, code: str | Iterable[str] | None = None,
                     narrative: str | Iterable[str] | None = None) -> pd.DataFrame:
@@ -265,12 +292,17 @@ class Workshop:
 
         return Elicitation(_deck.round_folder(self.folder, name), self.project)
 
-    def monitor(self, every: float = 2.0) -> Any:
-        """A small live panel: participants, their codings and stories, and the places where readings differ.
+    def monitor(self, every: float = 2.0, show_activity: bool = False, colour_pairs: bool = False) -> Any:
+        """A small live panel: what was coded (by whom, which codes), and the places where readings differ.
 
         It looks at the shared folder every *every* seconds (cheaply: it only recomputes when
         files changed), in the background, with its own copy of the project. Close it with
         ``.close()``.
+
+        Two things are off by default, because they turn a shared reading into a performance
+        dashboard: when each person last did something (``show_activity=True``) and each pair of
+        coders' agreement coloured red, amber and green (``colour_pairs=True``). If you turn either
+        on, **tell the room** that you see it, and why.
 
         >>> ws = wb.workshop.start_workshop("workshops", name="Tuesday", stories=["kitchen-table"])
         >>> panel = ws.monitor(every=5)
@@ -282,4 +314,5 @@ class Workshop:
             raise WorkshopError(f"every must be a number of seconds >= 1, got {every!r}.")
         from ._panel import WorkshopMonitor  # ipywidgets loads only for the panel
 
-        return WorkshopMonitor(self.folder, float(every), opener=Workshop)
+        return WorkshopMonitor(self.folder, float(every), opener=Workshop,
+                               options={"show_activity": bool(show_activity), "colour_pairs": bool(colour_pairs)})
