@@ -35,6 +35,10 @@ class Panel extends WidgetView {
     this.root = h("section", { class: `wb-widget wb-app-panel wb-app-${model.get("panel")}` });
     this.statusEl = h("p", { class: "wb-app-status", role: "status", "aria-live": "polite" });
     this.build();
+    if (["codebook", "journal", "people"].includes(model.get("panel"))) {
+      this.root.prepend(h("button", { type: "button", class: "wb-app-reload", "data-wb": "app-reload", text: "Read again",
+        title: "Show what others changed since this tab opened", onclick: () => this.ask("reload", {}, "Reading…", "Up to date.") }));
+    }
     this.root.append(this.statusEl, this.buildErrorBox("app-"));
     guardShortcuts(this.root);
     this.el.append(this.root);
@@ -48,7 +52,7 @@ class Panel extends WidgetView {
     this.hideError();
     this.setStatus(doing);
     this.request(type, payload, (reply) => {
-      this.setStatus(reply.ok ? done : "");
+      this.setStatus(reply.ok ? reply.said || done : "");
       if (reply.ok && reply.download) download(reply.download);
       if (then) then(reply);
     });
@@ -143,14 +147,16 @@ class SearchView extends Panel {
 const EDIT_FIELDS = ["description", "include", "exclude", "example"];
 
 class CodebookView extends Panel {
-  constructor(model, el) { super(model, el, ["codes", "history"]); this.chosen = null; }
+  constructor(model, el) { super(model, el, ["codes", "history", "rule", "proposals"]); this.chosen = null; }
 
   build() {
     this.tree = h("ul", { class: "wb-app-tree", role: "tree", "data-wb": "cb-tree", "aria-label": "Codes" });
     this.form = h("div", { class: "wb-app-form", "data-wb": "cb-form" });
     this.historyEl = h("ol", { class: "wb-app-history", "data-wb": "cb-history", tabindex: 0, "aria-label": "History" });
     this.reason = h("textarea", { "data-wb": "cb-reason", rows: 2, "aria-label": "Reason for this change" });
-    this.root.append(h("div", { class: "wb-app-columns" },
+    this.ruleEl = h("p", { "data-wb": "cb-rule" });
+    this.proposalList = h("ul", { class: "wb-app-proposals", "data-wb": "cb-proposals", "aria-label": "Pending proposals" });
+    this.root.append(this.ruleEl, this.proposalList, h("div", { class: "wb-app-columns" },
       h("div", {}, h("h3", { text: "Codes" }), this.tree),
       h("div", {}, h("h3", { text: "Change" }), this.form, labelled("Why (kept in the history)", this.reason)),
       h("div", {}, h("h3", { text: "History" }), this.historyEl)));
@@ -220,6 +226,8 @@ class CodebookView extends Panel {
       }
       this.choose(this.model.get("codes").some((c) => c.name === this.chosen) ? this.chosen : null);
     }
+    if (d.has("rule")) this.ruleEl.textContent = this.model.get("rule");
+    if (d.has("proposals")) this.drawProposals();
     if (d.has("history")) {
       clear(this.historyEl);
       for (const row of this.model.get("history")) {
@@ -231,8 +239,23 @@ class CodebookView extends Panel {
   }
 }
 
+CodebookView.prototype.drawProposals = function drawProposals() {
+  clear(this.proposalList);
+  for (const pr of this.model.get("proposals")) {
+    const words = h("input", { type: "text", "data-wb": "proposal-words", "aria-label": `Your words on: ${pr.summary}` });
+    const voice = (how, label) => h("button", { type: "button", "data-wb": `proposal-${how}`, text: label,
+      onclick: () => this.ask("voice", { proposal: pr.proposal_id, how, text: words.value }, "Saving…", `${label}: done.`) });
+    this.proposalList.append(h("li", { "data-wb": "proposal", "data-proposal": pr.proposal_id },
+      h("strong", { text: pr.summary }), h("span", { text: ` proposed by ${pr.proposed_by}: ` }), h("q", { text: pr.rationale }),
+      h("span", { class: "wb-app-meta", text: ` · takes effect when ${pr.rule}` +
+        (pr.endorsed_by ? ` · endorsed by ${pr.endorsed_by}` : "") + (pr.objected_by ? ` · objected by ${pr.objected_by}` : "") }),
+      h("div", { class: "wb-app-row" }, labelled("Your words", words), voice("endorse", "Endorse"), voice("object", "Object"),
+        pr.proposed_by === this.model.get("coder") ? voice("withdraw", "Withdraw") : "")));
+  }
+};
+
 class JournalView extends Panel {
-  constructor(model, el) { super(model, el, ["memos", "narratives", "prompts"]); }
+  constructor(model, el) { super(model, el, ["memos", "narratives", "prompts", "dialogues"]); }
 
   build() {
     this.text = saveOnCtrlEnter(h("textarea", { "data-wb": "journal-text", rows: 5 }), () => this.write());
@@ -241,15 +264,47 @@ class JournalView extends Panel {
     this.tie = h("select", { "data-wb": "journal-narrative" });
     this.promptList = h("ul", { class: "wb-app-prompts", "data-wb": "journal-prompts", "aria-label": "Reflexive prompts" });
     this.list = h("ol", { class: "wb-app-memos", "data-wb": "journal-memos", "aria-label": "My memos" });
+    this.private = h("input", { type: "checkbox", "data-wb": "journal-private", checked: true });
+    this.dialogueList = h("ul", { class: "wb-app-memos", "data-wb": "journal-dialogues", "aria-label": "My dialogues" });
     this.root.append(h("h3", { text: "My journal" }), labelled("Memo (Ctrl+Enter saves)", this.text),
       h("div", { class: "wb-app-row" }, labelled("Kind", this.kind), labelled("About", this.tie),
+        labelled("Private (only you see it; never exported)", this.private),
         h("button", { type: "button", "data-wb": "journal-save", text: "Save memo", onclick: () => this.write() })),
-      h("details", {}, h("summary", { text: "Reflexive prompts" }), this.promptList), this.list);
+      h("details", {}, h("summary", { text: "Reflexive prompts" }), this.promptList), this.list,
+      h("h3", { text: "Dialogues I take part in" }), this.dialogueList);
+  }
+
+  memoItem(memo) {
+    const item = h("li", { "data-wb": "journal-memo", "data-memo": memo.memo_id, "data-private": String(memo.private) });
+    const text = h("p", { text: memo.text });
+    const act = (hook, label, fn) => h("button", { type: "button", "data-wb": hook, text: label, onclick: fn,
+      "aria-label": `${label}: ${memo.text.slice(0, 40)}` });
+    const edit = act("journal-edit", "Edit", () => {
+      const box = h("textarea", { "data-wb": "journal-edit-text", rows: 3, "aria-label": "New words (Ctrl+Enter saves)" });
+      const save = () => this.ask("edit", { memo: memo.memo_id, text: box.value }, "Saving…",
+        "Memo changed; the earlier words stay in its history.");
+      saveOnCtrlEnter(box, save);
+      box.value = memo.text;
+      text.replaceWith(h("div", {}, box, act("journal-edit-save", "Save", save)));
+      box.focus();
+    });
+    const del = act("journal-delete", "Delete", () => {
+      if (del.dataset.armed !== "true") {
+        del.dataset.armed = "true";
+        del.textContent = "Delete for good?";
+        return;
+      }
+      this.ask("delete", { memo: memo.memo_id }, "Deleting…", "Deleted: its words are gone from the project.");
+    });
+    item.append(h("span", { class: "wb-app-meta", text: `${memo.private ? "private" : "shared"} · ${memo.kind} · ${memo.created_at.slice(0, 16)}${memo.narrative_id ? ` · ${memo.narrative_id}` : ""}` }),
+      text, h("div", { class: "wb-app-row" }, edit, del,
+        memo.private ? act("journal-publish", "Share with the team", () => this.ask("publish", { memo: memo.memo_id }, "Sharing…", "Shared.")) : ""));
+    return item;
   }
 
   write() {
-    this.ask("write", { text: this.text.value, kind: this.kind.value, narrative: this.tie.value }, "Saving…",
-      "Memo saved.", (reply) => { if (reply.ok) this.text.value = ""; });
+    this.ask("write", { text: this.text.value, kind: this.kind.value, narrative: this.tie.value, private: this.private.checked },
+      "Saving…", this.private.checked ? "Saved in your private journal." : "Memo saved for the team.", (reply) => { if (reply.ok) this.text.value = ""; });
   }
 
   draw(d) {
@@ -266,17 +321,24 @@ class JournalView extends Panel {
     }
     if (d.has("memos")) {
       clear(this.list);
-      for (const memo of this.model.get("memos")) {
-        this.list.append(h("li", { "data-wb": "journal-memo", "data-memo": memo.memo_id },
-          h("span", { class: "wb-app-meta", text: `${memo.kind} · ${memo.created_at.slice(0, 16)}${memo.narrative_id ? ` · ${memo.narrative_id}` : ""}` }),
-          h("p", { text: memo.text })));
+      for (const memo of this.model.get("memos")) this.list.append(this.memoItem(memo));
+    }
+    if (d.has("dialogues")) {
+      clear(this.dialogueList);
+      for (const dlg of this.model.get("dialogues")) {
+        const answer = h("textarea", { "data-wb": "dialogue-reply-text", rows: 2, "aria-label": "Your reply, in your own words" });
+        this.dialogueList.append(h("li", { "data-wb": "dialogue", "data-memo": dlg.memo_id },
+          h("strong", { text: dlg.title || "Dialogue" }), h("span", { class: "wb-app-meta", text: ` with ${dlg.participants.join(", ")}` }),
+          h("ol", {}, ...dlg.replies.map((r) => h("li", {}, h("strong", { text: `${r.coder}: ` }), h("span", { text: r.text })))),
+          answer, h("button", { type: "button", "data-wb": "dialogue-reply", text: "Reply",
+            onclick: () => this.ask("reply", { memo: dlg.memo_id, text: answer.value }, "Saving…", "Reply added.") })));
       }
     }
   }
 }
 
 class PeopleView extends Panel {
-  constructor(model, el) { super(model, el, ["columns", "rows"]); }
+  constructor(model, el) { super(model, el, ["columns", "rows", "coder_columns", "coder_rows"]); }
 
   build() {
     this.table = h("table", { class: "wb-app-table", "data-wb": "people-table" });
@@ -285,9 +347,33 @@ class PeopleView extends Panel {
       labelled("New column", this.newName), h("button", { type: "button", "data-wb": "people-add-column", text: "Add column",
         onclick: () => this.ask("add_column", { name: this.newName.value }, "", "Column added: give a story a value to keep it.",
           (r) => { if (r.ok) this.newName.value = ""; }) })), h("div", { class: "wb-app-scroll" }, this.table));
+    this.coderTable = h("table", { class: "wb-app-table", "data-wb": "coder-table" });
+    this.newCoderColumn = h("input", { type: "text", "data-wb": "coder-new-column", "aria-label": "New column's name (coders)" });
+    this.root.append(h("h3", { text: "Coders (who reads)" }), h("div", { class: "wb-app-row" },
+      labelled("New column", this.newCoderColumn), h("button", { type: "button", "data-wb": "coder-add-column", text: "Add column",
+        onclick: () => this.ask("add_column", { name: this.newCoderColumn.value, coders: true }, "", "Column added.",
+          (r) => { if (r.ok) this.newCoderColumn.value = ""; }) })), this.coderTable);
   }
 
-  draw() {
+  cellInput(hook, data, label, value, send) {
+    const input = h("input", { type: "text", value, "data-wb": hook, ...data, "aria-label": label });
+    const save = () => { if (input.value !== value) send(input.value); };
+    input.addEventListener("change", save);
+    input.addEventListener("keydown", (e) => { if (e.key === "Enter") { e.preventDefault(); save(); } });
+    return h("td", {}, input);
+  }
+
+  draw(d) {
+    if (d.has("coder_columns") || d.has("coder_rows")) {
+      clear(this.coderTable);
+      const cols = this.model.get("coder_columns");
+      this.coderTable.append(h("thead", {}, h("tr", {}, ...["Coder", ...cols].map((c) => h("th", { scope: "col", text: c })))),
+        h("tbody", {}, ...this.model.get("coder_rows").map((row) => h("tr", {}, h("th", { scope: "row", text: row.coder }),
+          ...cols.map((c) => this.cellInput("coder-cell", { "data-coder": row.coder, "data-attr": c }, `${c} of ${row.coder}`,
+            row.values[c] || "", (value) => this.ask("set_coder", { coder: row.coder, attribute: c, value }, "Saving…",
+              `Saved ${c} of ${row.coder}.`)))))));
+    }
+    if (!d.has("columns") && !d.has("rows")) return;
     clear(this.table);
     const columns = this.model.get("columns");
     this.table.append(h("thead", {}, h("tr", {}, ...["Story", "Narrator", "Consent", ...columns].map((c) => h("th", { scope: "col", text: c })))));

@@ -1,9 +1,11 @@
-"""The app's own panels: the codebook editor, the journal, and people and stories.
+"""The app's own panels: the codebook editor, and people and stories.
 
 >>> editor = CodebookEditor(p, "ana")
 >>> editor.change("rename", "reciprocity", reason="the team's word", to="give and take")
->>> p.codebook.history().iloc[-1][["event", "rationale"]].tolist()
-['rename', "the team's word"]
+'Done: rename reciprocity.'
+>>> past = p.codebook.history()
+>>> past[past["event"] == "rename"].iloc[-1]["rationale"]
+"the team's word"
 
 Each panel writes only through the public API (``p.codebook``, ``p.memo``, ``p.set_attributes``);
 every change to the codebook asks for a reason, which the history keeps beside it.
@@ -11,7 +13,7 @@ every change to the codebook asks for a reason, which the history keeps beside i
 
 from __future__ import annotations
 
-from typing import Any, Iterable
+from typing import Any
 
 import traitlets as t
 
@@ -19,9 +21,8 @@ from ..errors import WorkbenchError
 from ..project import Project
 from . import _assets
 from ._base import UTC_FORMAT, ProjectWidget, cell_text, text_arg
-from .coding import PROMPTS
 
-__all__ = ["CodebookEditor", "JournalPanel", "PeoplePanel", "CODEBOOK_ACTIONS"]
+__all__ = ["CodebookEditor", "PeoplePanel", "Panel", "CODEBOOK_ACTIONS"]
 
 #: What the codebook editor can do to a code; each needs a reason.
 CODEBOOK_ACTIONS = ("add", "edit", "rename", "merge", "split", "retire", "reinstate")
@@ -29,7 +30,9 @@ _EDITABLE = ("description", "include", "exclude", "example", "color", "parent")
 _HISTORY_ROWS = 300
 
 
-class _Panel(ProjectWidget):
+class Panel(ProjectWidget):
+    """What the app's own panels share: the front end (``app.js``), a ``panel`` name, a ``reload``."""
+
     _esm = _assets.esm("app.js")
     _css = _assets.css("app.css")
     panel = t.Unicode("").tag(sync=True)
@@ -39,7 +42,7 @@ class _Panel(ProjectWidget):
         self.reload()
         self.on_msg(self._on_msg)
 
-    def reload(self) -> "_Panel":
+    def reload(self) -> "Panel":
         """Read the project again and show what it holds now."""
         return self
 
@@ -49,13 +52,15 @@ class _Panel(ProjectWidget):
         return {}
 
 
-class CodebookEditor(_Panel):
+class CodebookEditor(Panel):
     """The codebook as a tree, a form for the chosen code, and the history beside it."""
 
     _noun = "codebook editor"
     panel = t.Unicode("codebook").tag(sync=True)
     codes = t.List().tag(sync=True)  # [{name, parent, level, color, status, description, include, exclude, example}]
     history = t.List().tag(sync=True)  # newest first: [{at, coder, event, code, detail, rationale}]
+    rule = t.Unicode("").tag(sync=True)  # how changes are made here, in a sentence
+    proposals = t.List().tag(sync=True)  # pending: [{proposal_id, summary, proposed_by, rationale, endorsed_by, ...}]
 
     def __repr__(self) -> str:
         return f"<CodebookEditor coder={self.coder!r} codes={len(self.codes)}>"
@@ -66,25 +71,55 @@ class CodebookEditor(_Panel):
         >>> len(CodebookEditor(p, "ana").reload().codes) >= len(p.codebook)
         True
         """
-        frame = self._project.codebook.to_frame(include_inactive=True)
+        book = self._project.codebook
+        frame = book.to_frame(include_inactive=True)
         keys = ("name", "parent", "level", "color", "status", "description", "include", "exclude", "example")
         with self.hold_sync():
             self.codes = [{k: (int(row[k]) if k == "level" and cell_text(row[k]) else cell_text(row[k])) for k in keys}
                           for row in frame.to_dict("records")]
-            past = self._project.codebook.history().tail(_HISTORY_ROWS).iloc[::-1]
+            past = book.history().tail(_HISTORY_ROWS).iloc[::-1]
             self.history = [{"at": row["at"].strftime(UTC_FORMAT) if hasattr(row["at"], "strftime") else
                              cell_text(row["at"]), **{k: cell_text(row[k]) for k in
                                                       ("coder", "event", "code", "detail", "rationale")}}
                             for row in past.to_dict("records")]
+            rule = book.governance
+            self.rule = ("Open: a change applies at once." if rule.get("mode") == "open" else
+                         "Proposals: a change waits until the team's rule is met.")
+            keys = ("proposal_id", "summary", "proposed_by", "rationale", "endorsed_by", "objected_by", "rule")
+            self.proposals = [{k: cell_text(row[k]) for k in keys}
+                              for row in book.proposals().to_dict("records")] if rule.get("mode") != "open" else []
         return self
 
-    def change(self, action: str, name: str, reason: str, **details: Any) -> None:
+    def voice(self, proposal_id: str, how: str, text: str) -> str:
+        """Endorse, object to or (your own) withdraw a pending proposal, in your own words; its status after.
+
+        >>> p.set_governance("proposals", endorsements=1)
+        >>> pid = p.codebook.retire("power dynamics", rationale="too vague", coder="ben").proposal_id
+        >>> CodebookEditor(p, "ana").voice(pid, "endorse", "yes, we never used it")
+        'applied'
+        """
+        book = self._project.codebook
+        act = {"endorse": book.endorse, "object": book.object, "withdraw": book.withdraw_proposal}.get(how)
+        if act is None:
+            raise WorkbenchError(f"Say 'endorse', 'object' or 'withdraw', not {how!r}.")
+        if how != "withdraw" and (not isinstance(text, str) or not text.strip()):
+            raise WorkbenchError(f"Say why, in your own words, before you {how}.")
+        status = act(proposal_id, self.coder, text.strip()).status
+        self.reload()
+        return status
+
+    def _do_voice(self, msg: dict) -> dict:
+        return {"status": self.voice(text_arg(msg, "proposal"), text_arg(msg, "how"), msg.get("text") or "")}
+
+    def change(self, action: str, name: str, reason: str, **details: Any) -> str:
         """Make one change to the codebook as this coder, with its *reason* (required).
 
         *action* is one of :data:`CODEBOOK_ACTIONS`; *details*: ``to`` (rename), ``into`` (merge: a
         name; split: a list of names), ``parent``/``color``/``description`` (add), any of
         description, include, exclude, example, color, parent (edit).
 
+        >>> CodebookEditor(p, "ana").change("retire", "barriers", reason="reached")
+        'Done: retire barriers.'
         >>> CodebookEditor(p, "ana").change("retire", "reciprocity", reason="")
         Traceback (most recent call last):
         ...
@@ -95,28 +130,32 @@ class CodebookEditor(_Panel):
         if not isinstance(reason, str) or not reason.strip():
             raise WorkbenchError(f"Say why (a reason) before you {action} a code: the history keeps it for the team.")
         book, why = self._project.codebook, {"rationale": reason.strip(), "coder": self.coder}
+        done: Any = None
         if action == "add":
-            book.add(name, parent=details.get("parent") or None, color=details.get("color") or None,
+            done = book.add(name, parent=details.get("parent") or None, color=details.get("color") or None,
                      description=details.get("description", ""), **why)
         elif action == "edit":
             changes = {k: v for k, v in details.items() if k in _EDITABLE}
-            book.edit(name, **changes, **why)
+            done = book.edit(name, **changes, **why)
         elif action == "rename":
-            book.rename(name, _required(details, "to", "the new name"), **why)
+            done = book.rename(name, _required(details, "to", "the new name"), **why)
         elif action == "merge":
-            book.merge([name], into=_required(details, "into", "the code to merge into"), **why)
+            done = book.merge([name], into=_required(details, "into", "the code to merge into"), **why)
         elif action == "split":
             into = details.get("into")
             names = [n.strip() for n in (into.split(",") if isinstance(into, str) else into or []) if n.strip()]
-            book.split(name, names, **why)
+            done = book.split(name, names, **why)
         else:
-            getattr(book, action)(name, **why)
+            done = getattr(book, action)(name, **why)
         self.reload()
+        if getattr(done, "proposal_id", None) and getattr(done, "status", "") == "pending":
+            rule = next((x["rule"] for x in self.proposals if x["proposal_id"] == done.proposal_id), "")
+            return f"Proposed: {done.summary}. It takes effect when {rule or 'the rule is met'}."
+        return f"Done: {action} {name}."
 
     def _do_change(self, msg: dict) -> dict:
         details = msg.get("details") if isinstance(msg.get("details"), dict) else {}
-        self.change(text_arg(msg, "action"), text_arg(msg, "name"), msg.get("reason") or "", **details)
-        return {}
+        return {"said": self.change(text_arg(msg, "action"), text_arg(msg, "name"), msg.get("reason") or "", **details)}
 
 
 def _required(details: dict, key: str, what: str) -> str:
@@ -126,61 +165,15 @@ def _required(details: dict, key: str, what: str) -> str:
     return value.strip()
 
 
-class JournalPanel(_Panel):
-    """My memos, newest first, a place to write one, and the reflexive prompts at hand."""
-
-    _noun = "journal"
-    panel = t.Unicode("journal").tag(sync=True)
-    memos = t.List().tag(sync=True)  # mine: [{memo_id, created_at, kind, title, text, narrative_id, code}]
-    narratives = t.List().tag(sync=True)  # [{id, title}] to tie a memo to
-    prompts = t.List().tag(sync=True)
-
-    def __init__(self, project: Project, coder: str, prompts: Iterable[str] | None = None, **kwargs: Any) -> None:
-        super().__init__(project, coder, prompts=list(prompts) if prompts is not None else list(PROMPTS), **kwargs)
-
-    def __repr__(self) -> str:
-        return f"<JournalPanel coder={self.coder!r} memos={len(self.memos)}>"
-
-    def reload(self) -> "JournalPanel":
-        """Read my memos again.
-
-        >>> JournalPanel(p, "ana").reload().coder
-        'ana'
-        """
-        frame = self._project.memos(coder=self.coder).iloc[::-1]
-        keys = ("memo_id", "kind", "title", "text", "narrative_id", "code")
-        with self.hold_sync():
-            self.memos = [{**{k: cell_text(row[k]) for k in keys}, "created_at": cell_text(row["created_at"])}
-                          for row in frame.to_dict("records")]
-            self.narratives = [{"id": row["id"], "title": cell_text(row["title"])}
-                               for row in self._project.narratives.to_dict("records")]
-        return self
-
-    def write(self, text: str, kind: str = "reflexive", narrative: str | None = None, title: str | None = None) -> str:
-        """Write a memo as this coder; returns its id.
-
-        >>> memo = JournalPanel(p, "ana").write("I hurried past the silence in this story.", narrative="kitchen-table")
-        >>> memo in set(p.memos(coder="ana")["memo_id"])
-        True
-        """
-        if not isinstance(text, str) or not text.strip():
-            raise WorkbenchError("The memo is empty: write something first.")
-        memo = self._project.memo(text, coder=self.coder, kind=kind, narrative=narrative or None, title=title or None)
-        self.reload()
-        return memo
-
-    def _do_write(self, msg: dict) -> dict:
-        return {"memo_id": self.write(msg.get("text") or "", kind=msg.get("kind") or "reflexive",
-                                      narrative=msg.get("narrative") or None, title=msg.get("title") or None)}
-
-
-class PeoplePanel(_Panel):
+class PeoplePanel(Panel):
     """Stories and their attributes (editable; a new column), each story's consent shown."""
 
     _noun = "people and stories panel"
     panel = t.Unicode("people").tag(sync=True)
     columns = t.List().tag(sync=True)  # the attribute names
     rows = t.List().tag(sync=True)  # [{id, title, narrator, consent, values: {attribute: text}}]
+    coder_columns = t.List().tag(sync=True)  # what the team records about its coders (role, ...)
+    coder_rows = t.List().tag(sync=True)  # [{coder, values: {attribute: text}}]
 
     def __repr__(self) -> str:
         return f"<PeoplePanel coder={self.coder!r} stories={len(self.rows)}>"
@@ -198,7 +191,23 @@ class PeoplePanel(_Panel):
             self.rows = [{"id": row["id"], "title": cell_text(row["title"]), "narrator": cell_text(row["narrator"]),
                           "consent": cell_text(row["consent"]), "values": {c: cell_text(row[c]) for c in columns}}
                          for row in frame.to_dict("records")]
+            people = self._project.coder_attributes
+            known = [str(c) for c in people.columns]
+            self.coder_columns = known + [c for c in self.coder_columns if c not in known] or ["role"]
+            self.coder_rows = [{"coder": name, "values": {c: _unset(people.at[name, c]) if name in people.index else ""
+                                                          for c in known}}
+                               for name in sorted({*self._project.coders, *map(str, people.index), self.coder})]
         return self
+
+    def set_coder(self, coder: str, attribute: str, value: str) -> None:
+        """Record one attribute of one coder (``p.set_coder_attributes``, recorded by this panel's coder).
+
+        >>> PeoplePanel(p, "ana").set_coder("ben", "role", "researcher")
+        >>> p.coder_attributes.loc["ben", "role"]
+        'researcher'
+        """
+        self._project.set_coder_attributes(coder, by=self.coder, **{attribute: value})
+        self.reload()
 
     def set(self, narrative: str, attribute: str, value: str) -> None:
         """Set one attribute of one story (through ``p.set_attributes``).
@@ -230,5 +239,22 @@ class PeoplePanel(_Panel):
         return {}
 
     def _do_add_column(self, msg: dict) -> dict:
-        self.add_column(msg.get("name") or "")
+        if msg.get("coders") is True:
+            name = msg.get("name")
+            if not isinstance(name, str) or not name.strip():
+                raise WorkbenchError("Type the new column's name first.")
+            if name.strip() not in self.coder_columns:
+                self.coder_columns = [*self.coder_columns, name.strip()]
+        else:
+            self.add_column(msg.get("name") or "")
         return {}
+
+    def _do_set_coder(self, msg: dict) -> dict:
+        value = msg.get("value")
+        self.set_coder(text_arg(msg, "coder"), text_arg(msg, "attribute"), value if isinstance(value, str) else "")
+        return {}
+
+
+def _unset(value: Any) -> str:
+    text = cell_text(value)
+    return "" if text == "(not set)" else text

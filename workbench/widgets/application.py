@@ -31,7 +31,8 @@ from ..project import Project
 from . import _assets
 from ._base import ProjectWidget
 from .app_outputs import ExportPanel, PatternsPanel
-from .app_panels import CodebookEditor, JournalPanel, PeoplePanel
+from .app_journal import JournalPanel
+from .app_panels import CodebookEditor, PeoplePanel
 from .app_search import SearchPanel
 from .coding import coding_widget
 
