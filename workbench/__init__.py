@@ -45,6 +45,7 @@ def __getattr__(name: str) -> Any:
 
 
 __all__ = ["Project", "WorkbenchError", "create_project", "open_project", "sample_project",
-           "app", "coding_widget", "disagreement_explorer", "theme_board", "pile_sort", "import_qdpx", "find_identifiers",
+           "app", "coding_widget", "disagreement_explorer", "theme_board", "pile_sort", "import_qdpx",
+           "find_identifiers",
            "table", "learner_project",
            "analysis", "agreement", "charts", "exchange", "widgets", "care", "workshop", "sync", "__version__"]

@@ -14,7 +14,8 @@ from _lab import open_notebook, read_events, run_all_cells, wait_for_coding_widg
 
 pytestmark = pytest.mark.browser
 TABS = ["stories", "codebook", "journal", "people", "compare", "patterns", "themes", "share"]
-SHOWN = {"stories": '[data-wb="search-input"]', "codebook": '[data-wb="cb-tree"]', "journal": '[data-wb="journal-text"]',
+SHOWN = {"stories": '[data-wb="search-input"]', "codebook": '[data-wb="cb-tree"]',
+         "journal": '[data-wb="journal-text"]',
          "people": '[data-wb="people-table"]', "compare": '[data-wb="explorer"], [data-wb="dx-text"], .wb-dx',
          "patterns": '[data-wb="chart-kind"]', "themes": '[data-wb="theme-board"], .wb-board',
          "share": '[data-wb="share-panel"]'}

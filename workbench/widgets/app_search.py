@@ -6,13 +6,14 @@
 'kitchen'
 
 Offsets are code points into :meth:`~workbench.Project.text`, exactly what ``p.code`` takes, so a hit
-is coded as found. Withdrawn stories are never searched; restricted ones are (coders may read and
-code them) and say so.
+is coded as found; a line break in the text counts as a space between two words. Withdrawn stories
+are never searched; restricted ones are (coders may read and code them) and say so.
 """
 
 from __future__ import annotations
 
-import re
+import bisect
+import weakref
 from typing import Any, Callable
 
 import pandas as pd
@@ -28,13 +29,46 @@ __all__ = ["find_passages", "SearchPanel"]
 COLUMNS = ["narrative_id", "title", "consent", "start", "end", "before", "match", "after"]
 
 
+_SPACES = str.maketrans({c: " " for c in "\t\n\r\x0b\x0c\u00a0\u2028\u2029"})
+_SEPARATOR = "\x00"  # between stories: no phrase can match across it
+
+
+class _Corpus:
+    """Every story's text lower-cased (same offsets), whitespace as plain spaces, in one string."""
+
+    def __init__(self, project: Project, ids: tuple[str, ...]) -> None:
+        self.ids = ids
+        self.texts = [project.text(nid) for nid in ids]
+        self.starts: list[int] = []
+        parts, at = [], 0
+        for text in self.texts:
+            low = text.lower()
+            if len(low) != len(text):  # a letter whose lower case is longer (e.g. "İ"): keep offsets exact
+                low = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
+            parts.append(low.translate(_SPACES))
+            self.starts.append(at)
+            at += len(text) + 1
+        self.text = _SEPARATOR.join(parts)
+
+
+_CORPORA: "weakref.WeakKeyDictionary[Project, _Corpus]" = weakref.WeakKeyDictionary()
+
+
+def _corpus(project: Project, ids: tuple[str, ...]) -> _Corpus:
+    found = _CORPORA.get(project)
+    if found is None or found.ids != ids:
+        found = _CORPORA[project] = _Corpus(project, ids)
+    return found
+
+
 def find_passages(project: Project, words: str, narrative: str | None = None, context: int = 60,
                   limit: int = 200) -> pd.DataFrame:
-    """Where *words* occur (any case, as one phrase), in *narrative* or in every story; at most *limit* rows.
+    """Where *words* occur (any case, as one phrase, a line break counting as a space); at most *limit* rows.
 
-    Each row: narrative_id, title, consent, start, end (code points, for ``p.code``), and the
-    *context* characters before and after the match. ``hits.attrs["total"]`` counts every match,
-    also those beyond *limit*.
+    In *narrative*, or in every story. Each row: narrative_id, title, consent, start, end (code
+    points, for ``p.code``), and the *context* characters before and after the match.
+    ``hits.attrs["total"]`` counts every match, also those beyond *limit*. The stories' texts are
+    read once per project and kept (lower-cased) for the next search.
 
     >>> hits = find_passages(p, "warm line", narrative="night-shift", limit=1)
     >>> len(hits), hits.attrs["total"] >= 1
@@ -44,19 +78,25 @@ def find_passages(project: Project, words: str, narrative: str | None = None, co
         raise WorkbenchError("Type the words to search for (for example: kitchen).")
     if not isinstance(limit, int) or limit < 1:
         raise WorkbenchError(f"limit must be a positive whole number, not {limit!r}.")
-    pattern = re.compile(r"\s+".join(map(re.escape, words.split())), re.IGNORECASE)
     table = project.narratives.set_index("id")
-    ids = [narrative] if narrative is not None else list(table.index)
+    corpus = _corpus(project, tuple(table.index))
+    needle = " ".join(words.lower().split())
+    lo, hi = 0, len(corpus.text)
+    if narrative is not None:
+        project.text(narrative)  # an unknown or withdrawn id says so
+        index = corpus.ids.index(narrative)
+        lo, hi = corpus.starts[index], corpus.starts[index] + len(corpus.texts[index])
+    total = corpus.text.count(needle, lo, hi)
     rows: list[list[Any]] = []
-    total = 0
-    for nid in ids:
-        text = project.text(nid)
-        for found in pattern.finditer(text):
-            total += 1
-            if len(rows) < limit:
-                start, end = found.span()
-                rows.append([nid, cell_text(table.at[nid, "title"]), cell_text(table.at[nid, "consent"]), start, end,
-                             text[max(0, start - context):start], found.group(), text[end:end + context]])
+    at = corpus.text.find(needle, lo, hi)
+    while at >= 0 and len(rows) < limit:
+        index = bisect.bisect_right(corpus.starts, at) - 1
+        nid, text = corpus.ids[index], corpus.texts[index]
+        start = at - corpus.starts[index]
+        end = start + len(needle)
+        rows.append([nid, cell_text(table.at[nid, "title"]), cell_text(table.at[nid, "consent"]), start, end,
+                     text[max(0, start - context):start], text[start:end], text[end:end + context]])
+        at = corpus.text.find(needle, at + len(needle), hi)
     frame = pd.DataFrame(rows, columns=COLUMNS)
     frame.attrs["total"] = total
     return frame

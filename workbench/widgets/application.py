@@ -30,8 +30,8 @@ from ..names import check_coder
 from ..project import Project
 from . import _assets
 from ._base import ProjectWidget
-from .app_outputs import ExportPanel, PatternsPanel
 from .app_journal import JournalPanel
+from .app_outputs import ExportPanel, PatternsPanel
 from .app_panels import CodebookEditor, PeoplePanel
 from .app_search import SearchPanel
 from .coding import coding_widget

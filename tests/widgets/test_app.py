@@ -1,0 +1,68 @@
+"""wb.app on the kernel side: tabs made when opened, search with exact offsets, panels writing through the API."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+import workbench as wb
+from workbench.widgets.app_search import find_passages
+from workbench.widgets.application import TABS
+
+
+@pytest.fixture
+def p(tmp_path):
+    return wb.sample_project(copy_to=tmp_path / "sample")
+
+
+def test_tabs_are_made_when_first_opened(p):
+    app = wb.app(p, coder="ana")
+    assert app.tab == "stories" and set(app._panels) == {"stories", "search"}
+    for tab in TABS:
+        assert app.select(tab).tab == tab and app.stack.selected_index == list(TABS).index(tab)
+    assert {type(app.panel(t)).__name__ for t in TABS} >= {"CodingWidget", "CodebookEditor", "JournalPanel",
+                                                           "PeoplePanel", "PatternsPanel", "ExportPanel"}
+    with pytest.raises(wb.WorkbenchError, match="no tab 'settings'"):
+        app.select("settings")
+
+
+def test_search_offsets_match_a_plain_regex_and_cross_line_breaks(p):
+    for words in ("the", "warm line", "Kitchen"):
+        hits = find_passages(p, words, limit=10_000)
+        expected = [(nid, m.start(), m.end()) for nid in p.narratives["id"]
+                    for m in re.finditer(re.escape(words), p.text(nid), re.IGNORECASE)]
+        assert [(r.narrative_id, r.start, r.end) for r in hits.itertuples()] == expected
+        assert hits.attrs["total"] == len(expected)
+        assert all(p.text(r.narrative_id)[r.start:r.end].lower() == words.lower() for r in hits.itertuples())
+    nid = p.add_narrative("İstanbul was far. The warm\nline rang at night.", title="far")
+    hit = find_passages(p, "warm line", narrative=nid)
+    assert p.text(nid)[hit.start[0]:hit.end[0]] == "warm\nline"
+
+
+def test_withdrawn_stories_are_never_searched(p):
+    assert "kitchen-table" in set(find_passages(p, "kitchen")["narrative_id"])
+    p.withdraw("kitchen-table", reason="asked")
+    assert "kitchen-table" not in set(find_passages(p, "kitchen")["narrative_id"])
+
+
+def test_a_hit_coded_from_the_search_panel_lands_with_its_offsets(p):
+    app = wb.app(p, coder="ana")
+    hit = app.search.search("warm line").iloc[0]
+    made = app.search._do_code({"narrative": hit.narrative_id, "start": int(hit.start), "end": int(hit.end),
+                                "code": "reciprocity"})["coding_id"]
+    row = p.refresh().codings(coder="ana").set_index("coding_id").loc[made]
+    assert (row["narrative_id"], row["start"], row["end"], row["code"]) == (hit.narrative_id, hit.start, hit.end,
+                                                                            "reciprocity")
+    app.search._do_go({"narrative": "night-shift"})
+    assert app.panel("stories").narrative == "night-shift"
+
+
+def test_codebook_changes_need_a_reason_and_write_nothing_without_one(p):
+    editor = wb.app(p, coder="ana").panel("codebook")
+    before = len(p.codebook.history())
+    with pytest.raises(wb.WorkbenchError, match="Say why"):
+        editor.change("rename", "reciprocity", reason="  ", to="give and take")
+    assert len(p.refresh().codebook.history()) == before
+    editor.change("split", "barriers", reason="two different things", into="rules, money")
+    assert {"rules", "money"} <= set(p.codebook.names)
