@@ -152,7 +152,7 @@ class App(ipywidgets.VBox):
         search = SearchPanel(self._project, self._coder, show=show, narrative=coding.narrative)
         coding.observe(lambda change: setattr(search, "narrative", change["new"]), names="narrative")
         self._panels["search"] = search
-        return coding, [coding, search]
+        return coding, [search, coding]
 
     def _patterns(self) -> tuple[Any, list]:
         patterns = PatternsPanel(self._project, self._coder)
