@@ -112,3 +112,30 @@ def test_attributes_edited_in_the_app_reach_p_narratives(page, lab):
     assert table.at["kitchen-table", "setting"] == "a kitchen"
     assert table.at["night-shift", "age group"] == "30s"
     assert page.locator('[data-wb="consent"]').first.inner_text() in ("given", "restricted")
+
+
+def test_a_chart_chosen_from_the_menus_shows_its_table_and_saves_as_svg_and_png(page, lab, tmp_path):
+    _open_app(page, lab, "app-patterns")
+    _tab(page, "patterns")
+    page.locator('[data-wb="chart-by"]').wait_for(timeout=60_000)
+    page.locator('[data-wb="chart-by"]').select_option("setting")
+    page.wait_for_function("""() => document.querySelector('[data-wb="chart-title"]').textContent
+                              .toLowerCase().includes('setting')""", timeout=60_000)
+    assert "setting" in page.locator('[data-wb="chart-table"] thead').text_content()  # in a closed <details>
+    for fmt, start in (("svg", b"<svg"), ("png", b"\x89PNG")):
+        with page.expect_download(timeout=60_000) as info:
+            page.locator(f'[data-wb="chart-save-{fmt}"]').click()
+        saved = tmp_path / info.value.suggested_filename
+        info.value.save_as(saved)
+        assert saved.name == f"frequency-setting.{fmt}" and saved.read_bytes().startswith(start)
+
+
+def test_dragging_a_code_onto_another_re_parents_it_with_the_reason(page, lab):
+    project = _open_app(page, lab, "app-drag")
+    _tab(page, "codebook")
+    page.locator('[data-wb="cb-reason"]').fill("it is about the group, not the pair")
+    page.locator('[data-wb="cb-code"][data-code="reciprocity"]').drag_to(
+        page.locator('[data-wb="cb-code"][data-code="community"]'))
+    event = wait_for_event(project.path, "ana", lambda e: e.get("event") == "edit"
+                           and e.get("code_id") == "reciprocity", kind="codebook", timeout=30)
+    assert event["changes"] == {"parent": "community"} and event["rationale"] == "it is about the group, not the pair"

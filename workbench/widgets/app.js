@@ -222,6 +222,7 @@ class CodebookView extends Panel {
           h("span", { class: "wb-app-swatch", style: { background: code.color || "#888" }, "aria-hidden": "true" }),
           h("span", { text: code.status === "active" ? code.name : `${code.name} (${code.status})` }));
         item.addEventListener("keydown", (e) => { if (e.key === "Enter" || e.key === " ") { e.preventDefault(); this.choose(code.name); } });
+        if (code.status === "active") this.draggable(item, code.name);
         this.tree.append(item);
       }
       this.choose(this.model.get("codes").some((c) => c.name === this.chosen) ? this.chosen : null);
@@ -238,6 +239,23 @@ class CodebookView extends Panel {
     }
   }
 }
+
+// Drag a code onto another to put it below that one (the Parent menu does the same from the keyboard);
+// the reason is the one typed in "Why".
+CodebookView.prototype.draggable = function draggable(item, name) {
+  item.draggable = true;
+  item.addEventListener("dragstart", (e) => { e.dataTransfer.setData("text/plain", name); e.dataTransfer.effectAllowed = "move"; });
+  item.addEventListener("dragover", (e) => { e.preventDefault(); item.classList.add("wb-app-drop"); });
+  item.addEventListener("dragleave", () => item.classList.remove("wb-app-drop"));
+  item.addEventListener("drop", (e) => {
+    e.preventDefault();
+    item.classList.remove("wb-app-drop");
+    const moved = e.dataTransfer.getData("text/plain");
+    if (!moved || moved === name) return;
+    this.ask("change", { action: "edit", name: moved, reason: this.reason.value, details: { parent: name } }, "Moving…",
+      `Moved ${moved} below ${name}.`, (reply) => { if (reply.ok) this.reason.value = ""; });
+  });
+};
 
 CodebookView.prototype.drawProposals = function drawProposals() {
   clear(this.proposalList);

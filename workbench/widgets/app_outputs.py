@@ -66,7 +66,8 @@ class PatternsPanel(ProjectWidget):
         super().__init__(project, coder, **kwargs)
         self.output = ipywidgets.Output(layout={"min_height": "120px"})
         self.choices = [{"key": k, "label": label, "by": by} for k, (label, by) in CHARTS.items()]
-        self.dimensions = ["coder", "narrative", *project.attributes]
+        self.dimensions = ["coder", "narrative", *project.attributes,
+                           *(f"coder_{c}" for c in project.coder_attributes.columns)]
         self.on_msg(self._on_msg)
 
     def __repr__(self) -> str:
