@@ -139,3 +139,25 @@ def test_withdrawn_and_stale_proposals(project: wb.Project) -> None:
     fifth = project.codebook.retire("reciprocity", rationale="vague", coder="ana")
     assert project.codebook.withdraw_proposal(fifth.proposal_id, "ana", "no").status == "withdrawn"
     assert "reciprocity" in project.codebook
+
+
+def test_an_endorsement_stamped_before_its_proposal_still_counts(project: wb.Project) -> None:
+    """A clock behind on another machine: the endorsement's time is earlier than the proposal's."""
+    project.set_governance("proposals", endorsements=1)
+    pid = project.codebook.retire("barriers", rationale="folded into others", coder="ana").proposal_id
+    proposed_at = project.codebook.proposal(pid).proposed_at
+    early = proposed_at.replace(proposed_at[:4], str(int(proposed_at[:4]) - 1), 1)
+    line = ('{"event":"endorse","proposal_id":"%s","text":"agreed, on a laptop whose clock is wrong",'
+            '"coder":"ben","at":"%s","seq":0}\n' % (pid, early))
+    (project.path / "events" / "codebook" / "ben.jsonl").write_text(line, encoding="utf-8")
+    reopened = wb.open_project(project.path)
+    assert reopened.codebook.proposal(pid).status == "applied"
+    assert "barriers" not in reopened.codebook
+
+
+def test_a_rule_set_by_another_process_holds_at_once(project: wb.Project) -> None:
+    other = wb.open_project(project.path)  # open before the team switched to proposals
+    project.set_governance("proposals", stewards=["ana"])
+    proposal = other.codebook.rename("barriers", "obstacles", rationale="plainer", coder="ben")
+    assert proposal is not None and proposal.status == "pending"
+    assert "barriers" in wb.open_project(project.path).codebook

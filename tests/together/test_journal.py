@@ -124,3 +124,21 @@ def test_each_participant_replies_in_their_own_words(project: wb.Project) -> Non
     with pytest.raises(WorkbenchError, match="not a shared dialogue memo"):
         project.reply(plain, "answer", coder="ben")
     assert len(project.memos()) == 2  # replies are not memos of their own
+
+
+def test_a_withdrawal_takes_a_memos_edits_and_replies_with_it(project: wb.Project) -> None:
+    memo_id = project.memo("About the gardens story.", coder="ana", narrative="first-time", kind="dialogue",
+                           participants=["ben"])
+    project.edit_memo(memo_id, "About the gardens story, again.", coder="ana")
+    project.reply(memo_id, "the sister part moved me", coder="ben")
+    project.withdraw("first-time", reason="narrator asked")
+    assert _holds(project.path, b"gardens story") == [] and _holds(project.path, b"sister part") == []
+
+
+def test_a_withdrawal_reaches_private_memos_about_the_story(project: wb.Project) -> None:
+    about = project.memo("Private thoughts on the gardens story.", coder="ana", narrative="first-time", private=True)
+    other = project.memo("A private thought about nothing in particular.", coder="ana", private=True)
+    project.edit_memo(about, "Private thoughts on the gardens story, edited.", coder="ana")
+    project.withdraw("first-time", reason="narrator asked")
+    assert project.journal("ana")["memo_id"].tolist() == [other]
+    assert _holds(Path(os.environ["WORKBENCH_JOURNAL_HOME"]), b"gardens story") == []

@@ -26,11 +26,12 @@ def codebook_timeline(p: "Project") -> pd.DataFrame:
     """
     frame = p.codebook.history().copy()
     verbs = {"add": "added", "rename": "renamed", "edit": "edited", "merge": "merged", "split": "split",
-             "retire": "retired", "reinstate": "reinstated"}
+             "retire": "retired", "reinstate": "reinstated", "propose": "proposed a change to",
+             "endorse": "endorsed a change to", "object": "objected to a change to", "withdraw": "withdrew a change to"}
     summary = []
     for event, code, detail, why in zip(frame["event"], frame["code"], frame["detail"], frame["rationale"]):
         line = f"{verbs.get(event, event)} {code!r}"
-        if detail and event in ("rename", "merge", "split", "edit"):
+        if detail and event in ("rename", "merge", "split", "edit", "propose", "endorse", "object", "withdraw"):
             line += f": {detail}"
         if why:
             line += f" (why: {why})"

@@ -76,6 +76,15 @@ class Journal:
                 os.close(os.open(self.path, os.O_WRONLY | os.O_CREAT, 0o600))
             logs.append_lines(self.path, dumps(record))
 
+    def drop(self, entry_ids: set) -> None:
+        """Remove every entry (and edit) whose id is in *entry_ids*, as when their story was withdrawn."""
+        with self._lock():  # type: ignore[attr-defined]
+            records = self.records()
+            kept = [r for r in records if r.get("id") not in entry_ids]
+            if len(kept) != len(records):
+                logs.atomic_write(self.path, "".join(dumps(r) for r in kept))
+                os.chmod(self.path, 0o600)
+
     def remove(self, entry_id: str) -> dict:
         """Remove entry *entry_id* (and its edits) from the journal; the entry as it was written."""
         with self._lock():  # type: ignore[attr-defined]

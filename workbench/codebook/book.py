@@ -240,7 +240,9 @@ class Codebook(CodebookChanges):
                 detail = ", ".join(f"{k}={v!r}" for k, v in (e.get("changes") or {}).items())
             elif kind in PROPOSAL_KINDS:
                 proposal = self._proposals.items.get(e.get("proposal_id"))
-                cid = None
+                first = next((c for c in proposal.changes if c.get("event") != "add"),
+                             proposal.changes[0] if proposal.changes else {}) if proposal else {}
+                cid = first.get("code_id") or first.get("into") or first.get("name")
                 detail = f"proposal {e.get('proposal_id')}: {proposal.summary if proposal else ''}"
                 if kind != "propose":
                     detail += f" | {e.get('text') or ''}".rstrip(" |")

@@ -99,6 +99,7 @@ class ProposalFold:
 
     def __init__(self) -> None:
         self.items: dict[str, Proposal] = {}
+        self._early: dict[str, list[dict]] = {}  # voices stamped before their proposal (another machine's clock)
 
     def take(self, event: dict, fits: Any) -> list[dict]:
         """Fold one governance event; the codebook changes it puts into effect (usually none).
@@ -111,8 +112,13 @@ class ProposalFold:
                 proposal_id=pid, proposed_by=event.get("coder", ""), proposed_at=event.get("at", ""),
                 summary=event.get("summary") or "", rationale=event.get("rationale") or "",
                 changes=list(event.get("changes") or []), rule=dict(event.get("rule") or {}))
-            return []
+            applied: list[dict] = []
+            for early in self._early.pop(pid, []):
+                applied += self.take(early, fits)
+            return applied
         proposal = self.items.get(pid)
+        if proposal is None and pid and kind != "propose":
+            self._early.setdefault(pid, []).append(event)
         if proposal is None or proposal.status != "pending":
             return []
         person, words = event.get("coder", ""), event.get("text") or ""

@@ -34,7 +34,13 @@ class MemoCare:
     codebook: Any
 
     def _journal(self, coder: str) -> Journal:
-        return Journal(self._folder.project_id, self._folder.path, check_coder(coder))
+        """*coder*'s journal, without entries about a story its narrator has withdrawn (removed as it opens)."""
+        journal = Journal(self._folder.project_id, self._folder.path, check_coder(coder))
+        records = journal.records()
+        withdrawn = self._folder.withdrawals.among({r.get("narrative") for r in records if r.get("narrative")})
+        if withdrawn:
+            journal.drop({r.get("id") for r in records if r.get("narrative") in withdrawn})
+        return journal
 
     def journal(self, coder: str) -> pd.DataFrame:
         """*coder*'s private memos, as :meth:`memos` shows shared ones; they live outside the project folder.

@@ -27,7 +27,7 @@ from typing import Any, Callable
 
 import pandas as pd
 
-from .._files import toml_string
+from .._files import file_stamp, toml_string
 from .._time import SECONDS_FORMAT, MonotonicClock, utc_now
 from ..errors import NotAProjectError
 from ..methods import NEW_PROJECT_METHOD, UNNAMED_METHOD
@@ -107,8 +107,11 @@ def purge_story_events(root: Path, nid: str, quoted: set[tuple[str, ...]]) -> No
 
     >>> purge_story_events(p.path, "no-such-story", set())
     """
-    for kind in ("codings", "memos"):
-        EventLog(root, kind).rewrite(lambda records: without_story(records, nid))
+    EventLog(root, "codings").rewrite(lambda records: without_story(records, nid))
+    memos = EventLog(root, "memos")
+    anchored = frozenset(r.get("id") for path in memos.paths() for r in logs.parse_lines(path.read_bytes(), path)
+                         if r.get("event") == "memo" and r.get("narrative") == nid)
+    memos.rewrite(lambda records: without_story(records, nid, anchored))
     EventLog(root, "codebook").rewrite(lambda records: scrub_quotes(records, quoted))
     EventLog(root, "themes").rewrite(lambda records: _theme_records_without(records, nid, quoted))
 
@@ -160,6 +163,7 @@ class ProjectFolder:
     def __init__(self, path: str | os.PathLike, on_codebook: Callable[[list[dict]], None]) -> None:
         self.path = Path(path).resolve()
         self.meta = _read_meta(self.path)
+        self._meta_stamp = file_stamp(self.path / "workbench.toml")
         self._on_codebook = on_codebook
         self.clock = MonotonicClock()
         self.narratives = NarrativeStore(self.path)
@@ -199,7 +203,10 @@ class ProjectFolder:
 
     @property
     def governance(self) -> dict:
-        """The ``[governance]`` table of ``workbench.toml`` (empty: the codebook is open)."""
+        """The ``[governance]`` table of ``workbench.toml`` (empty: the codebook is open), as the file says now."""
+        stamp = file_stamp(self.path / "workbench.toml")
+        if stamp != self._meta_stamp:  # another process may have changed the rule: a stat() tells
+            self.meta, self._meta_stamp = _read_meta(self.path), stamp
         table = self.meta.get("governance")
         return dict(table) if isinstance(table, dict) else {}
 
@@ -240,7 +247,10 @@ class ProjectFolder:
         self.codebook.read_new()
         self.memos.read_new()
         if words_of_deleted(self.memos.records):  # a deleted memo's words came back (a git merge): remove them
-            purge_deleted_memos(self.path)
+            try:
+                purge_deleted_memos(self.path)
+            except OSError:  # a read-only copy still opens; the words are hidden, and go when it is writable
+                pass
             self.memos.reset()
             self.memos.read_new()
         self.themes.read_new()

@@ -68,14 +68,18 @@ class Withdrawals:
         self.load()
 
 
-def without_story(records: list[dict], nid: str) -> list[dict] | None:
+def without_story(records: list[dict], nid: str, anchored: frozenset = frozenset()) -> list[dict] | None:
     """*records* (a coding or memo log) without narrative *nid*'s events, or None if none were there.
+
+    A memo's edits and the replies to it leave with it (*anchored*: ids of the story's memos in other logs).
 
     >>> without_story([{"event": "coded", "id": "c1", "narrative": "n"}, {"event": "noted", "coding": "c1"}], "n")
     []
     """
-    removed = {r.get("id") for r in records if r.get("narrative") == nid and r.get("event") == "coded"}
-    kept = [r for r in records if r.get("narrative") != nid and r.get("coding") not in removed]
+    removed = {r.get("id") for r in records if r.get("narrative") == nid and r.get("event") in ("coded", "memo")}
+    removed |= anchored
+    kept = [r for r in records if r.get("narrative") != nid and r.get("coding") not in removed
+            and r.get("memo") not in removed and not (r.get("event") == "edit" and r.get("id") in removed)]
     return kept if len(kept) != len(records) else None
 
 

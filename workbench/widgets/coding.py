@@ -43,9 +43,13 @@ LOCKED_MESSAGE = ("This is a blind round: you see only your own codings. "
                   "The facilitator opens the comparison for everyone.")
 
 #: Reflexive prompts offered in the memo panel (pass ``prompts=`` to use your team's own).
+# Marked (Mead and MacNeil, paraphrased): after the closing questions of Mead & MacNeil, "Peer Support: A Systemic
+# Approach"; the paper's exact words could not be checked here: replace these with them, keeping the credit.
 PROMPTS = [
-    "How would you listen to a story told by someone whose grammar you don't understand?",
-    "How do your status and power shape what you notice here?",
+    "How would you listen to a story told by someone whose grammar you don't understand? "
+    "(Mead and MacNeil, paraphrased)",
+    "How might your status and power, and the system you work in, be keeping things as they are? "
+    "(Mead and MacNeil, paraphrased)",
     "What in this story are you quick to name, and what might you be missing?",
     "Whose words are you using for what happened here: the narrator's, or a service's?",
     "Where did this story surprise you, and what had you expected instead?",
