@@ -107,7 +107,7 @@ def _fresh_spans(text: str, n: int, seed: int) -> list[tuple[int, int]]:
     return sorted(spans)
 
 
-_SELECT = """([a, b]) => {
+_SELECT = """([a, b, before]) => {
     const box = document.querySelector('[data-wb="text"]');
     const walker = document.createTreeWalker(box, NodeFilter.SHOW_TEXT);
     const nodes = []; let node, pos = 0;
@@ -120,7 +120,9 @@ _SELECT = """([a, b]) => {
     const rect = r.getBoundingClientRect(), scroller = document.querySelector('.wb-scroll');
     scroller.scrollTop += rect.top - scroller.getBoundingClientRect().top - 60;
     window.__kd = undefined; window.__shown = undefined;
-    const known = new Set([...document.querySelectorAll('[data-wb="highlight"]')].map(e => e.dataset.codingId));
+    // before: every coding id on disk (highlights near the view are drawn as it scrolls, so the page has not all)
+    const known = new Set(before
+        || [...document.querySelectorAll('[data-wb="highlight"]')].map(e => e.dataset.codingId));
     const layer = document.querySelector('.wb-hl-layer');
     const obs = new MutationObserver(() => {
         const fresh = [...layer.querySelectorAll('[data-wb="highlight"][data-coder="ana"]')]
@@ -141,7 +143,7 @@ _REOPEN = """() => new Promise((resolve) => {
     const t0 = performance.now();
     const layer = document.querySelector('.wb-hl-layer');
     const obs = new MutationObserver(() => {
-        if (layer.children.length >= 1000) {
+        if (layer.children.length >= 1) {  // the highlights come in one go (those near the view)
             obs.disconnect();
             requestAnimationFrame(() => setTimeout(() => resolve(performance.now() - t0), 0));
         }
@@ -187,7 +189,7 @@ def browser_side(base: Path, presses: int) -> dict | None:
                 window.__e2e = {};
                 new MutationObserver(() => {
                     const layer = document.querySelector('.wb-hl-layer');
-                    if (!window.__e2e.t1 && layer && layer.children.length >= 1000) {
+                    if (!window.__e2e.t1 && layer && layer.children.length >= 1) {
                         window.__e2e.t1 = -1;
                         requestAnimationFrame(() => setTimeout(() => { window.__e2e.t1 = performance.now(); }, 0));
                     }
@@ -205,7 +207,8 @@ def browser_side(base: Path, presses: int) -> dict | None:
             for a, b in _fresh_spans(text, presses, seed=5):
                 from _lab import utf16
 
-                page.evaluate(_SELECT, [utf16(text, a), utf16(text, b)])
+                page.evaluate(_SELECT, [utf16(text, a), utf16(text, b),
+                                        [e["id"] for e in read_events(project, "ana")]])
                 page.evaluate("() => { window.addEventListener('keydown', () => { window.__kd = performance.now(); },"
                               " {capture: true, once: true}); }")
                 page.keyboard.press("1")
@@ -259,7 +262,7 @@ def main() -> None:
                   f"{first['ms']:.0f} ms   [target <= 500 ms]")
         print(f"  browser: open the narrative again from the list (kernel sends text and codings, then drawn), "
               f"5 times: {_summary(b['reopen'])}")
-        print(f"  browser: open notebook, start kernel, run cell -> all {b['drawn']} highlights painted: "
+        print(f"  browser: open notebook, start kernel, run cell -> highlights painted ({b['drawn']} near the view): "
               f"{b['cell_to_drawn_ms']:.0f} ms (includes Lab start-up)")
         print(f"  browser: key press -> highlight in the page ({len(b['key_dom'])} presses): {_summary(b['key_dom'])}")
         print(f"  browser: key press -> highlight painted ({len(b['key_painted'])} presses): "

@@ -5,7 +5,7 @@
 // codings are drawn in a separate layer on top (stacked underlines under the lines, a stripe
 // and a label in the margin), so adding a highlight never touches the text or the selection.
 import { h, clear, guardShortcuts, OffsetMap, readableColor, formatTime, lineBoxes, freeLane, WidgetView,
-  saveOnCtrlEnter } from "./shared.js";
+  saveOnCtrlEnter, ChunkedText, perFrame } from "./shared.js";
 
 const FALLBACK_POLL_MS = 1000; // how often to ask the kernel when its watcher has gone quiet
 const TICK_TIMEOUT_MS = 7000; // the kernel's watcher says "tick" every 3 s
@@ -16,6 +16,7 @@ const STRIPE_LANES = 4; // margin stripes side by side
 const STRIPE_STEP = 5; // px between margin stripes
 const BULK_CHANGE = 40; // more changes than this and the whole layer is redrawn
 const SPACE = /\s/;
+const NEAR_PX = 1200; // highlights are drawn for the text within this distance of the view
 
 const VIEW_NOTES = {
   all: "Showing every coder's codings. Dashed lines are other coders' codings.",
@@ -29,7 +30,8 @@ class CodingView extends WidgetView {
     this.docId = null;
     this.text = "";
     this.map = new OffsetMap("");
-    this.paras = []; // {start: UTF-16 offset, node: Text}
+    this.chunks = null; // ChunkedText: the story's text nodes, in blocks laid out near the view
+    this.window = [0, 0]; // UTF-16 units whose highlights are drawn (the text near the view)
     this.sel = null; // pending selection {start, end} in code points
     this.shown = new Map(); // coding id -> coding as drawn
     this.geo = new Map(); // coding id -> {lines, lane, stripe, y, top, bottom, node}
@@ -45,7 +47,8 @@ class CodingView extends WidgetView {
     this.pollAgain = false;
     this.build();
     this.listen();
-    for (const key of ["project_name", "coders", "narratives", "doc", "codebook", "codings", "memos", "prompts"]) {
+    for (const key of ["project_name", "coders", "narratives", "doc", "codebook", "codings", "memos", "prompts",
+      "media"]) {
       this.dirty.add(key);
     }
     this.flush();
@@ -55,13 +58,22 @@ class CodingView extends WidgetView {
   // ------------------------------------------------------------------ wiring
   listen() {
     this.watch(["coder", "project_name", "narratives", "narrative", "doc", "codings", "hidden", "codebook",
-      "coders", "view", "memos", "prompts", "locked"]);
+      "coders", "view", "memos", "prompts", "locked", "media", "media_data"]);
 
     const onSelection = () => this.readSelection();
     document.addEventListener("selectionchange", onSelection);
     this.cleanups.push(() => document.removeEventListener("selectionchange", onSelection));
 
-    this.onWidthChange(this.page, () => this.layoutAll());
+    this.onWidthChange(this.page, () => {
+      this.chunks.settle(); // the blocks' heights change with the width
+      this.layoutAll();
+    });
+    // a long text: draw the highlights near the view as it scrolls, and again when blocks get their real height
+    const follow = perFrame(() => this.followView());
+    this.scroller.addEventListener("scroll", follow, { passive: true });
+    const heights = new ResizeObserver(follow);
+    heights.observe(this.textEl);
+    this.cleanups.push(() => heights.disconnect());
     if (document.fonts && document.fonts.ready) {
       // a web font arriving late moves the lines: draw again only if it did
       document.fonts.ready.then(() => {
@@ -100,6 +112,7 @@ class CodingView extends WidgetView {
       this.updateHighlights();
     }
     if (d.has("codings") || d.has("doc") || d.has("view")) this.renderDetails();
+    if (d.has("media") || d.has("media_data") || d.has("doc")) this.renderMedia();
     if (d.has("memos") || d.has("doc") || d.has("view")) this.renderMemos();
     if (d.has("prompts")) this.renderPrompt();
     if (d.has("codebook") || d.has("codings") || d.has("doc")) this.renderMemoTie();
@@ -167,14 +180,16 @@ class CodingView extends WidgetView {
     });
     this.selLayer = h("div", { class: "wb-sel-layer", "aria-hidden": "true" });
     this.hlLayer = h("div", { class: "wb-hl-layer", "data-wb": "highlights" });
-    this.page = h("div", { class: "wb-page" }, this.textEl, this.selLayer, this.hlLayer);
+    this.turnLayer = h("div", { class: "wb-turn-layer", "aria-hidden": "true" });
+    this.page = h("div", { class: "wb-page" }, this.turnLayer, this.textEl, this.selLayer, this.hlLayer);
     this.scroller = h("div", { class: "wb-scroll" }, this.page);
+    this.chunks = new ChunkedText(this.textEl);
     const hint = h("p", { class: "wb-hint" },
       "Select a passage with the mouse (or Shift + arrow keys), then press a code's number, click the code, ",
       "or type a few letters and press Enter. ", h("kbd", { text: "[" }), " and ", h("kbd", { text: "]" }),
       " move between codings; ", h("kbd", { text: "Esc" }), " clears.");
     const reader = h("section", { class: "wb-reader", "aria-label": "Narrative" },
-      this.docTitle, this.docMeta, this.consentEl, this.viewNote, this.scroller, hint);
+      this.docTitle, this.docMeta, this.consentEl, this.viewNote, this.buildPlayer(), this.scroller, hint);
 
     this.selInfo = h("p", { class: "wb-selinfo", "data-wb": "selection-info", "aria-live": "polite" });
     this.filterEl = h("input", { type: "text", class: "wb-filter", "data-wb": "code-filter",
@@ -374,17 +389,7 @@ class CodingView extends WidgetView {
   }
 
   drawText() {
-    const chunks = this.text.match(/[^\n]+\n*|\n+/g) || [];
-    const frag = document.createDocumentFragment();
-    this.paras = [];
-    let pos = 0;
-    for (const chunk of chunks) {
-      const node = document.createTextNode(chunk);
-      this.paras.push({ start: pos, node });
-      frag.append(h("span", { class: "wb-para" }, node));
-      pos += chunk.length;
-    }
-    clear(this.textEl).append(frag);
+    this.chunks.draw(this.text);
     if (!this.text) {
       this.textEl.setAttribute("contenteditable", "false");
     } else {
@@ -399,37 +404,13 @@ class CodingView extends WidgetView {
     this.layoutAll();
   }
 
-  /** [Text node, offset] of UTF-16 offset u; atEnd picks the earlier node at a boundary. */
-  locate(u, atEnd = false) {
-    const paras = this.paras;
-    if (!paras.length) return [this.textEl, 0];
-    let lo = 0;
-    let hi = paras.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (paras[mid].start < u || (!atEnd && paras[mid].start === u)) lo = mid;
-      else hi = mid - 1;
-    }
-    const p = paras[lo];
-    return [p.node, Math.max(0, Math.min(u - p.start, p.node.length))];
-  }
-
   rangeFor(start16, end16) {
-    const range = document.createRange();
-    const [a, ao] = this.locate(start16);
-    const [b, bo] = this.locate(end16, true);
-    range.setStart(a, ao);
-    range.setEnd(b, bo);
-    return range;
+    return this.chunks.range(start16, end16);
   }
 
   /** UTF-16 offset of a DOM position inside the text, or null outside it. */
   offsetOf(node, offset) {
-    if (!this.textEl.contains(node)) return null;
-    const range = document.createRange();
-    range.setStart(this.textEl, 0);
-    range.setEnd(node, offset);
-    return range.toString().length;
+    return this.chunks.offsetOf(node, offset);
   }
 
   readSelection() {
@@ -517,6 +498,9 @@ class CodingView extends WidgetView {
     const hits = [...this.shown.values()]
       .filter((c) => c.start <= cp && cp < c.end)
       .sort((a, b) => (a.end - a.start) - (b.end - b.start));
+    // with a recording: a click plays from there (from the coding's start when it lands on one)
+    const time = hits.length && hits[0].t0 !== null && hits[0].t0 !== undefined ? hits[0].t0 : this.timeAt(cp);
+    if (this.player && time !== null) this.playFrom(time);
     if (!hits.length) {
       if (this.selected) this.selectCoding(null);
       return;
@@ -557,11 +541,12 @@ class CodingView extends WidgetView {
       this.renderSelection();
       return;
     }
+    this.layoutHeight = this.textEl.offsetHeight;
+    this.window = this.chunks.near(this.scroller, NEAR_PX);
     const origin = this.page.getBoundingClientRect();
     const m = this.metrics();
-    this.layoutHeight = this.textEl.offsetHeight;
     // read everything first, then write: interleaving would force a layout per coding
-    const geos = [...this.shown.values()].map((c) => this.geometry(c, origin));
+    const geos = [...this.shown.values()].filter((c) => this.isNear(c)).map((c) => this.geometry(c, origin));
     geos.sort((a, b) => a.c.start - b.c.start || b.c.end - a.c.end);
     const laneEnds = [];
     const sameLane = new Map(); // one passage, one code, several coders: one underline, not a stack
@@ -598,6 +583,7 @@ class CodingView extends WidgetView {
     this.hlLayer.append(frag);
     this.renderSelection();
     this.markSelected();
+    this.drawTurn();
     if (!this.drawnOnce) {
       // "wb-first-render" in the browser's performance timeline: view created -> text and highlights painted
       this.drawnOnce = true;
@@ -630,7 +616,7 @@ class CodingView extends WidgetView {
     }
     const origin = this.page.getBoundingClientRect();
     const m = this.metrics();
-    const fresh = changed.map((c) => this.geometry(c, origin));
+    const fresh = changed.filter((c) => this.isNear(c)).map((c) => this.geometry(c, origin));
     for (const g of fresh) {
       const lanes = new Set();
       const stripes = new Set();
@@ -648,6 +634,21 @@ class CodingView extends WidgetView {
       this.hlLayer.append(g.node);
     }
     this.markSelected();
+  }
+
+  /** Is coding c in the text near the view (the only part whose highlights are drawn)? */
+  isNear(c) {
+    const [a, b] = this.window;
+    return this.map.toUnits(c.start) < b && this.map.toUnits(c.end) > a;
+  }
+
+  /** After a scroll or a block's new height: draw the highlights of the text now near the view. */
+  followView() {
+    if (!this.text) return;
+    const height = this.textEl.offsetHeight;
+    const [a, b] = this.chunks.near(this.scroller, NEAR_PX);
+    if (height === this.layoutHeight && a === this.window[0] && b === this.window[1]) return;
+    this.layoutAll();
   }
 
   dropHighlight(id) {
@@ -677,7 +678,8 @@ class CodingView extends WidgetView {
     const node = h("div", {
       class: `wb-hl ${c.mine ? "wb-mine" : "wb-other"}`, "data-wb": "highlight", "data-coding-id": c.id,
       "data-code": c.code, "data-coder": c.coder, role: "button", tabindex: "-1",
-      title: `${c.code}, coded by ${c.coder}${c.note ? ` (note: ${c.note})` : ""}`,
+      title: `${c.code}, coded by ${c.coder}${c.note ? ` (note: ${c.note})` : ""}`
+        + (c.t0 !== null && c.t0 !== undefined ? `\nIn the recording: ${timeSpan(c.t0, c.t1)}` : ""),
       "aria-label": `${c.code}, coded by ${c.coder}: “${this.passage(c.start, c.end, 80)}”`,
       style: { left: `${x}px`, top: `${g.y}px`, width: `${m.labelW}px` },
     });
@@ -716,6 +718,126 @@ class CodingView extends WidgetView {
     }
   }
 
+  // ------------------------------------------------------------------ the recording beside a transcript
+  buildPlayer() {
+    this.mediaBox = h("div", { class: "wb-media-box" });
+    this.nowEl = h("p", { class: "wb-now", "data-wb": "now-playing", "aria-live": "polite" });
+    this.fromSelBtn = h("button", { type: "button", class: "wb-btn wb-quiet", "data-wb": "play-selection",
+      text: "▶ Play from the selected passage", onclick: () => this.playSelection() });
+    this.playerEl = h("section", { class: "wb-player", "data-wb": "player-panel", "aria-label": "Recording",
+      hidden: true }, this.mediaBox, h("div", { class: "wb-row" }, this.fromSelBtn, this.nowEl));
+    this.cleanups.push(() => this.dropMedia());
+    return this.playerEl;
+  }
+
+  dropMedia() {
+    if (this.player) this.player.pause();
+    if (this.mediaUrl) URL.revokeObjectURL(this.mediaUrl);
+    this.player = null;
+    this.mediaUrl = null;
+    this.mediaKey = null;
+  }
+
+  renderMedia() {
+    const media = this.model.get("media") || {};
+    const data = this.model.get("media_data");
+    const key = `${this.docId}:${media.status}:${media.name}:${data ? data.byteLength : 0}`;
+    if (key === this.mediaKey) return;
+    this.dropMedia();
+    this.mediaKey = key;
+    this.turn = -1;
+    clear(this.mediaBox);
+    this.nowEl.textContent = "";
+    this.playerEl.hidden = !media.status || media.status === "none";
+    this.playerEl.classList.toggle("wb-media-off", media.status !== "ok");
+    this.fromSelBtn.hidden = media.status !== "ok";
+    if (media.status !== "ok" || !data || !data.byteLength) {
+      if (media.message) this.mediaBox.append(h("p", { class: "wb-consent wb-notice", role: "status", "data-wb": "media-notice",
+        text: media.message }));
+      this.drawTurn();
+      return;
+    }
+    // the bytes came once from the kernel: the browser plays them from a blob URL (no server route)
+    this.mediaUrl = URL.createObjectURL(new Blob([data], { type: media.type }));
+    this.player = h(media.kind === "video" ? "video" : "audio", { controls: true, preload: "metadata",
+      src: this.mediaUrl, "data-wb": "player", class: "wb-media",
+      "aria-label": `Recording of this story (${media.name}). Clicking a passage plays from its time.` });
+    this.player.addEventListener("timeupdate", () => this.followPlayer());
+    this.player.addEventListener("seeked", () => this.followPlayer());
+    this.mediaBox.append(this.player, h("span", { class: "wb-small", text: media.name }));
+    this.drawTurn();
+  }
+
+  /** Seconds into the recording at code point cp: inside a timed turn, between its start and end times. */
+  timeAt(cp) {
+    const turns = (this.model.get("doc") || {}).turns || [];
+    const t = turns.find((x) => x.start <= cp && cp < x.end);
+    if (!t || t.t0 === null) return null;
+    if (t.t1 === null || t.end <= t.start) return t.t0;
+    return t.t0 + ((cp - t.start) / (t.end - t.start)) * (t.t1 - t.t0);
+  }
+
+  playFrom(seconds) {
+    if (!this.player || seconds === null || seconds === undefined) return;
+    this.player.currentTime = Math.max(0, seconds);
+    const playing = this.player.play();
+    if (playing && playing.catch) playing.catch(() => {}); // a browser that refuses to play still moved the time
+    this.followPlayer();
+  }
+
+  playSelection() {
+    if (!this.sel) {
+      this.showError("Select a passage in the text first, then play it.");
+      return;
+    }
+    const time = this.timeAt(this.sel.start);
+    if (time === null) {
+      this.showError("This part of the story has no time in the recording.");
+      return;
+    }
+    this.playFrom(time);
+  }
+
+  /** The turn the player is in now: named in words, and outlined in the text (not by colour alone). */
+  followPlayer() {
+    if (!this.player) return;
+    const now = this.player.currentTime;
+    const turns = (this.model.get("doc") || {}).turns || [];
+    let index = -1;
+    for (let i = 0; i < turns.length; i++) {
+      if (turns[i].t0 !== null && turns[i].t0 <= now + 0.05) index = i;
+    }
+    if (index === this.turn) return;
+    this.turn = index;
+    const t = turns[index];
+    this.nowEl.textContent = t ? `Now playing: turn ${index + 1}, ${t.speaker || "no speaker"}, from ${clock(t.t0)}` : "";
+    this.drawTurn();
+    // while it plays on, the text follows the recording to the next turn
+    const box = this.turnLayer.firstChild;
+    if (box && !this.player.paused) {
+      const top = parseFloat(box.style.top);
+      const bottom = top + parseFloat(box.style.height);
+      const at = this.scroller.scrollTop;
+      if (top < at || bottom > at + this.scroller.clientHeight) this.scroller.scrollTop = Math.max(0, top - 40);
+    }
+  }
+
+  drawTurn() {
+    clear(this.turnLayer);
+    const turns = (this.model.get("doc") || {}).turns || [];
+    const t = this.player && turns[this.turn];
+    if (!t || !this.page.clientWidth) return;
+    const range = this.rangeFor(this.map.toUnits(t.start), this.map.toUnits(t.end));
+    const lines = lineBoxes(range.getClientRects(), this.page.getBoundingClientRect());
+    if (!lines.length) return;
+    const top = lines[0].top;
+    const bottom = lines[lines.length - 1].bottom;
+    const left = Math.min(...lines.map((l) => l.left));
+    const right = Math.max(...lines.map((l) => l.right));
+    this.turnLayer.append(h("div", { class: "wb-turn-now", "data-wb": "current-turn", "data-turn": this.turn,
+      style: { left: `${left - 6}px`, top: `${top}px`, width: `${right - left + 10}px`, height: `${bottom - top}px` } }));
+  }
+
   // ------------------------------------------------------------------ details of one coding
   selectCoding(id, { keepPoint = false, focus = false, scroll = false } = {}) {
     if (!keepPoint) this.atPoint = id ? [id] : [];
@@ -723,7 +845,15 @@ class CodingView extends WidgetView {
     this.renderDetails(true);
     this.markSelected();
     this.renderMemoTie();
-    const g = id && this.geo.get(id);
+    let g = id && this.geo.get(id);
+    const c = id && this.shown.get(id);
+    if (!g && c && scroll) {
+      // a coding far from the view: bring its text near, then draw the highlights there
+      const box = this.rangeFor(this.map.toUnits(c.start), this.map.toUnits(c.end)).getBoundingClientRect();
+      this.scroller.scrollTop += box.top - this.scroller.getBoundingClientRect().top - 40;
+      this.layoutAll();
+      g = this.geo.get(id);
+    }
     if (g && scroll) {
       const top = g.top - 40;
       if (top < this.scroller.scrollTop || g.bottom > this.scroller.scrollTop + this.scroller.clientHeight) {
@@ -781,7 +911,13 @@ class CodingView extends WidgetView {
       fact("Code", { "data-wb": "detail-code" }, swatch, c.code),
       fact("Coder", { "data-wb": "detail-coder", text: c.coder }),
       fact("When", { "data-wb": "detail-time", text: formatTime(c.at) }),
-      fact("Passage", { class: "wb-passage", "data-wb": "detail-passage", text: `“${this.passage(c.start, c.end)}”` })));
+      fact("Passage", { class: "wb-passage", "data-wb": "detail-passage", text: `“${this.passage(c.start, c.end)}”` }),
+      c.t0 !== null && c.t0 !== undefined
+        ? fact("In the recording", { "data-wb": "detail-time-span", text: timeSpan(c.t0, c.t1) }) : null));
+    if (this.player && c.t0 !== null && c.t0 !== undefined) {
+      parts.push(h("div", { class: "wb-row" }, h("button", { type: "button", class: "wb-btn wb-quiet",
+        "data-wb": "detail-play", text: `▶ Play from ${clock(c.t0)}`, onclick: () => this.playFrom(c.t0) })));
+    }
     this.noteInput = null;
     if (c.mine) {
       this.noteInput = h("textarea", { "data-wb": "note-input", rows: "2", "aria-label": "Note on this coding",
@@ -1067,6 +1203,18 @@ class CodingView extends WidgetView {
       if (first) first.focus();
     }
   }
+}
+
+/** m:ss (or h:mm:ss) of a time in seconds. */
+function clock(seconds) {
+  const s = Math.max(0, Math.floor(seconds));
+  const hms = [Math.floor(s / 3600), Math.floor((s % 3600) / 60), s % 60];
+  const pad = (n) => String(n).padStart(2, "0");
+  return hms[0] ? `${hms[0]}:${pad(hms[1])}:${pad(hms[2])}` : `${hms[1]}:${pad(hms[2])}`;
+}
+
+function timeSpan(t0, t1) {
+  return t1 === null || t1 === undefined || t1 <= t0 ? `from ${clock(t0)}` : `${clock(t0)}–${clock(t1)}`;
 }
 
 /** Codings of one passage with one code share an underline lane. */

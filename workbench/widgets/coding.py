@@ -35,7 +35,7 @@ from ..errors import WorkbenchError
 from ..names import check_coder
 from ..project import Project
 from ..workshop import blind_round, round_file
-from . import _assets
+from . import _assets, _media
 from ._base import ProjectWidget, cell_text, text_arg
 
 #: What a workshop participant sees when they ask for others' codings before the facilitator's reveal.
@@ -82,11 +82,16 @@ class CodingWidget(ProjectWidget):
     prompts = t.List().tag(sync=True)
     #: Why others' codings cannot be shown now (a workshop's blind round), or "" when they can.
     locked = t.Unicode("").tag(sync=True)
+    #: The narrative's recording: status ("none", "ok", "missing", "too-large"), name, type, message.
+    media = t.Dict().tag(sync=True)
+    #: The recording's bytes, sent once per narrative opened (see ``_media.MAX_MEDIA_BYTES``).
+    media_data = t.Bytes(b"").tag(sync=True)
 
     def __init__(self, project: Project, coder: str, narrative: str | None = None, view: str = "mine",
                  prompts: Iterable[str] | None = None, **kwargs: Any) -> None:
         self._ready = False
         self._all_rows: list[dict] = []
+        self._times: dict[int, float | None] = {}  # seconds at offsets of the open narrative (its codings' ends)
         self._seen_stamp: tuple | None = None
         self._nudged_stamp: tuple | None = None
         self._last_tick = 0.0
@@ -207,11 +212,16 @@ class CodingWidget(ProjectWidget):
         nid = self.narrative
         if not nid:
             self.doc, self.codings, self.memos, self.hidden, self._all_rows = {}, [], [], 0, []
+            self.media, self.media_data = {"status": "none"}, b""
             return
         item = next((i for i in self.narratives if i["id"] == nid), None) or {}
         self.doc = {"id": nid, "title": item.get("title", nid), "narrator": item.get("narrator", ""),
                     "consent": item.get("consent", "given"), "attributes": item.get("attributes", []),
-                    "text": self._project.text(nid)}
+                    "text": self._project.text(nid), "turns": _media.turn_items(self._project, nid)}
+        self._times = {}
+        info, data = _media.media_state(self._project, nid)
+        self.media_data = data
+        self.media = info
         self._load_codings()
         self._load_memos()
 
@@ -225,7 +235,8 @@ class CodingWidget(ProjectWidget):
             notes = frame["note"].astype(object).where(frame["note"].notna() & (frame["note"] != ""), None).tolist()
             self._all_rows = [
                 {"id": str(cid), "start": int(s), "end": int(e), "code": str(code), "coder": str(coder),
-                 "at": str(when), "note": note, "mine": coder == self.coder}
+                 "at": str(when), "note": note, "mine": coder == self.coder, "t0": self._time(int(s)),
+                 "t1": self._time(int(e))}
                 for cid, s, e, code, coder, when, note in zip(
                     frame["coding_id"], frame["start"], frame["end"], frame["code"], frame["coder"], at, notes)
             ]
@@ -247,6 +258,14 @@ class CodingWidget(ProjectWidget):
              "coding_id": cell_text(m["coding_id"])}
             for m in frame.to_dict("records")
         ]
+
+    def _time(self, offset: int) -> float | None:
+        """Seconds into the open narrative's recording at *offset* (None when it has no times); remembered."""
+        if not self.doc.get("turns"):
+            return None
+        if offset not in self._times:
+            self._times[offset] = _media.time_span(self._project, self.narrative, offset, offset)[0]
+        return self._times[offset]
 
     def _shown_view(self) -> str:
         """The view asked for, or "blind" while a workshop's blind round keeps the others hidden."""

@@ -5,10 +5,11 @@
 // coder, bars spanning the lines they cover); the stretches where coders differ are boxes drawn
 // in a layer behind the text. Offsets on the wire are Python code points (OffsetMap converts).
 import { h, clear, guardShortcuts, OffsetMap, readableColor, formatTime, lineBoxes, freeLane, WidgetView,
-  saveOnCtrlEnter } from "./shared.js";
+  saveOnCtrlEnter, ChunkedText, perFrame } from "./shared.js";
 
 const SUB_W = 8; // px per bar within a coder's lane (a coder's overlapping codings sit side by side)
 const LANE_GAP = 8; // px between lanes
+const NEAR_PX = 1200; // marks are drawn for the text within this distance of the view
 const KIND_NOTES = {
   "boundaries differ": "Everyone used this code on this passage, but they cut it differently.",
   "different codes": "Some coders gave this stretch another code instead.",
@@ -34,7 +35,16 @@ class ExplorerView extends WidgetView {
   listen() {
     this.watch(["coder", "project_name", "narratives", "codes", "code", "compared", "doc", "lanes", "items", "total",
       "position", "memos", "people", "groups", "notice"]);
-    this.onWidthChange(this.page, () => this.layout());
+    this.onWidthChange(this.page, () => {
+      this.chunks.settle(); // the blocks' heights change with the width
+      this.layout();
+    });
+    // a long text: draw the marks near the view as it scrolls, and again when blocks get their real height
+    const follow = perFrame(() => this.followView());
+    this.scroller.addEventListener("scroll", follow, { passive: true });
+    const heights = new ResizeObserver(follow);
+    heights.observe(this.textEl);
+    this.cleanups.push(() => heights.disconnect());
     if (document.fonts && document.fonts.ready) document.fonts.ready.then(() => this.layout());
   }
 
@@ -98,6 +108,8 @@ class ExplorerView extends WidgetView {
     this.laneLayer = h("div", { class: "wb-dx-lanes", "data-wb": "dx-lanes" });
     this.page = h("div", { class: "wb-dx-page" }, this.laneLayer, this.markLayer, this.textEl);
     this.scroller = h("div", { class: "wb-scroll" }, this.page);
+    this.chunks = new ChunkedText(this.textEl);
+    this.window = [0, 0]; // UTF-16 units whose marks are drawn (the text near the view)
     this.legendEl = h("p", { class: "wb-dx-legend wb-dx-muted" },
       h("span", { class: "wb-dx-key wb-dx-key-boundaries" }), " boundaries differ ",
       h("span", { class: "wb-dx-key wb-dx-key-different" }), " different codes ",
@@ -265,17 +277,26 @@ class ExplorerView extends WidgetView {
     this.text = text;
     this.map = new OffsetMap(text);
     this.sel = null;
-    clear(this.textEl).append(document.createTextNode(text));
+    this.chunks.draw(text);
     this.scroller.scrollTop = 0;
   }
 
   range(start, end) {
-    const node = this.textEl.firstChild;
-    if (!node) return null;
-    const r = document.createRange();
-    r.setStart(node, Math.min(node.length, this.map.toUnits(start)));
-    r.setEnd(node, Math.min(node.length, this.map.toUnits(end)));
-    return r;
+    if (!this.text) return null;
+    return this.chunks.range(this.map.toUnits(start), this.map.toUnits(end));
+  }
+
+  /** Is [start, end) (code points) in the text near the view (the only part whose marks are drawn)? */
+  isNear(start, end) {
+    return this.map.toUnits(start) < this.window[1] && this.map.toUnits(end) > this.window[0];
+  }
+
+  /** After a scroll or a block's new height: draw the marks of the text now near the view. */
+  followView() {
+    if (!this.text) return;
+    const [a, b] = this.chunks.near(this.scroller, NEAR_PX);
+    if (this.textEl.offsetHeight === this.layoutHeight && a === this.window[0] && b === this.window[1]) return;
+    this.layout();
   }
 
   boxesOf(start, end, origin) {
@@ -329,6 +350,8 @@ class ExplorerView extends WidgetView {
     clear(this.laneLayer);
     clear(this.markLayer);
     if (!this.text) return;
+    this.layoutHeight = this.textEl.offsetHeight;
+    this.window = this.chunks.near(this.scroller, NEAR_PX);
     for (const g of geometry) {
       this.laneLayer.append(h("div", { class: `wb-dx-lane${g.lane.group ? " wb-dx-group" : ""}`, "data-wb": "dx-lane",
         "data-coder": g.lane.coder, style: { left: `${g.x}px`, width: `${g.width - 2}px` } }));
@@ -344,6 +367,7 @@ class ExplorerView extends WidgetView {
     }
     for (const g of geometry) {
       for (const { span, sub } of g.placed) {
+        if (!this.isNear(span.start, span.end)) continue;
         const boxes = this.boxesOf(span.start, span.end, origin);
         if (!boxes.length) continue;
         const top = boxes[0].top;
@@ -361,6 +385,7 @@ class ExplorerView extends WidgetView {
       }
     }
     for (const item of items) {
+      if (!this.isNear(item.start, item.end)) continue;
       const isCurrent = current && item.index === current.index;
       for (const box of this.boxesOf(item.start, item.end, origin)) {
         const mark = h("div", {
@@ -392,14 +417,8 @@ class ExplorerView extends WidgetView {
   }
 
   offsetAt(node, offset) {
-    const r = document.createRange();
-    r.setStart(this.textEl, 0);
-    try {
-      r.setEnd(node, offset);
-    } catch (err) {
-      return null;
-    }
-    return this.map.toCodePoints(r.toString().length);
+    const u = this.chunks.offsetOf(node, offset);
+    return u === null ? null : this.map.toCodePoints(u);
   }
 
   onTextMouseUp() {

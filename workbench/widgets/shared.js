@@ -176,6 +176,148 @@ export function lineBoxes(rects, origin) {
   return lines.sort((a, b) => a.top - b.top || a.left - b.left);
 }
 
+const CHUNK_UNITS = 6000; // UTF-16 units in a block of text, about a screen or two
+
+/**
+ * A narrative shown as blocks of about CHUNK_UNITS units, each cut after a line break. Every block
+ * is a `content-visibility: auto` box (see shared.css): the browser lays out and paints only the
+ * blocks near the view, yet the whole text stays in the page, so a selection, the browser's find
+ * and a screen reader reach all of it, and offsets stay exact across blocks. Offsets here are
+ * UTF-16 units from the start of the text (OffsetMap converts them to code points).
+ */
+export class ChunkedText {
+  constructor(el) {
+    this.el = el;
+    this.paras = []; // {start, node: Text}, in text order
+    this.blocks = []; // {start, end, node: the block element}
+    this.starts = new WeakMap(); // Text node -> its start
+  }
+
+  /** Put `text` into the element, replacing what was there. */
+  draw(text) {
+    const pieces = text.match(/[^\n]+\n*|\n+/g) || [];
+    const frag = document.createDocumentFragment();
+    this.paras = [];
+    this.blocks = [];
+    this.starts = new WeakMap();
+    let pos = 0;
+    let block = null;
+    for (const piece of pieces) {
+      if (!block || pos - block.start >= CHUNK_UNITS) {
+        if (block) block.end = pos;
+        block = { start: pos, end: text.length, node: h("div", { class: "wb-chunk", "data-start": pos }) };
+        this.blocks.push(block);
+        frag.append(block.node);
+      }
+      const node = document.createTextNode(piece);
+      this.paras.push({ start: pos, node });
+      this.starts.set(node, pos);
+      block.node.append(h("span", { class: "wb-para" }, node));
+      pos += piece.length;
+    }
+    for (const b of this.blocks) {
+      // a first guess at the block's height (in lines) until the browser lays it out
+      const lines = (text.slice(b.start, b.end).match(/\n/g) || []).length + (b.end - b.start) / 80;
+      b.node.style.setProperty("--wb-lines", String(Math.ceil(lines)));
+    }
+    clear(this.el).append(frag);
+    this.settle();
+  }
+
+  /**
+   * In idle time, measure each block's real height at the current width and keep it as the
+   * block's placeholder size, so the scroll bar is true and nothing jumps when a block comes
+   * into view (a block away from the view keeps only that size, not its layout).
+   */
+  settle() {
+    const width = this.el.clientWidth;
+    const token = (this.settling = {});
+    const idle = window.requestIdleCallback || ((fn) => setTimeout(() => fn({ timeRemaining: () => 8 }), 30));
+    let next = 0;
+    const step = (deadline) => {
+      if (token !== this.settling || !this.el.isConnected) return;
+      if (this.el.clientWidth !== width) {
+        this.settle(); // the width changed meanwhile: start again
+        return;
+      }
+      while (next < this.blocks.length && deadline.timeRemaining() > 3) {
+        const node = this.blocks[next++].node;
+        node.style.contentVisibility = "visible";
+        const height = node.getBoundingClientRect().height;
+        node.style.contentVisibility = "";
+        node.style.containIntrinsicBlockSize = `auto ${height}px`;
+      }
+      if (next < this.blocks.length) idle(step);
+    };
+    if (this.blocks.length > 2 && width) idle(step);
+  }
+
+  /** [Text node, offset] of offset u; atEnd picks the earlier node at a boundary. */
+  locate(u, atEnd = false) {
+    const paras = this.paras;
+    if (!paras.length) return [this.el, 0];
+    let lo = 0;
+    let hi = paras.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (paras[mid].start < u || (!atEnd && paras[mid].start === u)) lo = mid;
+      else hi = mid - 1;
+    }
+    const p = paras[lo];
+    return [p.node, Math.max(0, Math.min(u - p.start, p.node.length))];
+  }
+
+  /** A DOM Range over units [a, b). */
+  range(a, b) {
+    const range = document.createRange();
+    const [n1, o1] = this.locate(a);
+    const [n2, o2] = this.locate(b, true);
+    range.setStart(n1, o1);
+    range.setEnd(n2, o2);
+    return range;
+  }
+
+  /** Offset of a DOM position inside the text, or null outside it. */
+  offsetOf(node, offset) {
+    if (!this.el.contains(node)) return null;
+    const start = this.starts.get(node);
+    if (start !== undefined) return start + Math.min(offset, node.length);
+    const range = document.createRange(); // an element position (rare): count the text before it
+    range.setStart(this.el, 0);
+    try {
+      range.setEnd(node, offset);
+    } catch (err) {
+      return null;
+    }
+    return range.toString().length;
+  }
+
+  /**
+   * Units [a, b) of the blocks within `margin` px of the part of the text the scroller shows
+   * (the whole text when it has few blocks): what is worth drawing marks for.
+   */
+  near(scroller, margin) {
+    const n = this.blocks.length;
+    if (n <= 2 || !scroller.clientHeight) return [0, n ? this.blocks[n - 1].end : 0];
+    const base = this.el.getBoundingClientRect().top - scroller.getBoundingClientRect().top;
+    const top = -base - margin;
+    const bottom = -base + scroller.clientHeight + margin;
+    let first = 0;
+    let last = n - 1;
+    for (let i = 0; i < n; i++) {
+      const node = this.blocks[i].node;
+      if (node.offsetTop - this.blocks[0].node.offsetTop + node.offsetHeight < top) first = i + 1;
+      if (node.offsetTop - this.blocks[0].node.offsetTop > bottom) {
+        last = i - 1;
+        break;
+      }
+    }
+    first = Math.min(first, n - 1);
+    last = Math.max(last, first);
+    return [this.blocks[first].start, this.blocks[last].end];
+  }
+}
+
 /** Smallest lane index not in `taken` (a Set of lane numbers). */
 export function freeLane(taken) {
   let lane = 0;
