@@ -10,7 +10,7 @@ import pytest
 
 import workbench as wb
 
-from _lab import open_notebook, read_events, run_all_cells, wait_for_coding_widget, wait_for_event, widget_notebook
+from _lab import open_notebook, run_all_cells, wait_for_coding_widget, wait_for_event, widget_notebook
 
 pytestmark = pytest.mark.browser
 TABS = ["stories", "codebook", "journal", "people", "compare", "patterns", "themes", "share"]
@@ -85,7 +85,14 @@ def test_a_search_hit_coded_from_the_list_lands_with_exact_offsets(page, lab):
     other.locator('[data-wb="search-open"]').click()
     page.wait_for_selector(f'[data-wb="narrative-item"][aria-current="true"][data-narrative-id="{target}"]',
                            timeout=30_000)
-    assert read_events(project.path, "ana")
+    a, b = int(other.get_attribute("data-start")), int(other.get_attribute("data-end"))
+    wanted = project.text(target)[a:b]
+    page.wait_for_function(f"""() => document.querySelector('[data-wb="selection-info"]').textContent
+                               .includes({wanted!r})""", timeout=30_000)
+    page.keyboard.press("5")  # the passage is selected: a code's number codes it
+    event = wait_for_event(project.path, "ana", lambda e: e.get("narrative") == target and e.get("start") == a,
+                           timeout=30)
+    assert event["end"] == b
 
 
 def test_attributes_edited_in_the_app_reach_p_narratives(page, lab):

@@ -115,7 +115,7 @@ class SearchPanel(ProjectWidget):
     hits = t.List().tag(sync=True)
     summary = t.Unicode("").tag(sync=True)
 
-    def __init__(self, project: Project, coder: str, show: Callable[[str], Any] | None = None,
+    def __init__(self, project: Project, coder: str, show: Callable[[str, int, int], Any] | None = None,
                  **kwargs: Any) -> None:
         self._show = show
         super().__init__(project, coder, **kwargs)
@@ -146,10 +146,10 @@ class SearchPanel(ProjectWidget):
         return {"summary": self.summary}
 
     def _do_go(self, msg: dict) -> dict:
-        nid = text_arg(msg, "narrative")
+        nid, start, end = text_arg(msg, "narrative"), msg.get("start"), msg.get("end")
         self._project.text(nid)  # an unknown or withdrawn id says so
         if self._show is not None:
-            self._show(nid)
+            self._show(nid, start, end)
         return {}
 
     def _do_code(self, msg: dict) -> dict:

@@ -146,8 +146,11 @@ class App(ipywidgets.VBox):
     def _stories(self) -> tuple[Any, list]:
         coding = coding_widget(self._project, coder=self._coder)
 
-        def show(nid: str) -> None:
-            coding.narrative = nid
+        def show(nid: str, start: Any, end: Any) -> None:
+            if isinstance(start, int) and isinstance(end, int):
+                coding.show_passage(nid, start, end)
+            else:
+                coding.narrative = nid
 
         search = SearchPanel(self._project, self._coder, show=show, narrative=coding.narrative)
         coding.observe(lambda change: setattr(search, "narrative", change["new"]), names="narrative")
