@@ -129,6 +129,8 @@ def test_a_chart_chosen_from_the_menus_shows_its_table_and_saves_as_svg_and_png(
     page.wait_for_function("""() => document.querySelector('[data-wb="chart-title"]').textContent
                               .toLowerCase().includes('setting')""", timeout=60_000)
     assert "setting" in page.locator('[data-wb="chart-table"] thead').text_content()  # in a closed <details>
+    page.wait_for_selector(".wb-app-patterns svg .marks, .wb-app-patterns svg.marks, .wb-app-patterns .vega-embed svg",
+                           timeout=60_000)  # the chart itself, drawn offline
     for fmt, start in (("svg", b"<svg"), ("png", b"\x89PNG")):
         with page.expect_download(timeout=60_000) as info:
             page.locator(f'[data-wb="chart-save-{fmt}"]').click()

@@ -69,3 +69,5 @@ def test_the_page_shows_no_code_and_a_coding_lands_on_disk(page, served):
     page.keyboard.press("1")
     event = wait_for_event(project.path, "ben", lambda e: e.get("start") == start, timeout=30)
     assert event["end"] == start + len("kitchen") and event["narrative"] == "kitchen-table"
+    page.locator('[data-wb="tab"][data-tab="patterns"]').click()  # the charts draw in the page too (offline)
+    page.wait_for_selector(".wb-app-patterns .vega-embed svg", timeout=60_000)

@@ -66,3 +66,13 @@ def test_codebook_changes_need_a_reason_and_write_nothing_without_one(p):
     assert len(p.refresh().codebook.history()) == before
     editor.change("split", "barriers", reason="two different things", into="rules, money")
     assert {"rules", "money"} <= set(p.codebook.names)
+
+
+def test_a_tab_opened_again_shows_what_changed_meanwhile(p):
+    app = wb.app(p, coder="ana", tab="codebook")
+    app.select("stories")
+    other = wb.open_project(p.path)
+    other.codebook.add("waiting", rationale="many stories wait", coder="ben")
+    assert "waiting" not in {c["name"] for c in app.panel("codebook").codes}
+    assert "waiting" in {c["name"] for c in app.select("codebook").panel("codebook").codes}
+    assert "waiting" in {c["name"] for c in app.select("stories").search.codes}

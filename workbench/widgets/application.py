@@ -118,6 +118,12 @@ class App(ipywidgets.VBox):
         return self._panels["search"]
 
     def _open(self, tab: str) -> None:
+        if tab in self._panels and tab in ("codebook", "journal", "people"):
+            self._project.refresh()  # a tab opened again shows what changed meanwhile (here or elsewhere)
+            self._panels[tab].reload()
+        elif tab == "stories" and "search" in self._panels:
+            self._panels["search"].codes = [{"name": n, "color": c}
+                                            for n, c in self._project.codebook.color_map().items()]
         self.panel(tab)
         index = list(TABS).index(tab)
         if self.stack.selected_index != index:
