@@ -76,3 +76,11 @@ def test_a_tab_opened_again_shows_what_changed_meanwhile(p):
     assert "waiting" not in {c["name"] for c in app.panel("codebook").codes}
     assert "waiting" in {c["name"] for c in app.select("codebook").panel("codebook").codes}
     assert "waiting" in {c["name"] for c in app.select("stories").search.codes}
+
+
+def test_search_in_this_story_only(p):
+    app = wb.app(p, coder="ana")
+    app.panel("stories").narrative = "night-shift"
+    hits = app.search.search("the", everywhere=False)
+    assert set(hits["narrative_id"]) == {"night-shift"} and app.search.summary.endswith("in this story.")
+    assert len(app.search.search("the", everywhere=True)["narrative_id"].unique()) > 1

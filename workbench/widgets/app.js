@@ -6,6 +6,8 @@
 import { h, clear, guardShortcuts, WidgetView, saveOnCtrlEnter } from "./shared.js";
 
 const KINDS = ["reflexive", "analytic"];
+const PANEL_LABELS = { tabs: "Workbench tabs", search: "Search the stories", codebook: "Codebook editor",
+  journal: "My journal", people: "People and stories", patterns: "Patterns", export: "Export" };
 
 function download(file) {
   const bytes = Uint8Array.from(atob(file.base64), (c) => c.charCodeAt(0));
@@ -32,7 +34,9 @@ function options(select, items, chosen) {
 class Panel extends WidgetView {
   constructor(model, el, keys) {
     super(model, el);
-    this.root = h("section", { class: `wb-widget wb-app-panel wb-app-${model.get("panel")}` });
+    const name = model.get("panel");
+    this.root = h("section", { class: `wb-widget wb-app-panel wb-app-${name}`, "data-wb": `app-${name}`,
+      "aria-label": PANEL_LABELS[name] || name });
     this.statusEl = h("p", { class: "wb-app-status", role: "status", "aria-live": "polite" });
     this.build();
     if (["codebook", "journal", "people"].includes(model.get("panel"))) {
