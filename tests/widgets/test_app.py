@@ -84,3 +84,15 @@ def test_search_in_this_story_only(p):
     hits = app.search.search("the", everywhere=False)
     assert set(hits["narrative_id"]) == {"night-shift"} and app.search.summary.endswith("in this story.")
     assert len(app.search.search("the", everywhere=True)["narrative_id"].unique()) > 1
+
+
+def test_the_app_command_refuses_a_missing_project_or_a_bad_coder_and_starts_nothing(p, tmp_path, capsys):
+    from workbench.cli import main
+    from workbench.widgets.app_page import PAGE, page_command
+
+    assert main(["app", str(tmp_path / "nothing-here"), "--coder", "ana"]) == 2
+    assert "is not a workbench project" in capsys.readouterr().err
+    assert main(["app", str(p.path), "--coder", " "]) == 2
+    command = page_command(p.path, port=9999, token="t")
+    assert command[3] == str(PAGE) and "--port=9999" in command and "--Voila.ip=127.0.0.1" in command
+    assert "import workbench as wb" in PAGE.read_text() and "WB_PROJECT" in PAGE.read_text()
