@@ -37,6 +37,7 @@ def check(names: list[str], pytest_args: list[str]) -> int:
         copy = clean_copy(Path(scratch))
         env = {key: value for key, value in os.environ.items() if key != "WORKBENCH_WORKSHOPS"}
         env["WORKBENCH_LEARNER_HOME"] = str(Path(scratch) / "home")
+        env["WORKBENCH_JOURNAL_HOME"] = str(Path(scratch) / "journals")  # private journals, never the real home
         env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH", "")]))
         targets = [str(copy / name) for name in names] or [str(copy)]
         command = [sys.executable, "-m", "pytest", *targets, "-c", str(REPO / "pyproject.toml"),
