@@ -6,6 +6,8 @@
 #   make lint  - only the house rules: ruff and import-linter (the layers contract in pyproject.toml)
 #   make hub   - a workshop JupyterHub on this machine (deploy/jupyterhub/, docs/workshops.md):
 #                WORKSHOP_CODE=tuesday-group-7 make hub   (participants log in with a name and that code)
+#   make app   - the whole workbench as a page without code (Voila), on a copy of the sample project:
+#                CODER=ana make app   (or PROJECT=path/to/project CODER=ana PORT=8866 make app)
 #   make docs  - the API reference, built from the docstrings into build/api/ (open build/api/index.html)
 # Needs only Python >= 3.11 and make. Browser tests use Debian's chromium when present.
 
@@ -16,7 +18,7 @@ PORT   ?= 8888
 # JupyterLab refuses to run as root unless told; a container or a fresh VM often is root
 ROOT_OK := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: lab test lint docs bench clean hub
+.PHONY: lab test lint docs bench clean hub app
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; sys.exit("Python >= 3.11 is needed, found " + sys.version.split()[0]) if sys.version_info < (3, 11) else None'
@@ -46,6 +48,16 @@ $(VENV)/.hub-installed: pyproject.toml | $(BIN)/python
 
 hub: $(VENV)/.hub-installed
 	$(BIN)/jupyterhub -f deploy/jupyterhub/jupyterhub_config.py
+
+$(VENV)/.app-installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e ".[app]"
+	touch $@
+
+APP_PROJECT ?= $(or $(PROJECT),my-sample-project)
+CODER ?= $(USER)
+app: $(VENV)/.app-installed
+	test -e $(APP_PROJECT) || $(BIN)/python -c 'import workbench as wb; wb.sample_project(copy_to="$(APP_PROJECT)")'
+	$(BIN)/workbench app $(APP_PROJECT) --coder $(CODER) --port $(or $(APP_PORT),8866)
 
 $(VENV)/.docs-installed: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e ".[docs]"

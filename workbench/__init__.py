@@ -28,6 +28,7 @@ _LAZY_NAMES = {
     "disagreement_explorer": "workbench.widgets",
     "theme_board": "workbench.widgets",
     "pile_sort": "workbench.widgets",
+    "app": "workbench.widgets",
     "import_qdpx": "workbench.exchange",
     "find_identifiers": "workbench.care",
     "table": "workbench.display",
@@ -44,6 +45,7 @@ def __getattr__(name: str) -> Any:
 
 
 __all__ = ["Project", "WorkbenchError", "create_project", "open_project", "sample_project",
-           "coding_widget", "disagreement_explorer", "theme_board", "pile_sort", "import_qdpx", "find_identifiers",
+           "app", "coding_widget", "disagreement_explorer", "theme_board", "pile_sort", "import_qdpx",
+           "find_identifiers",
            "table", "learner_project",
            "analysis", "agreement", "charts", "exchange", "widgets", "care", "workshop", "sync", "__version__"]

@@ -67,6 +67,11 @@ def _parser() -> argparse.ArgumentParser:
     report.add_argument("-o", "--output", required=True)
     _sharing_options(report)
     _sync_parsers(sub)
+    app = sub.add_parser("app", help="open the whole workbench as a page in the browser (no code; needs [app])")
+    app.add_argument("project")
+    app.add_argument("--coder", required=True, help="whose codings and memos the page writes")
+    app.add_argument("--port", type=int, default=8866)
+    app.add_argument("--ip", default="127.0.0.1", help="the address to listen on (default: only this computer)")
     return parser
 
 
@@ -195,8 +200,14 @@ def _sync(args: argparse.Namespace) -> int:
     return 0
 
 
+def _app(args: argparse.Namespace) -> int:
+    from .widgets.app_page import serve_app
+
+    return serve_app(args.project, coder=args.coder, port=args.port, ip=args.ip)
+
+
 _COMMANDS = {"init": _init, "import": _import, "info": _info, "codings": _codings, "export": _export,
-             "report": _report, "sync": _sync, "share": _sync, "clone": _sync}
+             "report": _report, "sync": _sync, "share": _sync, "clone": _sync, "app": _app}
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -57,7 +57,7 @@ class CodingView extends WidgetView {
 
   // ------------------------------------------------------------------ wiring
   listen() {
-    this.watch(["coder", "project_name", "narratives", "narrative", "doc", "codings", "hidden", "codebook",
+    this.watch(["passage", "coder", "project_name", "narratives", "narrative", "doc", "codings", "hidden", "codebook",
       "coders", "view", "memos", "prompts", "locked", "media", "media_data", "voices"]);
 
     const onSelection = () => this.readSelection();
@@ -117,6 +117,17 @@ class CodingView extends WidgetView {
     if (d.has("voices") || d.has("doc")) this.renderVoices();
     if (d.has("prompts")) this.renderPrompt();
     if (d.has("codebook") || d.has("codings") || d.has("doc")) this.renderMemoTie();
+    if (d.has("passage")) this.showPassage(this.model.get("passage") || {});
+  }
+
+  /** Select code points [start, end) of the open story (the app's search asked) and scroll to them. */
+  showPassage({ narrative, start, end }) {
+    if (!Number.isInteger(start) || !Number.isInteger(end) || !this.text || narrative !== this.docId) return;
+    this.sel = { start, end };
+    this.renderSelection();
+    const box = this.rangeFor(this.map.toUnits(start), this.map.toUnits(end)).getBoundingClientRect();
+    this.scroller.scrollTop += box.top - this.scroller.getBoundingClientRect().top - 40;
+    this.focusText(true);
   }
 
   onNotice(msg) {

@@ -87,6 +87,8 @@ class CodingWidget(ProjectWidget):
     media = t.Dict().tag(sync=True)
     #: The recording's bytes, sent once per narrative opened (see ``_media.MAX_MEDIA_BYTES``).
     media_data = t.Bytes(b"").tag(sync=True)
+    #: A passage to show selected ({narrative, start, end, n}; code points): set by :meth:`show_passage`.
+    passage = t.Dict().tag(sync=True)
 
     def __init__(self, project: Project, coder: str, narrative: str | None = None, view: str = "mine",
                  prompts: Iterable[str] | None = None, **kwargs: Any) -> None:
@@ -156,6 +158,22 @@ class CodingWidget(ProjectWidget):
             else:
                 self._load_codings()
                 self._load_memos()
+        return self
+
+    def show_passage(self, narrative: str, start: int, end: int) -> "CodingWidget":
+        """Open *narrative* with ``[start, end)`` selected and scrolled into view (a code's number then codes it).
+
+        >>> w = wb.coding_widget(p, coder="ana").show_passage("night-shift", 30, 39)
+        >>> w.narrative, w.passage["start"], w.passage["end"]
+        ('night-shift', 30, 39)
+        """
+        text = self._project.text(narrative)
+        if not (isinstance(start, int) and isinstance(end, int) and 0 <= start < end <= len(text)):
+            raise WorkbenchError(f"[{start!r}, {end!r}) is not a passage of {narrative!r} "
+                                 f"(0 <= start < end <= {len(text)}).")
+        with self.hold_sync():
+            self.narrative = narrative
+            self.passage = {"narrative": narrative, "start": start, "end": end, "n": int(self.passage.get("n", 0)) + 1}
         return self
 
     def close(self) -> None:
