@@ -1044,7 +1044,9 @@ class CodingView extends WidgetView {
         return;
       }
       this.hideError();
-      this.setStatus(`Coded “${name}”.`);
+      // what the key press did, read out by the live status: "Coded “reciprocity” on 12 words."
+      const words = [...this.text].slice(start, end).join("").split(/\s+/).filter(Boolean).length;
+      this.setStatus(`Coded “${name}” on ${words} word${words === 1 ? "" : "s"}.`);
     });
   }
 
