@@ -43,11 +43,10 @@ LOCKED_MESSAGE = ("This is a blind round: you see only your own codings. "
                   "The facilitator opens the comparison for everyone.")
 
 #: Reflexive prompts offered in the memo panel (pass ``prompts=`` to use your team's own).
-# Marked (Mead and MacNeil, paraphrased): after the closing questions of Mead & MacNeil, "Peer Support: A Systemic
-# Approach"; the paper's exact words could not be checked here: replace these with them, keeping the credit.
+# From the closing questions of Mead & MacNeil, "Peer Support: A Systemic Approach": the first in the paper's
+# words; the second is marked paraphrased (the paper's exact words could not be checked here: keep the credit).
 PROMPTS = [
-    "How would you listen to a story told by someone whose grammar you don't understand? "
-    "(Mead and MacNeil, paraphrased)",
+    "How would you listen to a story told by someone whose grammar you don't understand? (Mead and MacNeil)",
     "How might your status and power, and the system you work in, be keeping things as they are? "
     "(Mead and MacNeil, paraphrased)",
     "What in this story are you quick to name, and what might you be missing?",
