@@ -7,7 +7,8 @@
 #   make hub   - a workshop JupyterHub on this machine (deploy/jupyterhub/, docs/workshops.md):
 #                WORKSHOP_CODE=tuesday-group-7 make hub   (participants log in with a name and that code)
 #   make app   - the whole workbench as a page without code (Voila), on a copy of the sample project:
-#                CODER=ana make app   (or PROJECT=path/to/project CODER=ana PORT=8866 make app)
+#                CODER=ana make app   (or PROJECT=path/to/project CODER=ana APP_PORT=8866 make app)
+#   make bench - every speed figure (benchmarks/README.md); long
 #   make docs  - the API reference, built from the docstrings into build/api/ (open build/api/index.html)
 # Needs only Python >= 3.11 and make. Browser tests use Debian's chromium when present.
 
@@ -58,6 +59,15 @@ CODER ?= $(USER)
 app: $(VENV)/.app-installed
 	test -e $(APP_PROJECT) || $(BIN)/python -c 'import workbench as wb; wb.sample_project(copy_to="$(APP_PROJECT)")'
 	$(BIN)/workbench app $(APP_PROJECT) --coder $(CODER) --port $(or $(APP_PORT),8866)
+
+# Every speed figure of benchmarks/README.md, one script after another. Long: the scale projects are built
+# once (a minute for 1M codings, several for 3M), and the workshop hub's run takes minutes.
+$(VENV)/.bench-installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e ".[test,lab,bench]"
+	touch $@
+
+bench: $(VENV)/.bench-installed
+	set -e; for script in benchmarks/bench*.py; do echo "== $$script"; $(BIN)/python $$script; done
 
 $(VENV)/.docs-installed: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e ".[docs]"
