@@ -17,6 +17,9 @@ from .._time import TIME_FORMAT
 from ..errors import WorkbenchError
 from ..project import Project
 
+#: Seconds between heartbeats to the browser: it polls by itself when they stop arriving.
+TICK_INTERVAL = 3.0
+
 
 class ProjectWidget(anywidget.AnyWidget):
     """A widget bound to one project, used by one coder, answering the browser's requests.
@@ -33,6 +36,27 @@ class ProjectWidget(anywidget.AnyWidget):
     def __init__(self, project: Project, coder: str, **kwargs: Any) -> None:
         self._project = project
         super().__init__(coder=coder, project_name=project.name, **kwargs)
+
+    def _stamp(self) -> tuple:
+        """What the watcher compares to notice other people's writes (the widgets that watch say what)."""
+        raise NotImplementedError
+
+    def _watch_step(self, now: float) -> None:
+        """Runs on the watcher thread: only stat() calls and messages, never the Project.
+
+        Tells the browser "changed" once per new state of the watched files (it then asks for a
+        refresh), else a heartbeat every :data:`TICK_INTERVAL` seconds.
+        """
+        if getattr(self, "comm", None) is None:
+            return
+        stamp = self._stamp()
+        if stamp != self._seen_stamp and stamp != self._nudged_stamp:
+            self._nudged_stamp = stamp
+            self._last_tick = now
+            self.send({"type": "changed"})
+        elif now - self._last_tick >= TICK_INTERVAL:
+            self._last_tick = now
+            self.send({"type": "tick"})
 
     def _on_msg(self, _widget: Any, content: Any, buffers: Any) -> None:
         if not isinstance(content, dict):

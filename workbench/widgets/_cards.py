@@ -17,7 +17,7 @@ import traitlets as t
 from .. import _files
 from . import _assets
 from ._base import ProjectWidget, text_arg
-from .coding import _TICK_INTERVAL, _WATCHER
+from .coding import _WATCHER
 
 #: Shown in place of a passage from a restricted story (counted, never quoted).
 RESTRICTED_TEXT = "[restricted story: counted, never quoted]"
@@ -104,18 +104,6 @@ class CardBoard(ProjectWidget):
         self.redraw()
         return {"said": said}
 
-    def _watch_step(self, now: float) -> None:
-        """Runs on the watcher thread: only stat() calls and messages, never the Project."""
-        if getattr(self, "comm", None) is None:
-            return
-        stamp = self._stamp()
-        if stamp != self._seen_stamp and stamp != self._nudged_stamp:
-            self._nudged_stamp = stamp
-            self._last_tick = now
-            self.send({"type": "changed"})
-        elif now - self._last_tick >= _TICK_INTERVAL:
-            self._last_tick = now
-            self.send({"type": "tick"})
 
 
 def card(kind: str, key: str, label: str, **more: Any) -> dict:

@@ -60,7 +60,6 @@ PROMPTS = [
 
 VIEWS = ("mine", "all", "blind")
 _WATCH_INTERVAL = 0.3  # seconds between looks at the event files (a stat() per file)
-_TICK_INTERVAL = 3.0  # the browser polls by itself when these heartbeats stop arriving
 
 
 class CodingWidget(ProjectWidget):
@@ -418,18 +417,8 @@ class CodingWidget(ProjectWidget):
         self.send({"type": "error", "error": message})
 
     # ------------------------------------------------------------------ watcher thread side
-    def _watch_step(self, now: float) -> None:
-        """Runs on the watcher thread: only stat() calls and messages, never the Project."""
-        if getattr(self, "comm", None) is None:
-            return
-        stamp = _watched_stamp(self._project.path)
-        if stamp != self._seen_stamp and stamp != self._nudged_stamp:
-            self._nudged_stamp = stamp
-            self._last_tick = now
-            self.send({"type": "changed"})
-        elif now - self._last_tick >= _TICK_INTERVAL:
-            self._last_tick = now
-            self.send({"type": "tick"})
+    def _stamp(self) -> tuple:
+        return _watched_stamp(self._project.path)
 
 
 def coding_widget(project: Project, coder: str, narrative: str | None = None, view: str = "mine",
