@@ -53,7 +53,7 @@ def main() -> None:
         try:
             p, offered = themed_sample(lab.root / "peer_stories")
             wb.charts.save(wb.charts.theme_map(p), out / "theme-map.png")
-            name = widget_notebook(lab, p.path, f"wb.theme_board(p, coder='you', passages={offered!r})",
+            name = widget_notebook(lab, p.path, f"wb.theme_board(p, coder='ana', passages={offered!r})",
                                    prefix="shot-board")
             with sync_playwright() as playwright:
                 browser = launch_chromium(playwright)
