@@ -295,3 +295,13 @@ def test_a_withdrawal_arriving_by_sync_takes_the_transcript_structure_and_theme_
         assert nid.encode() not in theme_logs and cid.encode() not in theme_logs
         assert b"rang at three" not in b"".join(f.read_bytes() for f in project.path.rglob("*") if f.is_file()
                                                 and ".git" not in f.parts)
+
+
+def test_the_sentence_names_theme_and_coder_notes_that_arrived(team):
+    a, b, _ = team
+    b.themes.add("staying with someone", codes=["reciprocity"], coder="ben")
+    b.set_coder_attributes("ben", role="peer worker")
+    wb.sync.sync(b, coder="ben", progress=False)
+    result = wb.sync.sync(a, coder="ana", progress=False)
+    assert "1 theme change from ben" in str(result)
+    assert "note on coders from ben" in str(result) or "notes on coders from ben" in str(result)

@@ -15,6 +15,8 @@ from ._git import Git
 #: What one added line of each log is called in a sentence (singular, plural).
 _WORDS = {"coded": ("new coding", "new codings"), "codings": ("change to codings", "changes to codings"),
           "memos": ("memo", "memos"), "codebook": ("codebook change", "codebook changes"),
+          "themes": ("theme change", "theme changes"), "coders": ("note on coders", "notes on coders"),
+          "narrators": ("narrator's answer or consent note", "narrators' answers or consent notes"),
           "withdrawals": ("withdrawal", "withdrawals")}
 
 
@@ -64,6 +66,8 @@ def phrase(counts: dict[str, Counter]) -> str:
 
     >>> phrase({"ben": Counter(coded=3), "chipo": Counter(codebook=1)})
     '3 new codings from ben, 1 codebook change from chipo'
+    >>> phrase({"ana": Counter(themes=2), "narrator:R01": Counter(narrators=1)})
+    "2 theme changes from ana, 1 narrator's answer or consent note from narrator:R01"
     """
     parts = []
     for coder in sorted(counts):
