@@ -12,7 +12,6 @@ themes) is written once.
 from __future__ import annotations
 
 import argparse
-import statistics
 import sys
 import tempfile
 import time
@@ -20,6 +19,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from bench_analysis import timed  # noqa: E402  (median wall and CPU time: one helper for the benchmarks)
 from scale_project import DEFAULT_PATH, build_scale_project  # noqa: E402
 
 import workbench as wb  # noqa: E402
@@ -27,17 +27,6 @@ import workbench as wb  # noqa: E402
 TARGET = 1.0
 THEMES = 50
 CODER = "bench-themes"
-
-
-def timed(fn, repeat: int):
-    """Median wall time, median CPU time and the last result."""
-    times, cpu, result = [], [], None
-    for _ in range(repeat):
-        t, c = time.perf_counter(), time.process_time()
-        result = fn()
-        times.append(time.perf_counter() - t)
-        cpu.append(time.process_time() - c)
-    return statistics.median(times), statistics.median(cpu), result
 
 
 def add_themes(p: "wb.Project") -> float:
